@@ -1,0 +1,397 @@
+"""Who is who, what each child is owed, and the cases families raise.
+
+Every case has exactly one accountable officer from the moment it exists
+(DESIGN.md, invariant 1). Writes go through `casework.services`; nothing here
+changes state by itself.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    """A council, or another body that holds SEND duties (for example an ICB)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    director = models.ForeignKey(
+        "Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations_directed",
+        help_text="The director at the top of the escalation ladder (level 3).",
+    )
+    out_of_hours_phone = models.CharField(
+        max_length=40, blank=True, help_text="Shown to families who say a child is in danger now."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """A locality used by routing rules (for example 'North' or 'South')."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="area_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        SEND = "send", "SEND casework"
+        TRANSPORT = "transport", "Home to school transport"
+        HEALTH = "health", "Health (designated clinical officer)"
+        SOCIAL_CARE = "social_care", "Social care"
+        ADULTHOOD = "adulthood", "Preparing for adulthood"
+        OTHER = "other", "Other"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SEND)
+    manager = models.ForeignKey(
+        "Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teams_managed",
+        help_text="Takes cases when nobody else in the team can, and is escalation level 1.",
+    )
+    head_of_service = models.ForeignKey(
+        "Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teams_headed",
+        help_text="Escalation level 2; sees every case of this team.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Officer(models.Model):
+    """A member of staff. Managers are officers too, so they can hold cases."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="officers")
+    job_title = models.CharField(max_length=200, blank=True)
+    is_manager = models.BooleanField(default=False)
+    active = models.BooleanField(
+        default=True,
+        help_text="To take someone off, use 'Offboard': their cases are handed over first.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name", "user__username"]
+        indexes = [models.Index(fields=["team", "active"], name="officer_team_active")]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.user.get_full_name() or self.user.username
+
+
+class Category(models.Model):
+    """A kind of concern. The eleven defaults ship in a migration; admins may edit the wording."""
+
+    slug = models.SlugField(max_length=50, primary_key=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(help_text="Plain English, for families choosing what their problem is about.")
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Family(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="families")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="families")
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="FamilyMember", related_name="families")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "families"
+
+    def __str__(self):
+        return self.name
+
+
+class FamilyMember(models.Model):
+    """A parent or carer who may see and raise concerns for the family's children."""
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer"
+        GUARDIAN = "guardian", "Guardian"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_memberships")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["family", "user"], name="family_member_unique")]
+
+
+class Child(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class EHCP(models.Model):
+    """An Education, Health and Care Plan. One per child."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="ehcp")
+    reference = models.CharField(max_length=50, unique=True)
+    issued_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "EHCP"
+        verbose_name_plural = "EHCPs"
+
+    def __str__(self):
+        return self.reference
+
+
+class ProvisionItem(models.Model):
+    """One line of section F, G or H of a plan: what, how much, how often, by whom."""
+
+    class Section(models.TextChoices):
+        F = "F", "F: special educational provision"
+        G = "G", "G: health provision"
+        H1 = "H1", "H1: social care provision (Chronically Sick and Disabled Persons Act)"
+        H2 = "H2", "H2: other social care provision"
+
+    ehcp = models.ForeignKey(EHCP, on_delete=models.PROTECT, related_name="provision_items")
+    section = models.CharField(max_length=2, choices=Section.choices)
+    description = models.CharField(max_length=500)
+    amount = models.CharField(max_length=100, blank=True, help_text="For example '1 hour'.")
+    frequency = models.CharField(max_length=100, blank=True, help_text="For example 'weekly'.")
+    provider = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "id"]
+
+    def __str__(self):
+        return f"{self.section}: {self.description}"
+
+
+class RoutingRule(models.Model):
+    """Sends a kind of concern to a team. Rules are tried in order; the first that matches wins.
+
+    An empty condition matches anything, so a last rule with every condition
+    empty catches whatever the rules above it do not.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="routing_rules")
+    position = models.PositiveIntegerField(default=100, help_text="Lower numbers are tried first.")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    safeguarding = models.BooleanField(
+        null=True, blank=True, help_text="Yes: only safeguarding concerns. No: only others. Empty: either."
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="routing_rules")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "position", "id"]
+
+    def __str__(self):
+        return f"#{self.position} → {self.team}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        IN_PROGRESS = "in_progress", "In progress"
+        AWAITING_PARENT = "awaiting_parent", "Waiting for you"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    class Priority(models.TextChoices):
+        URGENT = "urgent", "Urgent"
+        HIGH = "high", "High"
+        NORMAL = "normal", "Normal"
+
+    class ContactMethod(models.TextChoices):
+        ONLINE = "online", "Online"
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        IN_PERSON = "in_person", "In person"
+
+    # Every state but these is "open": the officer still owes the family something.
+    CLOSED_STATES = (Status.RESOLVED, Status.CLOSED)
+    OPEN_STATES = (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.AWAITING_PARENT)
+    # Resolved cases still need an owner: the family may reopen them.
+    OWNED_STATES = OPEN_STATES + (Status.RESOLVED,)
+
+    reference = models.CharField(max_length=30, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    provision_item = models.ForeignKey(
+        ProvisionItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    summary = models.CharField(max_length=200)
+    description = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    safeguarding = models.BooleanField(default=False)
+    accountable_officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_logged")
+    logged_on_behalf = models.BooleanField(
+        default=False, help_text="An officer recorded this for the family, for example after a phone call."
+    )
+    contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.ONLINE)
+    outcome = models.TextField(blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    # The earliest moment a running clock falls due; kept by the escalations app
+    # so the staff queue can be ordered by an index.
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["accountable_officer", "status"], name="case_officer_status"),
+            models.Index(fields=["team", "status"], name="case_team_status"),
+            models.Index(fields=["child", "status"], name="case_child_status"),
+            models.Index(fields=["next_due_at", "id"], name="case_queue_order"),
+            models.Index(fields=["created_at"], name="case_created"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self):
+        return self.status not in self.CLOSED_STATES
+
+
+class CaseReferenceCounter(models.Model):
+    """The last reference number given out in a year, so references run SEND-2026-000001, 000002..."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+class CaseMessage(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_messages")
+    text = models.TextField()
+    internal = models.BooleanField(default=False, help_text="A note between staff. Families never see it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline, in words a family understands. Written with the change it describes."""
+
+    class Kind(models.TextChoices):
+        LOGGED = "logged", "Concern logged"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        STARTED = "started", "Work started"
+        AWAITING_PARENT = "awaiting_parent", "Waiting for the family"
+        RESUMED = "resumed", "Work resumed"
+        MESSAGE = "message", "Message"
+        NOTE = "note", "Internal note"
+        REASSIGNED = "reassigned", "New named officer"
+        HANDOVER = "handover", "Handed over"
+        COVERED = "covered", "Cover arranged"
+        REMINDER = "reminder", "Reminder sent"
+        ESCALATED = "escalated", "Escalated"
+        EXTENDED = "extended", "Timescale extended"
+        CHASED = "chased", "Chased by the family"
+        RESOLVED = "resolved", "Resolved"
+        REOPENED = "reopened", "Reopened"
+        CLOSED = "closed", "Closed"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    internal = models.BooleanField(default=False)
+    message = models.ForeignKey(CaseMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at", "id"], name="case_event_timeline")]
+
+
+class CaseAccess(models.Model):
+    """Staff opened this case record. Special category data under UK GDPR: every look is logged."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=30, help_text="Which screen or API call opened it.")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["case", "-at"], name="case_access_recent")]
+        verbose_name_plural = "case accesses"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load the demo borough, then web + Celery worker + beat in one terminal.
+# Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PORT="${PORT:-8000}"
+PASSWORD="${DEMO_PASSWORD:-casework-demo}"
+
+if [ -z "${REDIS_URL:-}" ]; then
+    if $PY -c "import redis,sys; redis.Redis(host='127.0.0.1', port=6379, socket_connect_timeout=1).ping()" 2>/dev/null; then
+        export REDIS_URL="redis://127.0.0.1:6379/0"
+        echo "Redis found on 127.0.0.1:6379: Celery uses it as the broker."
+    else
+        echo "Redis is not reachable: Celery uses a folder broker in var/celery-broker instead."
+        echo "Everything still works; set REDIS_URL to use Redis."
+    fi
+fi
+echo "Database: ${DATABASE_URL:-SQLite file var/db.sqlite3 (set DATABASE_URL for PostgreSQL)}"
+
+$PY manage.py migrate --noinput
+$PY manage.py seed_demo --password "$PASSWORD"
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 >var/worker.log 2>&1 &
+pids+=($!)
+.venv/bin/celery -A config beat --loglevel=INFO >var/beat.log 2>&1 &
+pids+=($!)
+$PY manage.py runserver "127.0.0.1:$PORT" &
+pids+=($!)
+
+cat <<MSG
+
+SEND Casework is running.
+  Site and API:  http://127.0.0.1:$PORT/api/   (API docs: http://127.0.0.1:$PORT/api/docs/)
+  Admin:         http://127.0.0.1:$PORT/admin/
+  Demo sign-ins (password: $PASSWORD):
+    parent1, parent2    parents of different children
+    officer1, officer2  officers in different teams
+    manager1            head of service, sees every demo case
+    admin               council administrator (the admin site)
+  Worker and beat logs: var/worker.log, var/beat.log. Emails land in var/mail/.
+Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}"
