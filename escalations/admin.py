@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from .models import ClosureDay
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "day_of_week", "reason"]
+    date_hierarchy = "date"
+    search_fields = ["reason"]
+
+    @admin.display(description="Day of the week", ordering="date")
+    def day_of_week(self, closure_day):
+        # An administrator adding a closure on a weekend has made a mistake worth seeing at a glance.
+        return f"{closure_day.date:%A}"
