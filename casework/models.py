@@ -9,7 +9,6 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -298,6 +297,10 @@ class Case(models.Model):
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.ONLINE)
     outcome = models.TextField(blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    # The ladder (DESIGN.md "SLA and escalation"): when a clock first ran out, and
+    # when the next level is due. Kept by the escalations app; indexed for the sweep.
+    first_breached_at = models.DateTimeField(null=True, blank=True)
+    escalation_due_at = models.DateTimeField(null=True, blank=True)
     # The earliest moment a running clock falls due; kept by the escalations app
     # so the staff queue can be ordered by an index.
     next_due_at = models.DateTimeField(null=True, blank=True)
@@ -316,6 +319,11 @@ class Case(models.Model):
             models.Index(fields=["child", "status"], name="case_child_status"),
             models.Index(fields=["next_due_at", "id"], name="case_queue_order"),
             models.Index(fields=["created_at"], name="case_created"),
+            models.Index(
+                fields=["escalation_due_at"],
+                name="case_ladder_due",
+                condition=models.Q(escalation_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -324,6 +332,26 @@ class Case(models.Model):
     @property
     def is_open(self):
         return self.status not in self.CLOSED_STATES
+
+
+# The lifecycle, declared once (DESIGN.md "The case lifecycle"): each action,
+# the states it may start from, and the state it leaves the case in.
+S = Case.Status
+CASE_MOVES = {
+    "acknowledge": (frozenset({S.NEW}), S.ACKNOWLEDGED),
+    "start": (frozenset({S.ACKNOWLEDGED}), S.IN_PROGRESS),
+    "await_parent": (frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.AWAITING_PARENT),
+    "resume": (frozenset({S.AWAITING_PARENT}), S.IN_PROGRESS),
+    "resolve": (frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS, S.AWAITING_PARENT}), S.RESOLVED),
+    "close": (frozenset(Case.OWNED_STATES), S.CLOSED),
+    "reopen": (frozenset({S.RESOLVED}), S.IN_PROGRESS),
+}
+del S
+
+
+def case_moves_available(case) -> list[str]:
+    """The actions that fit the case's state now; pages show only these."""
+    return [action for action, (sources, _) in CASE_MOVES.items() if case.status in sources]
 
 
 class CaseReferenceCounter(models.Model):
@@ -343,6 +371,21 @@ class CaseMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class CaseEventManager(models.Manager):
+    def record(self, *, case, kind, actor=None, text="", internal=False, message=None, data=None, at=None):
+        """Add a line to the timeline. Every app writes timeline events through here and nowhere else."""
+        return self.create(
+            case=case,
+            kind=kind,
+            actor=actor,
+            text=text,
+            internal=internal,
+            message=message,
+            data=data or {},
+            at=at or timezone.now(),
+        )
 
 
 class CaseEvent(models.Model):
@@ -377,6 +420,8 @@ class CaseEvent(models.Model):
     internal = models.BooleanField(default=False)
     message = models.ForeignKey(CaseMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventManager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -5,7 +5,9 @@ invariant 3), so a closure day added later changes the dates computed from
 then on, not the ones already stored.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ClosureDay(models.Model):
@@ -23,3 +25,162 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%A} {self.date.day} {self.date:%B %Y}: {self.reason}"
+
+
+class Unit(models.TextChoices):
+    WORKING_HOURS = "hours", "working hours"
+    WORKING_DAYS = "days", "working days"
+
+
+class ClockKind(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", "Acknowledge"
+    RESPOND = "respond", "First response"
+    RESOLVE = "resolve", "Resolve"
+    CHASE = "chase", "Reply to a chase"
+
+
+class SlaPolicy(models.Model):
+    """How fast a kind of concern must be acknowledged, answered and resolved.
+
+    The policy with `safeguarding` ticked applies to every concern marked as
+    safeguarding, whatever its category. Otherwise the category's own policy
+    applies, or the default (no category) for every other category.
+    """
+
+    category = models.OneToOneField(
+        "casework.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="sla_policy"
+    )
+    safeguarding = models.BooleanField(default=False)
+    priority = models.CharField(max_length=10, choices=[("urgent", "Urgent"), ("high", "High"), ("normal", "Normal")])
+    acknowledge_within = models.PositiveSmallIntegerField()
+    acknowledge_unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.WORKING_DAYS)
+    respond_within = models.PositiveSmallIntegerField(help_text="Working days.")
+    resolve_within = models.PositiveSmallIntegerField(help_text="Working days.")
+    basis = models.TextField(help_text="Why these timescales: the law or guidance they come from.")
+
+    class Meta:
+        verbose_name = "SLA policy"
+        verbose_name_plural = "SLA policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["safeguarding"], condition=models.Q(safeguarding=True), name="sla_one_safeguarding_policy"
+            ),
+            models.UniqueConstraint(
+                fields=["safeguarding"],
+                condition=models.Q(safeguarding=False, category__isnull=True),
+                name="sla_one_default_policy",
+            ),
+        ]
+
+    def __str__(self):
+        if self.safeguarding:
+            return "Safeguarding concerns"
+        return str(self.category) if self.category_id else "Every other concern"
+
+
+class Clock(models.Model):
+    """One promise with a deadline on a case. The sweep reads `next_check_at` and nothing else.
+
+    `next_check_at` is the next moment the sweep must look at this clock (its
+    reminder, then its breach); it is empty once the clock stopped, is paused
+    or has already breached, so the sweep never scans what is not due.
+    """
+
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField(max_length=12, choices=ClockKind.choices)
+    unit = models.CharField(max_length=5, choices=Unit.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    remind_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "started_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"], name="clock_due_for_sweep", condition=models.Q(next_check_at__isnull=False)
+            ),
+            models.Index(fields=["case", "kind"], name="clock_case_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self):
+        return self.stopped_at is None and self.paused_at is None
+
+    def is_breached(self, now) -> bool:
+        if self.breached_at is not None:
+            return True
+        if self.stopped_at is not None:
+            return self.stopped_at > self.due_at
+        return self.paused_at is None and now > self.due_at
+
+
+class Pause(models.Model):
+    """A stretch of time the case waited on the family. The clocks stand still while it lasts."""
+
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="pauses")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    ends_by_itself_at = models.DateTimeField(help_text="A case cannot be parked forever: it resumes at this moment.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    working_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["started_at"]
+        indexes = [
+            models.Index(
+                fields=["ends_by_itself_at"], name="pause_open_expiry", condition=models.Q(ended_at__isnull=True)
+            )
+        ]
+
+
+class Alert(models.Model):
+    """A reminder or an escalation that was sent: who was told, when, at what level, and who owned the case.
+
+    The unique constraint is what makes the sweep idempotent: a second sweep
+    that reaches the same point finds the row and does nothing.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        ESCALATION = "escalation", "Escalation"
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "named officer"
+        COVER = "cover", "covering officer"
+        TEAM_MANAGER = "team_manager", "team manager"
+        HEAD_OF_SERVICE = "head_of_service", "head of service"
+        DIRECTOR = "director", "director"
+
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="alerts")
+    clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(default=0, help_text="0 for reminders; 1-3 up the ladder.")
+    recipient = models.ForeignKey("casework.Officer", on_delete=models.PROTECT, related_name="alerts_received")
+    recipient_role = models.CharField(max_length=20, choices=Role.choices)
+    owner = models.ForeignKey(
+        "casework.Officer",
+        on_delete=models.PROTECT,
+        related_name="alerts_as_owner",
+        help_text="Who was accountable for the case at that moment.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "clock", "kind", "level"], name="alert_once_per_point")
+        ]
+        indexes = [models.Index(fields=["owner", "kind", "level"], name="alert_owner_level")]

@@ -255,3 +255,14 @@ def _check_count(count: int) -> None:
     # True is an int to Python, but passing it as a count of working time is a mistake.
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ValueError(f"A count of working time must be a whole number, zero or more, not {count!r}.")
+
+
+def describe_moment(moment: datetime | None) -> str:
+    """'5pm on Wednesday 25 November 2026' in UK time, as GOV.UK style writes a deadline."""
+    if moment is None:
+        return ""
+    local = _in_uk_time(moment)
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{minutes}{suffix} on {local:%A} {local.day} {local:%B %Y}"

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -135,7 +136,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic task, in one place, under a name that says what it is for.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "Send SLA reminders and escalations that have fallen due, every minute": {
+        "task": "escalations.sla_sweep",
+        "schedule": 60.0,
+    },
+    "Resume cases that have waited on the family too long, every 5 minutes": {
+        "task": "casework.resume_expired_pauses",
+        "schedule": 300.0,
+    },
+    "Re-send notifications still pending, every minute": {
+        "task": "notifications.tasks.redispatch_pending_notifications",
+        "schedule": 60.0,
+    },
+    "Send officers their daily digest of reminders, 08:30 on weekdays": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -174,3 +192,21 @@ CASE_REFERENCE_PREFIX = "SEND"
 # How many working days after resolution a family may still reopen a case.
 REOPEN_WINDOW_WORKING_DAYS = int(os.environ.get("REOPEN_WINDOW_WORKING_DAYS", "20"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Notifications: the outbox in `notifications/`.
+# How many times a message is tried before it is marked failed.
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+# The wait before retry n is this many seconds times 2 to the power n.
+NOTIFICATIONS_RETRY_DELAY_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_DELAY_SECONDS", "30"))
+# A message still pending this long after it was due is queued again by the re-dispatch.
+NOTIFICATIONS_REDISPATCH_AFTER_SECONDS = 60
+# A send running longer than this is taken to have died with its worker, and is tried again.
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 600
+# The most messages one run of the re-dispatch queues, so a backlog cannot make one run slow.
+NOTIFICATIONS_REDISPATCH_BATCH_SIZE = 500
+# GOV.UK Notify, when on, replaces the email backend for notification emails and sends texts.
+# Template ids come as "key=id,key=id", for example "case_logged=0f3c...,case_resolved=9a1b...".
+NOTIFY_ENABLED = env_bool("NOTIFY_ENABLED", False)
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS"))
+NOTIFY_SMS_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_SMS_TEMPLATE_IDS"))

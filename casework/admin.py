@@ -1,0 +1,365 @@
+"""The council administrator's screens.
+
+Reference data (teams, officers, categories, routing rules, families and plans)
+is edited here. Cases and everything that records what happened to them are
+read-only: concerns are logged and moved through `casework.services`, and
+nothing about a case is ever deleted (DESIGN.md, invariant 2).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    EHCP,
+    Area,
+    Case,
+    CaseAccess,
+    CaseEvent,
+    CaseMessage,
+    Category,
+    Child,
+    Family,
+    FamilyMember,
+    Officer,
+    Organisation,
+    ProvisionItem,
+    RoutingRule,
+    Team,
+)
+
+admin.site.site_header = "SEND Casework administration"
+admin.site.site_title = "SEND Casework administration"
+admin.site.index_title = "Manage the service"
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Shows every past version and who made it, but never goes back to one.
+
+    Restoring an old version saves the whole row around the services: it could
+    switch off an officer without handing their cases over, or move a case to
+    a state its timeline never recorded. django-simple-history only hides the
+    "Revert" button, so the POST is refused here as well.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class NeverDeletedMixin:
+    """For what the service keeps for good: no delete button, no bulk delete action."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ReadOnlyMixin(NeverDeletedMixin):
+    """A record written only by the services: administrators may look, never add or change."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- organisations and staff ------------------------------------------------------
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "director", "out_of_hours_phone"]
+    list_select_related = ["director__user"]
+    search_fields = ["name"]
+    autocomplete_fields = ["director"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    list_select_related = ["organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+
+
+@admin.register(Team)
+class TeamAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "organisation", "manager", "head_of_service"]
+    list_select_related = ["organisation", "manager__user", "head_of_service__user"]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["name"]
+    autocomplete_fields = ["manager", "head_of_service"]
+
+
+class OfficerForm(forms.ModelForm):
+    class Meta:
+        model = Officer
+        fields = "__all__"
+        help_texts = {
+            "active": (
+                "You cannot change this here. Staff leave through offboarding, "
+                "which hands each of their open cases to another officer first."
+            ),
+        }
+
+
+@admin.register(Officer)
+class OfficerAdmin(HistoryAdmin):
+    form = OfficerForm
+    list_display = ["name", "team", "job_title", "is_manager", "active", "open_cases"]
+    list_select_related = ["user", "team"]
+    list_filter = ["active", "is_manager", "team"]
+    search_fields = ["user__first_name", "user__last_name", "user__username"]
+    autocomplete_fields = ["user", "team"]
+    # Switching someone off here would leave their cases with an inactive owner
+    # (invariant 1); offboarding is the only way out.
+    readonly_fields = ["active"]
+
+    def get_queryset(self, request):
+        # One grouped query for the whole page rather than a count per officer.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_case_count=Count("cases", filter=Q(cases__status__in=Case.OPEN_STATES)))
+        )
+
+    @admin.display(description="Name", ordering="user__last_name")
+    def name(self, officer):
+        return officer.display_name
+
+    @admin.display(description="Open cases", ordering="open_case_count")
+    def open_cases(self, officer):
+        return officer.open_case_count
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["name", "slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Cases, routing rules and the API refer to a category by its slug, so it never changes.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if obj is None else {}
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(HistoryAdmin):
+    list_display = ["position", "concern", "area_name", "ages", "safeguarding_condition", "team"]
+    # The team is the link, so the position stays editable in the list and rules can be reordered at a glance.
+    list_display_links = ["team"]
+    list_editable = ["position"]
+    list_select_related = ["category", "area", "team"]
+    list_filter = ["organisation", "team"]
+    ordering = ["organisation", "position", "id"]
+
+    @admin.display(description="Kind of concern", ordering="category__name")
+    def concern(self, rule):
+        return rule.category or "Any"
+
+    @admin.display(description="Area", ordering="area__name")
+    def area_name(self, rule):
+        return rule.area or "Any"
+
+    @admin.display(description="Ages")
+    def ages(self, rule):
+        if rule.min_age is None and rule.max_age is None:
+            return "Any age"
+        if rule.max_age is None:
+            return f"{rule.min_age} and over"
+        if rule.min_age is None:
+            return f"Up to {rule.max_age}"
+        return f"{rule.min_age} to {rule.max_age}"
+
+    @admin.display(description="Safeguarding", ordering="safeguarding")
+    def safeguarding_condition(self, rule):
+        if rule.safeguarding is None:
+            return "Either"
+        return "Only safeguarding" if rule.safeguarding else "Not safeguarding"
+
+
+# --- families and plans ---------------------------------------------------------------
+
+
+class FamilyMemberInline(admin.TabularInline):
+    model = FamilyMember
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = "parent or carer"
+    verbose_name_plural = "parents and carers"
+
+
+class ChildInline(admin.TabularInline):
+    model = Child
+    extra = 0
+    fields = ["first_name", "last_name", "date_of_birth"]
+    show_change_link = True
+
+
+@admin.register(Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "organisation"]
+    list_select_related = ["area", "organisation"]
+    list_filter = ["organisation", "area"]
+    search_fields = ["name", "memberships__user__username", "memberships__user__last_name"]
+    inlines = [FamilyMemberInline, ChildInline]
+
+
+class EHCPInline(admin.StackedInline):
+    model = EHCP
+    extra = 0
+    max_num = 1
+    fields = ["reference", "issued_on"]
+    show_change_link = True
+    verbose_name = "EHCP"
+    verbose_name_plural = "EHCP (open it to see and change the provision)"
+
+
+@admin.register(Child)
+class ChildAdmin(HistoryAdmin):
+    list_display = ["display_name", "date_of_birth", "family", "ehcp_reference"]
+    list_select_related = ["family", "ehcp"]
+    search_fields = ["first_name", "last_name", "ehcp__reference"]
+    autocomplete_fields = ["family"]
+    inlines = [EHCPInline]
+
+    @admin.display(description="Name", ordering="last_name")
+    def display_name(self, child):
+        return child.display_name
+
+    @admin.display(description="EHCP", ordering="ehcp__reference")
+    def ehcp_reference(self, child):
+        try:
+            return child.ehcp.reference
+        except EHCP.DoesNotExist:
+            return None
+
+
+class ProvisionItemInline(admin.TabularInline):
+    model = ProvisionItem
+    extra = 0
+    fields = ["section", "description", "amount", "frequency", "provider"]
+
+
+@admin.register(EHCP)
+class EHCPAdmin(HistoryAdmin):
+    list_display = ["reference", "child", "issued_on"]
+    list_select_related = ["child"]
+    search_fields = ["reference", "child__first_name", "child__last_name"]
+    autocomplete_fields = ["child"]
+    inlines = [ProvisionItemInline]
+
+
+# --- cases: read-only, never deleted ---------------------------------------------------
+
+
+class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = CaseEvent
+    verbose_name = "timeline entry"
+    verbose_name_plural = "timeline"
+    fields = ["at", "kind", "who", "text", "internal"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor__officer").order_by("at", "id")
+
+    @admin.display(description="Who")
+    def who(self, event):
+        if event.actor is None:
+            return "SEND Casework (automatic)"
+        return event.actor.get_full_name() or event.actor.username
+
+
+CASE_FIELDSETS = [
+    (
+        "The concern",
+        {
+            "fields": [
+                "reference",
+                "organisation",
+                "child",
+                "category",
+                "provision_item",
+                "summary",
+                "description",
+                "safeguarding",
+                "logged_by",
+                "logged_on_behalf",
+                "contact_method",
+            ]
+        },
+    ),
+    ("Who is accountable", {"fields": ["status", "priority", "accountable_officer", "team", "escalation_level"]}),
+    ("Dates", {"fields": ["created_at", "acknowledged_at", "resolved_at", "closed_at", "next_due_at", "updated_at"]}),
+    ("Outcome", {"fields": ["outcome"]}),
+]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyMixin, HistoryAdmin):
+    list_display = [
+        "reference",
+        "child",
+        "category",
+        "status",
+        "priority",
+        "safeguarding",
+        "accountable_officer",
+        "team",
+        "created_at",
+    ]
+    list_select_related = ["child", "category", "accountable_officer__user", "team"]
+    list_filter = ["status", "category", "team", "priority", "safeguarding"]
+    search_fields = ["reference", "summary"]
+    fieldsets = CASE_FIELDSETS
+    readonly_fields = [field for _title, options in CASE_FIELDSETS for field in options["fields"]]
+    inlines = [CaseEventInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._record_access(request, object_id, via="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._record_access(request, object_id, via="admin history")
+        return super().history_view(request, object_id, extra_context)
+
+    def _record_access(self, request, object_id, *, via):
+        # Staff opening a case record is logged wherever they open it (invariant 6).
+        case = self.get_object(request, object_id)
+        if case is not None:
+            services.case_record_access(actor=request.user, case=case, via=via)
+
+
+@admin.register(CaseMessage)
+class CaseMessageAdmin(ReadOnlyMixin, HistoryAdmin):
+    list_display = ["case", "author", "internal", "created_at"]
+    list_select_related = ["case", "author"]
+    list_filter = ["internal"]
+    search_fields = ["case__reference"]
+
+
+@admin.register(CaseAccess)
+class CaseAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["at", "user", "case", "via"]
+    list_select_related = ["case", "user"]
+    list_filter = ["via"]
+    search_fields = ["case__reference", "user__username"]

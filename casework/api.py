@@ -1,0 +1,237 @@
+"""The cases REST API (API.md). Thin: each view finds what the user may see, validates input,
+calls one service and answers with the case as it now stands."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .filters import CaseFilter, ordering_for
+from .permissions import is_staff_member
+from .serializers import (
+    CaseEventOutput,
+    ChaseInput,
+    ExtendInput,
+    CaseLogInput,
+    CaseOutput,
+    CategoryOutput,
+    ChildOutput,
+    MeOutput,
+    MessageInput,
+    MessageOutput,
+    NoteInput,
+    OfficerOutput,
+    OutcomeInput,
+    ReasonInput,
+    ReassignInput,
+    TokenInput,
+)
+
+
+def validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenInput,
+        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        summary="Swap a username and password for an API token",
+    )
+    def post(self, request):
+        data = validated(TokenInput, request)
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None or not user.is_active:
+            return Response(
+                {"non_field_errors": ["The username or password is not right."]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeOutput, summary="Who you are signed in as")
+    def get(self, request):
+        return Response(MeOutput(request.user).data)
+
+
+class ChildrenView(generics.ListAPIView):
+    serializer_class = ChildOutput
+
+    def get_queryset(self):
+        return selectors.children_visible_to(self.request.user)
+
+
+class CategoriesView(APIView):
+    @extend_schema(responses=CategoryOutput(many=True), summary="The kinds of concern a family can raise")
+    def get(self, request):
+        return Response(CategoryOutput(selectors.categories_active(), many=True).data)
+
+
+class CaseListView(generics.ListCreateAPIView):
+    serializer_class = CaseOutput
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return selectors.cases_visible_to(self.request.user).order_by(*ordering_for(self.request))
+
+    @extend_schema(request=CaseLogInput, responses={201: CaseOutput}, summary="Log a concern")
+    def post(self, request):
+        data = validated(CaseLogInput, request)
+        case = services.case_log(
+            actor=request.user,
+            child_id=data["child"],
+            category_slug=data["category"],
+            summary=data["summary"],
+            description=data["description"],
+            provision_item_id=data.get("provision_item"),
+            safeguarding=data["safeguarding"],
+            contact_method=data.get("contact_method"),
+        )
+        case = selectors.case_get_for_user(request.user, case.pk)
+        return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(responses=CaseOutput, summary="One case")
+    def get(self, request, pk):
+        case = selectors.case_get_for_user(request.user, pk)
+        services.case_record_access(actor=request.user, case=case, via="api:case")
+        return Response(CaseOutput(case).data)
+
+
+class CaseTimelineView(generics.ListAPIView):
+    serializer_class = CaseEventOutput
+
+    def get_queryset(self):
+        case = selectors.case_get_for_user(self.request.user, self.kwargs["pk"])
+        services.case_record_access(actor=self.request.user, case=case, via="api:timeline")
+        return selectors.case_timeline_for(self.request.user, case)
+
+
+class CaseMessagesView(APIView):
+    @extend_schema(request=MessageInput, responses={201: MessageOutput}, summary="Add a message or internal note")
+    def post(self, request, pk):
+        case = selectors.case_get_for_user(request.user, pk)
+        data = validated(MessageInput, request)
+        message = services.case_message_add(actor=request.user, case=case, text=data["text"], internal=data["internal"])
+        return Response(MessageOutput(message).data, status=status.HTTP_201_CREATED)
+
+
+class CaseActionView(generics.GenericAPIView):
+    """One lifecycle action. Subclasses name the service and what it takes."""
+
+    input_serializer = NoteInput
+
+    def get_serializer_class(self):
+        return self.input_serializer
+
+    def perform(self, case, data):
+        raise NotImplementedError
+
+    @extend_schema(responses=CaseOutput)
+    def post(self, request, pk):
+        case = selectors.case_get_for_user(request.user, pk)
+        data = validated(self.input_serializer, request)
+        self.perform(case, data)
+        return Response(CaseOutput(selectors.case_get_for_user(request.user, pk)).data)
+
+
+class AcknowledgeView(CaseActionView):
+    def perform(self, case, data):
+        services.case_acknowledge(actor=self.request.user, case=case, note=data["note"])
+
+
+class StartView(CaseActionView):
+    def perform(self, case, data):
+        services.case_start(actor=self.request.user, case=case, note=data["note"])
+
+
+class AwaitParentView(CaseActionView):
+    def perform(self, case, data):
+        services.case_await_parent(actor=self.request.user, case=case, note=data["note"])
+
+
+class ResumeView(CaseActionView):
+    def perform(self, case, data):
+        services.case_resume(actor=self.request.user, case=case, note=data["note"])
+
+
+class ResolveView(CaseActionView):
+    input_serializer = OutcomeInput
+
+    def perform(self, case, data):
+        services.case_resolve(actor=self.request.user, case=case, outcome=data["outcome"])
+
+
+class CloseView(CaseActionView):
+    input_serializer = OutcomeInput
+
+    def perform(self, case, data):
+        services.case_close(actor=self.request.user, case=case, outcome=data["outcome"])
+
+
+class ReopenView(CaseActionView):
+    input_serializer = ReasonInput
+
+    def perform(self, case, data):
+        services.case_reopen(actor=self.request.user, case=case, reason=data["reason"])
+
+
+class ChaseView(CaseActionView):
+    input_serializer = ChaseInput
+
+    def perform(self, case, data):
+        services.case_chase(actor=self.request.user, case=case, note=data["note"])
+
+
+class ExtendView(CaseActionView):
+    input_serializer = ExtendInput
+
+    def perform(self, case, data):
+        services.case_extend(
+            actor=self.request.user, case=case, working_days=data["working_days"], reason=data["reason"]
+        )
+
+
+class ReassignView(CaseActionView):
+    input_serializer = ReassignInput
+
+    def perform(self, case, data):
+        services.case_reassign(actor=self.request.user, case=case, officer=data["officer"], note=data["note"])
+
+
+class OfficersView(generics.ListAPIView):
+    serializer_class = OfficerOutput
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("team", int, description="Only this team's officers"),
+            OpenApiParameter("active", bool, description="Only active (true) or departed (false) officers"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        if not is_staff_member(request.user):
+            raise PermissionDenied("Only staff can see the list of officers.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        officers = selectors.officers_visible_to(self.request.user)
+        team = self.request.query_params.get("team")
+        active = self.request.query_params.get("active")
+        if team and team.isdigit():
+            officers = officers.filter(team_id=int(team))
+        if active in ("true", "false"):
+            officers = officers.filter(active=active == "true")
+        return officers
+

@@ -1,0 +1,54 @@
+"""Who someone is to the service, and which teams they answer for.
+
+Queries here are the only place that decides what staff may see, so the
+selectors, the API and the pages all agree.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from .models import Officer, Team
+
+
+class Role(StrEnum):
+    PARENT = "parent"
+    OFFICER = "officer"
+    MANAGER = "manager"
+
+
+def officer_of(user) -> Officer | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.officer
+    except Officer.DoesNotExist:
+        return None
+
+
+def role_of(user) -> Role:
+    officer = officer_of(user)
+    if officer is not None:
+        return Role.MANAGER if officer.is_manager else Role.OFFICER
+    if user.is_superuser:
+        return Role.MANAGER
+    return Role.PARENT
+
+
+def is_staff_member(user) -> bool:
+    return officer_of(user) is not None or user.is_superuser
+
+
+def teams_overseen_by(officer: Officer) -> QuerySet[Team]:
+    """The teams a manager answers for: those they manage, head, or direct."""
+    return Team.objects.filter(
+        Q(manager=officer) | Q(head_of_service=officer) | Q(organisation__director=officer)
+    )
+
+
+def teams_of(officer: Officer) -> QuerySet[Team]:
+    """Every team whose cases this member of staff may see."""
+    own = Q(pk=officer.team_id) if officer.team_id else Q(pk__in=[])
+    if officer.is_manager:
+        return Team.objects.filter(own | Q(pk__in=teams_overseen_by(officer).values("pk")))
+    return Team.objects.filter(own)

@@ -1,0 +1,244 @@
+"""Input and output shapes of the cases API (API.md). Thin: rules live in services."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from escalations.models import ClockKind
+from escalations.selectors import case_sla
+
+from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem
+from .permissions import role_of
+
+
+class Text(serializers.CharField):
+    """Free text kept exactly as sent (no trimming), but never only spaces."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not value.strip() and not self.allow_blank:
+            self.fail("blank")
+        return value
+
+
+# --- input -----------------------------------------------------------------------------
+
+
+class CaseLogInput(serializers.Serializer):
+    child = serializers.IntegerField(min_value=1)
+    category = serializers.CharField(max_length=50)
+    summary = Text(max_length=200)
+    description = Text(max_length=20_000)
+    provision_item = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    safeguarding = serializers.BooleanField(required=False, default=False)
+    contact_method = serializers.ChoiceField(choices=Case.ContactMethod.choices, required=False)
+
+
+class NoteInput(serializers.Serializer):
+    note = Text(max_length=5_000, required=False, allow_blank=True, default="")
+
+
+class OutcomeInput(serializers.Serializer):
+    outcome = Text(max_length=5_000)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = Text(max_length=5_000)
+
+
+class MessageInput(serializers.Serializer):
+    text = Text(max_length=20_000)
+    internal = serializers.BooleanField(required=False, default=False)
+
+
+class ChaseInput(serializers.Serializer):
+    note = Text(max_length=5_000, required=False, allow_blank=True, default="")
+
+
+class ExtendInput(serializers.Serializer):
+    working_days = serializers.IntegerField(min_value=1, max_value=10)
+    reason = Text(max_length=5_000)
+
+
+class ReassignInput(serializers.Serializer):
+    officer = serializers.IntegerField(min_value=1)
+    note = Text(max_length=5_000)
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+class MeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+
+    def get_display_name(self, user) -> str:
+        try:
+            return user.officer.display_name
+        except Officer.DoesNotExist:
+            return user.get_full_name() or user.username
+
+    def get_role(self, user) -> str:
+        return str(role_of(user))
+
+
+class CategoryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "description"]
+
+
+class ProvisionItemOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ProvisionItem
+        fields = ["id", "section", "description", "amount", "frequency", "provider"]
+
+
+class EHCPOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    provision_items = ProvisionItemOutput(many=True)
+
+
+class ChildOutput(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    ehcp = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = ["id", "display_name", "date_of_birth", "ehcp"]
+
+    @extend_schema_field(EHCPOutput(allow_null=True))
+    def get_ehcp(self, child):
+        ehcp = getattr(child, "ehcp", None)
+        return EHCPOutput(ehcp).data if ehcp else None
+
+
+class ChildBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class OfficerBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    team = serializers.SerializerMethodField()
+
+    def get_team(self, officer) -> str | None:
+        return officer.team.name if officer.team_id else None
+
+
+class NextEscalationOutput(serializers.Serializer):
+    level = serializers.IntegerField()
+    role = serializers.CharField()
+    display_name = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class ClockOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClockKind.choices)
+    due = serializers.DateTimeField()
+    met_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=["running", "paused", "met", "breached"])
+    extended = serializers.BooleanField()
+
+
+class SlaOutput(serializers.Serializer):
+    acknowledge_due = serializers.DateTimeField(allow_null=True)
+    respond_due = serializers.DateTimeField(allow_null=True)
+    resolve_due = serializers.DateTimeField(allow_null=True)
+    paused = serializers.BooleanField()
+    breached = serializers.ListField(child=serializers.ChoiceField(choices=["acknowledge", "respond", "resolve"]))
+    next_escalation = NextEscalationOutput(allow_null=True)
+    clocks = ClockOutput(many=True, help_text="Every clock the case has had, with whether it was met.")
+
+
+class CaseOutput(serializers.ModelSerializer):
+    child = ChildBrief()
+    category = serializers.CharField(source="category_id")
+    provision_item = serializers.IntegerField(source="provision_item_id", allow_null=True)
+    accountable_officer = OfficerBrief()
+    team = serializers.CharField(source="team.name")
+    status_label = serializers.CharField(source="get_status_display")
+    sla = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "child",
+            "category",
+            "provision_item",
+            "summary",
+            "description",
+            "status",
+            "status_label",
+            "priority",
+            "safeguarding",
+            "accountable_officer",
+            "team",
+            "logged_on_behalf",
+            "contact_method",
+            "outcome",
+            "created_at",
+            "acknowledged_at",
+            "resolved_at",
+            "closed_at",
+            "sla",
+            "escalation_level",
+        ]
+
+    @extend_schema_field(SlaOutput)
+    def get_sla(self, case):
+        return SlaOutput(case_sla(case)).data
+
+
+class ActorOutput(serializers.Serializer):
+    display_name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class CaseEventOutput(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "at", "kind", "actor", "text", "internal"]
+
+    @extend_schema_field(ActorOutput(allow_null=True))
+    def get_actor(self, event):
+        if event.actor is None:
+            return None
+        me = MeOutput(event.actor).data
+        return {"display_name": me["display_name"], "role": me["role"]}
+
+
+class MessageOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    internal = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class OfficerOutput(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    team = serializers.SerializerMethodField()
+    open_cases = serializers.IntegerField()
+
+    class Meta:
+        model = Officer
+        fields = ["id", "display_name", "team", "job_title", "is_manager", "active", "open_cases"]
+
+    def get_team(self, officer) -> str | None:
+        return officer.team.name if officer.team_id else None

@@ -1,0 +1,571 @@
+"""Every change to a case, one function a use case (STYLE.md 2).
+
+Each service is atomic, takes keyword-only arguments with an explicit `actor`,
+locks the case it changes, checks the move against `CASE_MOVES`, records
+history with the acting user, writes the timeline event in the same
+transaction and queues the notifications through the outbox. Views, the API,
+admin actions, commands and tasks all call these; nothing else writes cases.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import Conflict, NotAllowed
+from escalations import services as sla
+from escalations.models import ClockKind
+from escalations.working_days import add_working_days, describe_moment
+
+from . import notices
+from .models import (
+    CASE_MOVES,
+    Case,
+    CaseAccess,
+    CaseEvent,
+    CaseMessage,
+    CaseReferenceCounter,
+    Category,
+    Officer,
+    ProvisionItem,
+)
+from .permissions import officer_of, teams_overseen_by
+from .routing import officer_choose_in_team, routing_team_for
+from .selectors import cases_visible_to, child_loggable_by
+
+Status = Case.Status
+Kind = CaseEvent.Kind
+
+
+# --- logging a concern -------------------------------------------------------
+
+
+@transaction.atomic
+def case_log(
+    *,
+    actor,
+    child_id: int,
+    category_slug: str,
+    summary: str,
+    description: str,
+    provision_item_id: int | None = None,
+    safeguarding: bool = False,
+    contact_method: str | None = None,
+) -> Case:
+    """Log a concern and give it a named officer in the same transaction.
+
+    A parent may log for their own child; an officer for any child of their
+    council, on the family's behalf (recorded as such). The family and the
+    named officer are told through the outbox.
+    """
+    child = child_loggable_by(actor, child_id)
+    if child is None:
+        raise ValidationError({"child": ["Choose one of your children."]})
+    category = Category.objects.filter(pk=category_slug, active=True).first()
+    if category is None:
+        raise ValidationError({"category": ["Choose what the problem is about."]})
+    provision_item = _provision_item_of_child(child, provision_item_id)
+
+    on_behalf = officer_of(actor) is not None
+    team = routing_team_for(child=child, category=category, safeguarding=safeguarding)
+    officer = officer_choose_in_team(team=team, child=child)
+    now = timezone.now()
+    plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
+    case = Case(
+        reference=_next_reference(now.year),
+        organisation_id=child.family.organisation_id,
+        child=child,
+        category=category,
+        provision_item=provision_item,
+        summary=summary,
+        description=description,
+        safeguarding=safeguarding,
+        accountable_officer=officer,
+        team=team,
+        logged_by=actor,
+        logged_on_behalf=on_behalf,
+        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        created_at=now,
+        priority=plan.priority,
+        next_due_at=plan.next_due_at,
+    )
+    _save(case, actor=actor, reason="Concern logged")
+    sla.clocks_start(case=case, plan=plan)
+    if case.escalation_level:
+        _save(case, actor=actor, reason="Safeguarding: the team manager was alerted at once")
+    logged_by = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
+    event = CaseEvent.objects.record(
+        case=case,
+        kind=Kind.LOGGED,
+        actor=actor,
+        at=now,
+        text=f"Concern logged{logged_by}. {officer.display_name} is the named officer.",
+        data={"officer_id": officer.pk, "team_id": team.pk},
+    )
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_logged",
+        context={
+            "child_name": child.display_name,
+            "summary": case.summary,
+            "officer_name": officer.display_name,
+            "acknowledge_due": describe_moment(plan.due[ClockKind.ACKNOWLEDGE]),
+            "respond_due": describe_moment(plan.due[ClockKind.RESPOND]),
+            "resolve_due": describe_moment(plan.due[ClockKind.RESOLVE]),
+        },
+    )
+    notices.tell_officer(
+        officer=officer,
+        case=case,
+        event=event,
+        template="officer_case_assigned",
+        context={
+            "child_name": child.display_name,
+            "category": category.name,
+            "summary": case.summary,
+            "acknowledge_due": describe_moment(plan.due[ClockKind.ACKNOWLEDGE]),
+            "safeguarding": "yes" if safeguarding else "",
+        },
+    )
+    return case
+
+
+def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:
+    if provision_item_id is None:
+        return None
+    item = ProvisionItem.objects.filter(pk=provision_item_id, ehcp__child=child).first()
+    if item is None:
+        raise ValidationError({"provision_item": ["Choose a part of this child's EHCP."]})
+    return item
+
+
+def _next_reference(year: int) -> str:
+    # One counter row per year, locked until commit, keeps references gapless and unique.
+    CaseReferenceCounter.objects.bulk_create([CaseReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = CaseReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{counter.last_number:06d}"
+
+
+# --- moving a case through its lifecycle --------------------------------------
+
+
+@transaction.atomic
+def case_acknowledge(*, actor, case: Case, note: str = "") -> Case:
+    """Tell the family a named person has their concern."""
+    case = _move(case, actor=actor, action="acknowledge")
+    case.acknowledged_at = timezone.now()
+    sla.clocks_stop(case=case, kinds=[ClockKind.ACKNOWLEDGE], at=case.acknowledged_at)
+    _save(case, actor=actor, reason="Acknowledged")
+    event = _record(case, Kind.ACKNOWLEDGED, actor, note or f"{case.accountable_officer.display_name} has your concern.")
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_acknowledged",
+        context={
+            "child_name": case.child.display_name,
+            "officer_name": case.accountable_officer.display_name,
+            "respond_due": describe_moment(_due(case, ClockKind.RESPOND)),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_start(*, actor, case: Case, note: str = "") -> Case:
+    case = _move(case, actor=actor, action="start")
+    sla.clocks_stop(case=case, kinds=[ClockKind.ACKNOWLEDGE, ClockKind.RESPOND], at=timezone.now())
+    _save(case, actor=actor, reason="Work started")
+    _record(case, Kind.STARTED, actor, note or "Work on this concern has started.")
+    return case
+
+
+@transaction.atomic
+def case_await_parent(*, actor, case: Case, note: str = "") -> Case:
+    """Wait for something from the family. The note says what, and the family is asked for it."""
+    case = _move(case, actor=actor, action="await_parent")
+    sla.clocks_pause(case=case, actor=actor, reason=note, at=timezone.now())
+    _save(case, actor=actor, reason="Waiting for the family")
+    event = _record(case, Kind.AWAITING_PARENT, actor, note or "We need something from you before we can carry on.")
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_awaiting_parent",
+        context={"officer_name": case.accountable_officer.display_name, "note": note},
+    )
+    return case
+
+
+@transaction.atomic
+def case_resume(*, actor, case: Case, note: str = "") -> Case:
+    """Work starts again; the paused clocks move later by the working time spent waiting."""
+    case = _move(case, actor=actor, action="resume")
+    _resume(case, actor=actor, text=note or "Work on this concern has started again.")
+    return case
+
+
+@transaction.atomic
+def case_resume_after_pause_limit(*, case: Case) -> Case:
+    """A case cannot wait on the family forever: after the limit it resumes by itself, with a note."""
+    case = _lock(case)
+    if case.status != Status.AWAITING_PARENT:
+        return case
+    case.status = CASE_MOVES["resume"][1]
+    _resume(
+        case,
+        actor=None,
+        text=(
+            f"We have waited {sla.PAUSE_LIMIT_WORKING_DAYS} working days for a reply, "
+            "so the clock is running again. Your named officer will be in touch."
+        ),
+    )
+    return case
+
+
+def _resume(case: Case, *, actor, text: str) -> None:
+    sla.clocks_resume(case=case, actor=actor, at=timezone.now())
+    _save(case, actor=actor, reason="Resumed")
+    _record(case, Kind.RESUMED, actor, text)
+
+
+@transaction.atomic
+def case_resolve(*, actor, case: Case, outcome: str) -> Case:
+    """Record what was done. The family may reopen it for a set number of working days."""
+    _require_text(outcome, "outcome", "Say what was done to put things right.")
+    case = _move(case, actor=actor, action="resolve")
+    case.outcome = outcome
+    case.resolved_at = timezone.now()
+    sla.clocks_stop(case=case, kinds=ClockKind.values, at=case.resolved_at)
+    _save(case, actor=actor, reason="Resolved")
+    event = _record(case, Kind.RESOLVED, actor, outcome)
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_resolved",
+        context={
+            "officer_name": case.accountable_officer.display_name,
+            "outcome": outcome,
+            "reopen_until": describe_moment(reopen_deadline(case)),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, outcome: str) -> Case:
+    """Close for good, with the outcome on record. Closing is a state: nothing is deleted."""
+    _require_text(outcome, "outcome", "Say why the case is being closed.")
+    case = _move(case, actor=actor, action="close")
+    case.outcome = outcome
+    case.closed_at = timezone.now()
+    sla.clocks_stop(case=case, kinds=ClockKind.values, at=case.closed_at)
+    _save(case, actor=actor, reason="Closed")
+    _record(case, Kind.CLOSED, actor, outcome)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case, reason: str) -> Case:
+    """The family (or staff) say the problem is not fixed. Goes back to the named officer."""
+    _require_text(reason, "reason", "Say why the problem is not fixed.")
+    case = _lock(case)
+    _require_may_see(actor, case)
+    _require_move_fits(case, "reopen")
+    deadline = reopen_deadline(case)
+    if deadline is not None and timezone.now() > deadline:
+        raise Conflict(
+            "This concern was resolved too long ago to reopen. Please tell us about the problem as a new concern."
+        )
+    case.status = CASE_MOVES["reopen"][1]
+    case.resolved_at = None
+    sla.clock_restart_resolve(case=case, at=timezone.now())
+    _save(case, actor=actor, reason="Reopened")
+    event = _record(case, Kind.REOPENED, actor, reason)
+    notices.tell_officer(
+        officer=case.accountable_officer,
+        case=case,
+        event=event,
+        template="officer_family_replied",
+        context={"text": f"Reopened: {reason}"},
+    )
+    return case
+
+
+def reopen_deadline(case: Case):
+    """The last moment the family may reopen a resolved case."""
+    if case.resolved_at is None:
+        return None
+    return add_working_days(case.resolved_at, settings.REOPEN_WINDOW_WORKING_DAYS)
+
+
+# --- messages -----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_message_add(*, actor, case: Case, text: str, internal: bool = False) -> CaseMessage:
+    """A message on the case. Internal notes are for staff only and never reach the family.
+
+    A family's reply to a case waiting on them starts the work again.
+    """
+    _require_text(text, "text", "Enter a message.")
+    case = _lock(case)
+    _require_may_see(actor, case)
+    is_staff = officer_of(actor) is not None or actor.is_superuser
+    if internal and not is_staff:
+        raise NotAllowed("Only staff can add internal notes.")
+    if case.status == Status.CLOSED:
+        raise Conflict("This case is closed. Please tell us about the problem as a new concern.")
+    message = CaseMessage.objects.create(case=case, author=actor, text=text, internal=internal)
+    kind = Kind.NOTE if internal else Kind.MESSAGE
+    event = CaseEvent.objects.record(
+        case=case, kind=kind, actor=actor, text=text, internal=internal, message=message, at=message.created_at
+    )
+    if internal:
+        return message
+    if is_staff:
+        # A reply to the family is the first substantive response, and answers any chase.
+        sla.clocks_stop(
+            case=case, kinds=[ClockKind.ACKNOWLEDGE, ClockKind.RESPOND, ClockKind.CHASE], at=message.created_at
+        )
+        _save(case, actor=actor, reason="Replied to the family")
+        notices.tell_family(
+            case=case,
+            event=event,
+            template="case_message",
+            context={"officer_name": _display_name(actor), "text": text},
+        )
+    else:
+        notices.tell_officer(
+            officer=case.accountable_officer,
+            case=case,
+            event=event,
+            template="officer_family_replied",
+            context={"text": text},
+        )
+        if case.status == Status.AWAITING_PARENT:
+            case.status = CASE_MOVES["resume"][1]
+            _resume(case, actor=actor, text="The family replied, so work has started again.")
+    return message
+
+
+# --- timescales -------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_extend(*, actor, case: Case, working_days: int, reason: str) -> Case:
+    """Move the resolve date later, with a reason the family sees. Once by the officer; again only by a manager."""
+    _require_text(reason, "reason", "Say why more time is needed. The family will see this.")
+    case = _lock(case)
+    _require_may_move(actor, case)
+    if not case.is_open:
+        raise Conflict("Only an open case can have its timescale extended.")
+    clock = sla.clock_extend(case=case, working_days=working_days, by_manager=_is_manager_over(actor, case))
+    _save(case, actor=actor, reason="Resolve date extended")
+    event = _record(
+        case,
+        Kind.EXTENDED,
+        actor,
+        f"We now aim to resolve this by {describe_moment(clock.due_at)}. Why: {reason}",
+        data={"working_days": working_days, "resolve_due": clock.due_at.isoformat()},
+    )
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_extended",
+        context={"resolve_due": describe_moment(clock.due_at), "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_chase(*, actor, case: Case, note: str = "") -> Case:
+    """A family chases a case whose promised date has passed. It goes straight to the team manager."""
+    case = _lock(case)
+    _require_may_see(actor, case)
+    if officer_of(actor) is not None or actor.is_superuser:
+        raise NotAllowed("Only the family can chase a case.")
+    if not case.is_open:
+        raise Conflict("Only an open case can be chased.")
+    now = timezone.now()
+    sla.chase_start(case=case, at=now)
+    _save(case, actor=actor, reason="Chased by the family")
+    event = _record(case, Kind.CHASED, actor, note or "The family chased this case because a promised date has passed.")
+    manager, _role = sla.ladder_recipient(case, 1)
+    if manager is not None:
+        notices.tell_officer(
+            officer=manager,
+            case=case,
+            event=event,
+            template="manager_chased",
+            context={"note": note, "officer_name": case.accountable_officer.display_name},
+        )
+    return case
+
+
+# --- changing who owns a case ---------------------------------------------------
+
+
+@transaction.atomic
+def case_reassign(*, actor, case: Case, officer: Officer, note: str) -> Case:
+    """Give the case a new named officer. The family is told the new name; the note goes with the case.
+
+    Allowed to a manager over the case's team, or to the named officer handing it on.
+    """
+    case = _lock(case)
+    _require_may_move(actor, case)
+    if case.status == Status.CLOSED:
+        raise Conflict("This case is closed, so it does not need a named officer.")
+    new_owner = (
+        Officer.objects.select_for_update().filter(pk=getattr(officer, "pk", officer), active=True)
+        .select_related("user", "team").first()
+    )
+    if new_owner is None or (new_owner.team and new_owner.team.organisation_id != case.organisation_id):
+        raise ValidationError({"officer": ["Choose an active officer who works for this council."]})
+    if new_owner.pk == case.accountable_officer_id:
+        raise ValidationError({"officer": [f"{new_owner.display_name} is already the named officer."]})
+    case_transfer(case=case, to=new_owner, actor=actor, note=note, kind=Kind.REASSIGNED)
+    return case
+
+
+def case_transfer(*, case: Case, to: Officer, actor, note: str, kind: str) -> CaseEvent:
+    """Move a locked case to a new owner: history, timeline, a staff note, and both people told.
+
+    The building block of reassignment, handover and offboarding; callers
+    hold the transaction and the locks.
+    """
+    previous = case.accountable_officer
+    case.accountable_officer = to
+    if to.team_id:
+        case.team_id = to.team_id
+    _save(case, actor=actor, reason=f"Named officer changed from {previous.display_name} to {to.display_name}")
+    event = _record(
+        case,
+        kind,
+        actor,
+        f"{to.display_name} is now the named officer, taking over from {previous.display_name}.",
+        data={"from_officer_id": previous.pk, "to_officer_id": to.pk},
+    )
+    if note:
+        _record(case, Kind.NOTE, actor, f"Handover note from {_display_name(actor)}: {note}", internal=True)
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_new_officer",
+        context={"officer_name": to.display_name, "previous_officer_name": previous.display_name, "note": ""},
+    )
+    notices.tell_officer(
+        officer=to,
+        case=case,
+        event=event,
+        template="officer_case_handed_over",
+        context={"previous_officer_name": previous.display_name, "note": note},
+    )
+    return event
+
+
+# --- looking at a case ------------------------------------------------------------
+
+
+def case_record_access(*, actor, case: Case, via: str) -> None:
+    """Staff opened this record: log who and when. Families looking at their own case are not logged."""
+    if officer_of(actor) is not None or actor.is_superuser:
+        CaseAccess.objects.create(case=case, user=actor, via=via)
+
+
+# --- the pieces every service shares ------------------------------------------------
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case under a row lock, so two moves on one case happen one after the other."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("child", "category", "team", "accountable_officer__user", "accountable_officer__team")
+        .get(pk=case.pk)
+    )
+
+
+def _move(case: Case, *, actor, action: str) -> Case:
+    case = _lock(case)
+    _require_may_move(actor, case)
+    _require_move_fits(case, action)
+    case.status = CASE_MOVES[action][1]
+    return case
+
+
+def _require_move_fits(case: Case, action: str) -> None:
+    sources, _target = CASE_MOVES[action]
+    if case.status not in sources:
+        raise Conflict(
+            f"This case is {case.get_status_display().lower()}, so it cannot be {_PAST[action]} now.",
+            data={"status": case.status},
+        )
+
+
+_PAST = {
+    "acknowledge": "acknowledged",
+    "start": "started",
+    "await_parent": "put on hold for the family",
+    "resume": "resumed",
+    "resolve": "resolved",
+    "close": "closed",
+    "reopen": "reopened",
+}
+
+
+def may_move(actor, case: Case) -> bool:
+    """Only the named officer, or a manager over the case's team, moves a case."""
+    if actor.is_superuser:
+        return True
+    officer = officer_of(actor)
+    if officer is None or not officer.active:
+        return False
+    return officer.pk == case.accountable_officer_id or _is_manager_over(actor, case)
+
+
+def _is_manager_over(actor, case: Case) -> bool:
+    if actor.is_superuser:
+        return True
+    officer = officer_of(actor)
+    return bool(
+        officer and officer.is_manager and teams_overseen_by(officer).filter(pk=case.team_id).exists()
+    )
+
+
+def _require_may_move(actor, case: Case) -> None:
+    if not may_move(actor, case):
+        raise NotAllowed("Only the named officer or a manager can do this.")
+
+
+def _require_may_see(actor, case: Case) -> None:
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise NotAllowed("You cannot act on this case.")
+
+
+def _require_text(value: str, field: str, message: str) -> None:
+    if not value or not value.strip():
+        raise ValidationError({field: [message]})
+
+
+def _save(case: Case, *, actor, reason: str) -> None:
+    # django-simple-history reads these, so the history row names who did it even from Celery or the shell.
+    case._history_user = actor
+    case._change_reason = reason
+    case.save()
+
+
+def _due(case: Case, kind: str):
+    clock = case.clocks.filter(kind=kind).order_by("-started_at").first()
+    return clock.due_at if clock else None
+
+
+def _record(case, kind, actor, text, *, internal=False, data=None) -> CaseEvent:
+    return CaseEvent.objects.record(case=case, kind=kind, actor=actor, text=text, internal=internal, data=data)
+
+
+def _display_name(user) -> str:
+    if user is None:
+        return "SEND Casework"
+    officer = officer_of(user)
+    return officer.display_name if officer else (user.get_full_name() or user.username)

@@ -1,0 +1,16 @@
+"""Celery tasks of the casework app: thin, each calls one service."""
+
+from celery import shared_task
+
+from escalations.selectors import pauses_past_their_limit
+
+from .services import case_resume_after_pause_limit
+
+
+@shared_task(name="casework.resume_expired_pauses")
+def resume_expired_pauses() -> int:
+    """Every few minutes: resume cases that have waited on the family longer than the limit."""
+    pauses = list(pauses_past_their_limit().select_related("case")[:500])
+    for pause in pauses:
+        case_resume_after_pause_limit(case=pause.case)
+    return len(pauses)

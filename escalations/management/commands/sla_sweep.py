@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from escalations.services import sla_sweep
+
+
+class Command(BaseCommand):
+    help = "Send every SLA reminder and escalation that has fallen due (what Celery beat runs every minute)."
+
+    def handle(self, *args, **options):
+        result = sla_sweep()
+        for line in result.lines():
+            self.stdout.write(line)
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(result.reminders)} reminders and {len(result.escalations)} escalations sent.")
+        )

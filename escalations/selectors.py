@@ -1,0 +1,94 @@
+"""SLA reads: what a case's clocks say now, which cases are breached, which pauses ran out."""
+
+from datetime import datetime
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from casework.models import Case
+
+from .models import Alert, Clock, ClockKind, Pause
+from .services import LADDER_WORKING_DAYS, ladder_recipient
+from .working_days import WorkingCalendar
+
+SHOWN_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESPOND, ClockKind.RESOLVE)
+
+
+def breached_clocks_q(now: datetime) -> Q:
+    """Clocks that ran out: marked by the sweep, stopped late, or running past due right now."""
+    return (
+        Q(breached_at__isnull=False)
+        | Q(stopped_at__isnull=False, stopped_at__gt=F("due_at"))
+        | Q(stopped_at__isnull=True, paused_at__isnull=True, due_at__lt=now)
+    )
+
+
+def cases_breached(cases: QuerySet[Case], now: datetime | None = None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    return cases.filter(Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk"))))
+
+
+def pauses_past_their_limit(now: datetime | None = None) -> QuerySet[Pause]:
+    return Pause.objects.filter(ended_at__isnull=True, ends_by_itself_at__lte=now or timezone.now())
+
+
+def case_sla(case: Case, now: datetime | None = None) -> dict:
+    """The `sla` block of API.md for one case. Uses `case.clocks.all()`, so prefetch clocks for lists."""
+    now = now or timezone.now()
+    clocks = sorted(case.clocks.all(), key=lambda c: (c.started_at, c.pk))
+    latest = {clock.kind: clock for clock in clocks}
+    shown = [latest[kind] for kind in SHOWN_KINDS if kind in latest]
+    return {
+        "acknowledge_due": _due(latest, ClockKind.ACKNOWLEDGE),
+        "respond_due": _due(latest, ClockKind.RESPOND),
+        "resolve_due": _due(latest, ClockKind.RESOLVE),
+        "paused": any(c.paused_at is not None and c.stopped_at is None for c in clocks),
+        "breached": [c.kind for c in shown if c.is_breached(now)],
+        "next_escalation": next_escalation(case, clocks, now),
+        "clocks": [
+            {
+                "kind": c.kind,
+                "due": c.due_at,
+                "met_at": c.stopped_at if c.stopped_at and not c.is_breached(now) else None,
+                "state": _state(c, now),
+                "extended": c.extensions > 0,
+            }
+            for c in clocks
+        ],
+    }
+
+
+def _due(latest, kind):
+    clock = latest.get(kind)
+    return clock.due_at if clock else None
+
+
+def _state(clock: Clock, now: datetime) -> str:
+    if clock.stopped_at is not None:
+        return "breached" if clock.is_breached(now) else "met"
+    if clock.paused_at is not None:
+        return "paused"
+    return "breached" if clock.is_breached(now) else "running"
+
+
+def next_escalation(case: Case, clocks: list[Clock], now: datetime) -> dict | None:
+    """Who the case goes to next, and when, if nothing happens first. None once resolved or at the top."""
+    if not case.is_open or case.escalation_level >= 3:
+        return None
+    if case.escalation_level >= 1 or case.first_breached_at is not None:
+        level = max(2, case.escalation_level + 1)
+        at = case.escalation_due_at or WorkingCalendar().add_working_days(
+            case.first_breached_at or now, LADDER_WORKING_DAYS[level]
+        )
+    else:
+        running = [c.due_at for c in clocks if c.running and c.breached_at is None]
+        if not running:
+            return None
+        level, at = 1, min(running)
+    officer, role = ladder_recipient(case, level)
+    return {
+        "level": level,
+        "role": Alert.Role(role).label if role else "",
+        "display_name": officer.display_name if officer else None,
+        "at": at,
+    }

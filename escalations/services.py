@@ -1,0 +1,476 @@
+"""SLA clocks, pauses, extensions, chases, reminders and the escalation ladder (DESIGN.md "SLA and escalation").
+
+Casework services call these inside their own transaction, holding the case's
+row lock, so every clock change happens under that lock. Functions that
+change the case (`next_due_at`, the ladder columns) change the instance they
+are given; the caller saves it once, with its history.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from casework.models import Case, CaseEvent, Officer
+from config.errors import Conflict, NotAllowed
+from notifications.services import notification_enqueue
+
+from .models import Alert, Clock, ClockKind, Pause, SlaPolicy, Unit
+from .working_days import WorkingCalendar, describe_moment, start_of_working_day
+
+# DESIGN.md: the ladder climbs 5 and 10 working days after the first breach.
+LADDER_WORKING_DAYS = {2: 5, 3: 10}
+# A family's chase gets an answer from the team manager within this many working days.
+CHASE_REPLY_WORKING_DAYS = 2
+CHASE_INTERVAL_WORKING_DAYS = 5
+# A case waiting on the family resumes by itself after this long.
+PAUSE_LIMIT_WORKING_DAYS = 10
+EXTENSION_LIMIT_WORKING_DAYS = 10
+PAUSED_KINDS = (ClockKind.RESPOND, ClockKind.RESOLVE)
+
+
+# --- policies and starting the clocks -------------------------------------------------------
+
+
+def sla_policy_for(*, category_id: str, safeguarding: bool) -> SlaPolicy:
+    """Safeguarding overrides everything; then the category's own policy; then the default."""
+    if safeguarding:
+        policy = SlaPolicy.objects.filter(safeguarding=True).first()
+        if policy:
+            return policy
+    return (
+        SlaPolicy.objects.filter(category_id=category_id, safeguarding=False).first()
+        or SlaPolicy.objects.get(category__isnull=True, safeguarding=False)
+    )
+
+
+@dataclass
+class ClockPlan:
+    """The due moments a new case will have, worked out before the case is saved."""
+
+    policy: SlaPolicy
+    started_at: datetime
+    due: dict = field(default_factory=dict)
+
+    @property
+    def priority(self) -> str:
+        return self.policy.priority
+
+    @property
+    def next_due_at(self) -> datetime:
+        return min(self.due.values())
+
+
+def clock_plan(*, category_id: str, safeguarding: bool, start: datetime) -> ClockPlan:
+    policy = sla_policy_for(category_id=category_id, safeguarding=safeguarding)
+    calendar = WorkingCalendar()
+    if policy.acknowledge_unit == Unit.WORKING_HOURS:
+        acknowledge = calendar.add_working_hours(start, policy.acknowledge_within)
+    else:
+        acknowledge = calendar.add_working_days(start, policy.acknowledge_within)
+    return ClockPlan(
+        policy=policy,
+        started_at=start,
+        due={
+            ClockKind.ACKNOWLEDGE: acknowledge,
+            ClockKind.RESPOND: calendar.add_working_days(start, policy.respond_within),
+            ClockKind.RESOLVE: calendar.add_working_days(start, policy.resolve_within),
+        },
+    )
+
+
+def clocks_start(*, case: Case, plan: ClockPlan) -> list[Clock]:
+    """Start the three clocks of a newly logged case. Safeguarding: the team manager is told at once."""
+    calendar = WorkingCalendar()
+    clocks = []
+    for kind, due in plan.due.items():
+        unit = plan.policy.acknowledge_unit if kind == ClockKind.ACKNOWLEDGE else Unit.WORKING_DAYS
+        clocks.append(_new_clock(case=case, kind=kind, unit=unit, start=plan.started_at, due=due, calendar=calendar))
+    Clock.objects.bulk_create(clocks)
+    if case.safeguarding:
+        _escalate(case=case, clock=clocks[0], level=1, now=plan.started_at, template="manager_safeguarding_alert")
+    return clocks
+
+
+def _new_clock(*, case, kind, unit, start, due, calendar) -> Clock:
+    clock = Clock(case=case, kind=kind, unit=unit, started_at=start, due_at=due, remind_at=_remind_at(unit, due, calendar))
+    clock.next_check_at = _next_check(clock)
+    return clock
+
+
+def _remind_at(unit: str, due: datetime, calendar: WorkingCalendar) -> datetime:
+    # DESIGN.md: 09:00 on the day a day-clock falls due; one working hour before an hour-clock.
+    if unit == Unit.WORKING_HOURS:
+        return calendar.subtract_working_hours(due, 1)
+    return start_of_working_day(timezone.localtime(due).date())
+
+
+def _next_check(clock: Clock) -> datetime | None:
+    if not clock.running or clock.breached_at is not None:
+        return None
+    if clock.reminded_at is None and clock.remind_at < clock.due_at:
+        return clock.remind_at
+    return clock.due_at
+
+
+# --- stopping, pausing, extending -----------------------------------------------------------
+
+
+def clocks_stop(*, case: Case, kinds, at: datetime) -> None:
+    """The promise was kept (or the case ended): these clocks stop for good."""
+    for clock in case.clocks.filter(kind__in=kinds, stopped_at__isnull=True):
+        clock.stopped_at = at
+        clock.next_check_at = None
+        clock.save(update_fields=["stopped_at", "next_check_at"])
+    _refresh_case_due(case)
+    if case.status in Case.CLOSED_STATES:
+        case.escalation_due_at = None
+
+
+def clocks_pause(*, case: Case, actor, reason: str, at: datetime) -> Pause:
+    """The case waits on the family: the respond and resolve clocks stand still."""
+    calendar = WorkingCalendar()
+    for clock in case.clocks.filter(kind__in=PAUSED_KINDS, stopped_at__isnull=True, paused_at__isnull=True):
+        clock.paused_at = at
+        clock.next_check_at = None
+        clock.save(update_fields=["paused_at", "next_check_at"])
+    _refresh_case_due(case)
+    return Pause.objects.create(
+        case=case,
+        started_at=at,
+        started_by=actor,
+        reason=reason,
+        ends_by_itself_at=calendar.add_working_days(at, PAUSE_LIMIT_WORKING_DAYS),
+    )
+
+
+def clocks_resume(*, case: Case, actor, at: datetime) -> Pause | None:
+    """Work starts again: each paused clock's due moment moves later by the working time spent paused."""
+    pause = case.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
+    if pause is None:
+        return None
+    calendar = WorkingCalendar()
+    pause.ended_at = at
+    pause.ended_by = actor
+    pause.working_seconds = calendar.working_seconds_between(pause.started_at, at)
+    pause.save(update_fields=["ended_at", "ended_by", "working_seconds"])
+    for clock in case.clocks.filter(paused_at__isnull=False, stopped_at__isnull=True):
+        clock.due_at = calendar.add_working_seconds(clock.due_at, pause.working_seconds)
+        clock.remind_at = _remind_at(clock.unit, clock.due_at, calendar)
+        clock.paused_at = None
+        clock.next_check_at = _next_check(clock)
+        clock.save(update_fields=["due_at", "remind_at", "paused_at", "next_check_at"])
+    _refresh_case_due(case)
+    return pause
+
+
+def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
+    """Move the resolve date later, once by the officer, again only by a manager (LGSCO code 6.4)."""
+    if not 1 <= working_days <= EXTENSION_LIMIT_WORKING_DAYS:
+        raise ValidationError(
+            {"working_days": [f"Extend by 1 to {EXTENSION_LIMIT_WORKING_DAYS} working days."]}
+        )
+    clock = case.clocks.filter(kind=ClockKind.RESOLVE, stopped_at__isnull=True).order_by("-started_at").first()
+    if clock is None:
+        raise Conflict("This case has no resolve date running to extend.")
+    if clock.extensions >= 1 and not by_manager:
+        raise NotAllowed("The resolve date has been extended once already. A manager must agree a second extension.")
+    calendar = WorkingCalendar()
+    clock.due_at = calendar.add_working_days(clock.due_at, working_days)
+    clock.remind_at = _remind_at(clock.unit, clock.due_at, calendar)
+    clock.extensions += 1
+    if clock.breached_at is None:
+        clock.reminded_at = None
+        clock.next_check_at = _next_check(clock)
+    clock.save(update_fields=["due_at", "remind_at", "reminded_at", "extensions", "next_check_at"])
+    _refresh_case_due(case)
+    return clock
+
+
+def clock_restart_resolve(*, case: Case, at: datetime) -> Clock:
+    """A reopened case gets a fresh resolve date from its policy."""
+    policy = sla_policy_for(category_id=case.category_id, safeguarding=case.safeguarding)
+    calendar = WorkingCalendar()
+    clock = _new_clock(
+        case=case,
+        kind=ClockKind.RESOLVE,
+        unit=Unit.WORKING_DAYS,
+        start=at,
+        due=calendar.add_working_days(at, policy.resolve_within),
+        calendar=calendar,
+    )
+    clock.save()
+    _refresh_case_due(case)
+    return clock
+
+
+def _refresh_case_due(case: Case) -> None:
+    # The staff queue is ordered by this column, so it must follow every clock change.
+    case.next_due_at = case.clocks.filter(stopped_at__isnull=True, paused_at__isnull=True).aggregate(
+        due=Min("due_at")
+    )["due"]
+
+
+# --- chasing ---------------------------------------------------------------------------------
+
+
+def chase_start(*, case: Case, at: datetime) -> Clock:
+    """A family chases a late case: the team manager is told and has 2 working days to reply.
+
+    Allowed once a clock has run out, and at most once every 5 working days.
+    """
+    calendar = WorkingCalendar()
+    if not any(clock.is_breached(at) for clock in case.clocks.all()):
+        raise Conflict("You can chase once a date we promised has passed. None has yet.")
+    last = case.clocks.filter(kind=ClockKind.CHASE).order_by("-started_at").first()
+    if last is not None and at < calendar.add_working_days(last.started_at, CHASE_INTERVAL_WORKING_DAYS):
+        raise Conflict(
+            "You chased this case recently. You can chase again from "
+            f"{describe_moment(calendar.add_working_days(last.started_at, CHASE_INTERVAL_WORKING_DAYS))}."
+        )
+    clock = _new_clock(
+        case=case,
+        kind=ClockKind.CHASE,
+        unit=Unit.WORKING_DAYS,
+        start=at,
+        due=calendar.add_working_days(at, CHASE_REPLY_WORKING_DAYS),
+        calendar=calendar,
+    )
+    clock.save()
+    _refresh_case_due(case)
+    return clock
+
+
+def chase_answer(*, case: Case, at: datetime) -> None:
+    clocks_stop(case=case, kinds=[ClockKind.CHASE], at=at)
+
+
+# --- the sweep ------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    reminders: list = field(default_factory=list)
+    escalations: list = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            f"{alert.get_kind_display()} level {alert.level} on {alert.case.reference} ({alert.clock.kind}) "
+            f"to {alert.recipient.display_name}, {alert.get_recipient_role_display()}"
+            for alert in self.reminders + self.escalations
+        ]
+
+
+def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> SweepResult:
+    """Send every reminder and escalation that has fallen due, exactly once.
+
+    Reads only what is due (indexed), locks each case with SKIP LOCKED so two
+    sweeps at once share the work instead of doubling it, and relies on the
+    unique constraint on alerts for the rest. A missed sweep catches up here.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    calendar = WorkingCalendar()
+    while _sweep_clocks(now=now, batch_size=batch_size, calendar=calendar, result=result) == batch_size:
+        pass
+    while _sweep_ladder(now=now, batch_size=batch_size, calendar=calendar, result=result) == batch_size:
+        pass
+    return result
+
+
+@transaction.atomic
+def _sweep_clocks(*, now, batch_size, calendar, result) -> int:
+    due_case_ids = list(
+        Clock.objects.filter(next_check_at__lte=now).order_by("next_check_at").values_list("case_id", flat=True)[
+            :batch_size
+        ]
+    )
+    cases = _lock_cases(set(due_case_ids))
+    for case in cases:
+        for clock in case.clocks.filter(next_check_at__lte=now).order_by("due_at"):
+            _advance_clock(case=case, clock=clock, now=now, calendar=calendar, result=result)
+        _save_case(case, reason="SLA sweep")
+    # A full batch of which nothing could be locked means another sweep is on it: stop here.
+    return len(due_case_ids) if cases else 0
+
+
+@transaction.atomic
+def _sweep_ladder(*, now, batch_size, calendar, result) -> int:
+    ids = list(Case.objects.filter(escalation_due_at__lte=now).values_list("pk", flat=True)[:batch_size])
+    cases = _lock_cases(set(ids))
+    for case in cases:
+        _climb_ladder(case=case, now=now, calendar=calendar, result=result)
+        _save_case(case, reason="Escalation ladder")
+    return len(ids) if cases else 0
+
+
+def _lock_cases(ids) -> list[Case]:
+    if not ids:
+        return []
+    return list(
+        Case.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=ids)
+        .select_related(
+            "team__manager__user",
+            "team__head_of_service__user",
+            "organisation__director__user",
+            "accountable_officer__user",
+        )
+        .order_by("pk")
+    )
+
+
+def _advance_clock(*, case, clock, now, calendar, result) -> None:
+    if clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
+        clock.reminded_at = now
+        alert = _remind(case=case, clock=clock, now=now)
+        if alert:
+            result.reminders.append(alert)
+    if now >= clock.due_at and clock.breached_at is None:
+        clock.breached_at = now
+        result.escalations.extend(_breach(case=case, clock=clock, now=now, calendar=calendar))
+    clock.next_check_at = _next_check(clock)
+    clock.save(update_fields=["reminded_at", "breached_at", "next_check_at"])
+
+
+def _remind(*, case, clock, now) -> Alert | None:
+    recipient, role = _reminder_recipient(case, clock)
+    alert, created = Alert.objects.get_or_create(
+        case=case,
+        clock=clock,
+        kind=Alert.Kind.REMINDER,
+        level=0,
+        defaults={"recipient": recipient, "recipient_role": role, "owner": case.accountable_officer, "created_at": now},
+    )
+    if not created:
+        return None
+    CaseEvent.objects.record(
+        case=case,
+        kind=CaseEvent.Kind.REMINDER,
+        at=now,
+        internal=True,
+        text=f"Reminder sent to {recipient.display_name}: {clock.get_kind_display().lower()} due {describe_moment(clock.due_at)}.",
+        data={"alert_id": alert.pk},
+    )
+    _notify(
+        recipient,
+        case,
+        "officer_reminder",
+        {"clock": clock.get_kind_display().lower(), "due": describe_moment(clock.due_at)},
+        dedupe=f"alert:{alert.pk}",
+    )
+    return alert
+
+
+def _reminder_recipient(case, clock) -> tuple[Officer, str]:
+    if clock.kind == ClockKind.CHASE and case.team.manager and case.team.manager.active:
+        return case.team.manager, Alert.Role.TEAM_MANAGER
+    return case.accountable_officer, Alert.Role.OFFICER
+
+
+def _breach(*, case, clock, now, calendar) -> list[Alert]:
+    # A chase the team manager did not answer goes straight to the head of service.
+    level = 2 if clock.kind == ClockKind.CHASE else 1
+    alerts = [a for a in [_escalate(case=case, clock=clock, level=level, now=now)] if a]
+    if case.first_breached_at is None:
+        case.first_breached_at = clock.due_at
+    if case.escalation_due_at is None and case.escalation_level < 3 and case.is_open:
+        case.escalation_due_at = calendar.add_working_days(
+            case.first_breached_at, LADDER_WORKING_DAYS[max(2, case.escalation_level + 1)]
+        )
+    return alerts
+
+
+def _climb_ladder(*, case, now, calendar, result) -> None:
+    if not case.is_open or case.escalation_level >= 3:
+        case.escalation_due_at = None
+        return
+    level = max(2, case.escalation_level + 1)
+    clock = case.clocks.filter(breached_at__isnull=False).order_by("due_at", "id").first()
+    alert = _escalate(case=case, clock=clock, level=level, now=now)
+    if alert:
+        result.escalations.append(alert)
+    case.escalation_due_at = (
+        calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
+    )
+
+
+def _escalate(*, case, clock, level, now, template="manager_escalation") -> Alert | None:
+    recipient, role = ladder_recipient(case, level)
+    if recipient is None:
+        return None
+    alert, created = Alert.objects.get_or_create(
+        case=case,
+        clock=clock,
+        kind=Alert.Kind.ESCALATION,
+        level=level,
+        defaults={"recipient": recipient, "recipient_role": role, "owner": case.accountable_officer, "created_at": now},
+    )
+    if not created:
+        return None
+    case.escalation_level = max(case.escalation_level, level)
+    why = (
+        "because a child may be at risk"
+        if template == "manager_safeguarding_alert"
+        else f"because the {clock.get_kind_display().lower()} date ({describe_moment(clock.due_at)}) was missed"
+    )
+    CaseEvent.objects.record(
+        case=case,
+        kind=CaseEvent.Kind.ESCALATED,
+        at=now,
+        text=f"Escalated to {recipient.display_name}, {Alert.Role(role).label}, {why}.",
+        data={"alert_id": alert.pk, "level": level},
+    )
+    context = {
+        "clock": clock.get_kind_display().lower(),
+        "late_by": _late_by(clock, now),
+        "officer_name": case.accountable_officer.display_name,
+        "level": str(level),
+        "child_name": case.child.display_name,
+        "summary": case.summary,
+    }
+    _notify(recipient, case, template, context, dedupe=f"alert:{alert.pk}")
+    return alert
+
+
+def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
+    """Who is told at each level; if that post is empty or the person has left, the next one up."""
+    team, organisation = case.team, case.organisation
+    chain = [
+        (team.manager, Alert.Role.TEAM_MANAGER),
+        (team.head_of_service, Alert.Role.HEAD_OF_SERVICE),
+        (organisation.director, Alert.Role.DIRECTOR),
+    ]
+    for officer, role in chain[level - 1 :] + list(reversed(chain[: level - 1])):
+        if officer is not None and officer.active:
+            return officer, role
+    return None, ""
+
+
+def _late_by(clock: Clock, now: datetime) -> str:
+    if now <= clock.due_at:
+        return "not yet late"
+    days = WorkingCalendar().working_seconds_between(clock.due_at, now) // (8 * 3600)
+    if days < 1:
+        return "less than a working day"
+    return f"{days} working day{'s' if days != 1 else ''}"
+
+
+def _notify(recipient: Officer, case: Case, template: str, context: dict, *, dedupe: str) -> None:
+    notification_enqueue(
+        recipient=recipient.user,
+        template=template,
+        context={"reference": case.reference, **context},
+        link=f"/cases/{case.pk}/",
+        dedupe_key=dedupe,
+    )
+
+
+def _save_case(case: Case, *, reason: str) -> None:
+    # The sweep acts for nobody: the history row says so with an empty user and this reason.
+    case._history_user = None
+    case._change_reason = reason
+    case.save()

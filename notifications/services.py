@@ -1,0 +1,376 @@
+"""Every change to the outbox: writing, sending, re-sending and reading messages.
+
+The rules (DESIGN.md, invariant 4): a row is written in the caller's
+transaction; dispatch is queued after commit; a row is claimed under a lock
+before it is sent, so it is sent once however many workers try; a periodic
+re-dispatch picks up whatever a lost message or a dead worker left behind.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+import kombu.exceptions
+import redis.exceptions
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .channels import deliver, is_transient
+from .message_templates import DIGEST_TEMPLATE, DIGESTIBLE_TEMPLATES, absolute_url, render_digest, render_message
+from .models import Notification, NotificationPreference
+from .selectors import notification_preferences_get, notifications_inbox
+
+logger = logging.getLogger(__name__)
+
+# What publishing a task raises when the broker cannot be reached: kombu wraps
+# a failure to connect, but a connection lost during the publish comes through
+# as the transport's own error.
+BROKER_UNAVAILABLE = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+class NotificationRetryLater(Exception):
+    """A send failed for a reason that may pass; the row is pending again.
+
+    The original error is the cause. `countdown` is how many seconds to wait
+    before the next attempt.
+    """
+
+    def __init__(self, *, notification_id: int, countdown: int):
+        super().__init__(f"Notification {notification_id} will be tried again in {countdown} seconds.")
+        self.countdown = countdown
+
+
+@transaction.atomic
+def notification_enqueue(*, recipient, template: str, context: dict, link: str, dedupe_key: str) -> list[Notification]:
+    """Write the outbox rows telling `recipient` about one event, and send them after commit.
+
+    Guarantees:
+    - Atomic, inside the caller's transaction: the rows exist exactly when the
+      caller's change commits.
+    - An in-app row always, written as sent (it is the inbox). An email row
+      unless the person turned email off or has no address; held for the daily
+      digest instead when the template is a reminder and they asked for one. A
+      text message row when GOV.UK Notify is on, the person gave a mobile
+      number and the template has a Notify text template.
+    - Idempotent: a second call with the same `dedupe_key` for the same person
+      writes nothing more and sends nothing twice.
+    - Never raises because the broker is down: the rows stay pending and the
+      re-dispatch sends them.
+
+    Returns the event's rows for this person, including any written by an
+    earlier call. Raises UnknownTemplateError for an unknown key, and
+    ValueError or TypeError for a bad context or link: those are mistakes in
+    the calling code.
+    """
+    if not link.startswith("/"):
+        raise ValueError(f"A notification link is a path on this site starting with '/', not {link!r}.")
+    message = render_message(template=template, context=context, link=link)
+    preference = notification_preferences_get(user=recipient)
+    now = timezone.now()
+    redispatch_at = now + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS)
+
+    def row(channel, status):
+        return Notification(
+            recipient=recipient,
+            channel=channel,
+            template=template,
+            context=context,
+            subject=message.subject,
+            body=message.body,
+            link=link,
+            dedupe_key=dedupe_key,
+            status=status,
+            sent_at=now if status == Notification.Status.SENT else None,
+            redispatch_at=redispatch_at,
+        )
+
+    rows = [row(Notification.Channel.IN_APP, Notification.Status.SENT)]
+    if preference.email_enabled and recipient.email:
+        held = preference.daily_digest and template in DIGESTIBLE_TEMPLATES
+        rows.append(row(Notification.Channel.EMAIL, Notification.Status.HELD if held else Notification.Status.PENDING))
+    if settings.NOTIFY_ENABLED and preference.mobile_number and template in settings.NOTIFY_SMS_TEMPLATE_IDS:
+        rows.append(row(Notification.Channel.SMS, Notification.Status.PENDING))
+
+    # The unique constraint on (dedupe_key, recipient, channel) decides what is
+    # a duplicate, so two transactions enqueuing the same event at once still
+    # make one row each channel: INSERT OR IGNORE on SQLite, ON CONFLICT DO
+    # NOTHING on PostgreSQL.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    written = list(
+        Notification.objects.filter(
+            recipient=recipient, dedupe_key=dedupe_key, channel__in=[r.channel for r in rows]
+        ).order_by("id")
+    )
+    _send_after_commit([n.pk for n in written if n.status == Notification.Status.PENDING])
+    return written
+
+
+def notification_send(*, notification_id: int) -> Notification | None:
+    """Deliver one pending notification, at most once however many workers try.
+
+    The row is claimed (pending to sending, one more attempt) under a row lock
+    in a short transaction; the send happens outside any transaction; then the
+    row is marked sent. Returns None when there is nothing to do: the row is
+    missing, already sent, or being sent by someone else.
+
+    When the channel fails: a transient error with attempts left puts the row
+    back to pending and raises NotificationRetryLater, carrying the delay
+    before the next try (doubling each time); any other error, or the last
+    attempt, marks the row failed with the error and raises it again.
+    """
+    notification = _notification_claim(notification_id=notification_id)
+    if notification is None:
+        return None
+    try:
+        deliver(notification)
+    except Exception as exc:
+        _notification_record_failure(notification=notification, exc=exc)
+        raise
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+        status=Notification.Status.SENT, sent_at=now, last_error="", updated_at=now
+    )
+    notification.refresh_from_db()
+    return notification
+
+
+@transaction.atomic
+def _notification_claim(*, notification_id: int) -> Notification | None:
+    # skip_locked: a second worker gives up at once instead of waiting to find
+    # the row already taken.
+    notification = (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(pk=notification_id, status=Notification.Status.PENDING)
+        .first()
+    )
+    if notification is None:
+        return None
+    now = timezone.now()
+    if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        # Only a send that died part-way through its last attempt gets here.
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.FAILED,
+            last_error=f"Gave up after {notification.attempts} attempts. {notification.last_error}".strip(),
+            updated_at=now,
+        )
+        return None
+    # The status condition makes the claim safe on SQLite too, which has no row locks.
+    claimed = Notification.objects.filter(pk=notification.pk, status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENDING,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+        redispatch_at=now + timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS),
+    )
+    if not claimed:
+        return None
+    notification.status = Notification.Status.SENDING
+    notification.attempts += 1
+    return notification
+
+
+def _notification_record_failure(*, notification: Notification, exc: Exception) -> None:
+    now = timezone.now()
+    error = f"{type(exc).__name__}: {exc}"
+    if is_transient(exc) and notification.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        countdown = settings.NOTIFICATIONS_RETRY_DELAY_SECONDS * 2**notification.attempts
+        Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+            status=Notification.Status.PENDING,
+            last_error=error,
+            updated_at=now,
+            # Should the retry message be lost, the re-dispatch takes over a little after it was due.
+            redispatch_at=now
+            + timedelta(seconds=countdown + settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
+        )
+        raise NotificationRetryLater(notification_id=notification.pk, countdown=countdown) from exc
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+        status=Notification.Status.FAILED, last_error=error, updated_at=now
+    )
+
+
+def notification_redispatch_due(*, limit: int | None = None) -> int:
+    """Queue again every pending row whose time has come, and rescue sends that never finished.
+
+    A row is due a minute after it was written (its first dispatch was lost or
+    the broker was down), a minute after its retry was due, or, while sending,
+    once the send has run longer than NOTIFICATIONS_SENDING_TIMEOUT_SECONDS (the
+    worker died): that row goes back to pending. Atomic; reads at most `limit`
+    rows (default NOTIFICATIONS_REDISPATCH_BATCH_SIZE) through an index, so its
+    cost grows with what is due; safe to run twice at once, as each run skips
+    rows the other has locked. Returns how many rows were queued.
+    """
+    now = timezone.now()
+    limit = limit or settings.NOTIFICATIONS_REDISPATCH_BATCH_SIZE
+    with transaction.atomic():
+        due = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[Notification.Status.PENDING, Notification.Status.SENDING], redispatch_at__lte=now)
+            .order_by("redispatch_at")
+            .values_list("pk", "status")[:limit]
+        )
+        stuck = [pk for pk, status in due if status == Notification.Status.SENDING]
+        Notification.objects.filter(pk__in=stuck, status=Notification.Status.SENDING).update(
+            status=Notification.Status.PENDING,
+            last_error="The previous attempt did not finish in time; the worker may have stopped.",
+            updated_at=now,
+        )
+        ids = [pk for pk, _ in due]
+        Notification.objects.filter(pk__in=ids).update(
+            redispatch_at=now + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS)
+        )
+        _send_after_commit(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def notification_resend(*, notification: Notification, actor) -> Notification:
+    """Give a failed notification a fresh set of attempts and send it after commit.
+
+    Atomic. Only a failed notification can be resent: anything else raises
+    ValidationError, so a message already sent is never sent again from here.
+    """
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.status != Notification.Status.FAILED:
+        raise ValidationError("Only a failed notification can be sent again.")
+    notification.status = Notification.Status.PENDING
+    notification.attempts = 0
+    notification.redispatch_at = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS)
+    notification.save(update_fields=["status", "attempts", "redispatch_at", "updated_at"])
+    logger.info("%s asked for notification %s to be sent again", actor, notification.pk)
+    _send_after_commit([notification.pk])
+    return notification
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one inbox message read. Reading it again keeps the first time it was read."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread message in the user's inbox read; returns how many."""
+    now = timezone.now()
+    return notifications_inbox(user=user).filter(read_at__isnull=True).update(read_at=now, updated_at=now)
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *, user, email_enabled: bool | None = None, daily_digest: bool | None = None, mobile_number: str | None = None
+) -> NotificationPreference:
+    """Change how a person hears from us; an argument left as None stays as it was.
+
+    Atomic. In-app messages cannot be turned off. Turning the digest off sends
+    the reminders it was holding straight away, so none waits for a digest that
+    will not come. A mobile number may contain spaces; "" removes it. Raises
+    ValidationError for a number that is not a UK mobile number.
+    """
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    was_digest = preference.daily_digest
+    if email_enabled is not None:
+        preference.email_enabled = email_enabled
+    if daily_digest is not None:
+        preference.daily_digest = daily_digest
+    if mobile_number is not None:
+        preference.mobile_number = "".join(mobile_number.split())
+    preference.full_clean()
+    preference.save()
+    if was_digest and not preference.daily_digest:
+        held = list(
+            Notification.objects.filter(recipient=user, status=Notification.Status.HELD).values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=held).update(
+            status=Notification.Status.PENDING,
+            updated_at=timezone.now(),
+            redispatch_at=timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
+        )
+        _send_after_commit(held)
+    return preference
+
+
+def notification_daily_digests_send() -> list[Notification]:
+    """Send each person with held reminders one email listing them, and mark the reminders sent.
+
+    One short transaction a person, with the held rows locked (skip_locked):
+    the digest row and the change from held to sent commit together, so a
+    second run, even one running at the same moment, finds nothing held and
+    sends nothing. The digest is itself an outbox row, sent after commit with
+    the usual retries. Returns the digest notifications written.
+    """
+    recipient_ids = list(
+        Notification.objects.filter(status=Notification.Status.HELD)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    digests = [_notification_digest_write(recipient_id=recipient_id) for recipient_id in recipient_ids]
+    return [digest for digest in digests if digest is not None]
+
+
+@transaction.atomic
+def _notification_digest_write(*, recipient_id: int) -> Notification | None:
+    held = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(recipient_id=recipient_id, status=Notification.Status.HELD)
+        .order_by("created_at", "id")
+    )
+    if not held:
+        return None
+    now = timezone.now()
+    message = render_digest(items=[{"subject": n.subject, "link_url": absolute_url(n.link)} for n in held])
+    digest = Notification.objects.create(
+        recipient_id=recipient_id,
+        channel=Notification.Channel.EMAIL,
+        template=DIGEST_TEMPLATE,
+        context={"count": len(held)},
+        subject=message.subject,
+        body=message.body,
+        # Each held row goes into exactly one digest, so the first of them names it.
+        dedupe_key=f"{DIGEST_TEMPLATE}:{held[0].pk}",
+        status=Notification.Status.PENDING,
+        redispatch_at=now + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
+    )
+    Notification.objects.filter(pk__in=[n.pk for n in held]).update(
+        status=Notification.Status.SENT, sent_at=now, digest=digest, updated_at=now
+    )
+    _send_after_commit([digest.pk])
+    return digest
+
+
+def _send_after_commit(notification_ids: list[int]) -> None:
+    if notification_ids:
+        transaction.on_commit(partial(_queue_sends, list(notification_ids)))
+
+
+def _queue_sends(notification_ids: list[int]) -> None:
+    """Put one send task a row on the broker; if the broker is down, leave them to the re-dispatch.
+
+    Runs after commit, so the rows are safe in the database whatever happens
+    here. A broker that is down must not fail the change that caused the
+    message: the rows stay pending and the re-dispatch sends them once the
+    broker is back.
+    """
+    # tasks.py imports this module, so this import waits until it is needed.
+    from .tasks import send_notification
+
+    for position, notification_id in enumerate(notification_ids):
+        try:
+            # retry=False: fail at once rather than hold up the request retrying the broker.
+            send_notification.apply_async(args=[notification_id], retry=False)
+        except BROKER_UNAVAILABLE as exc:
+            logger.warning(
+                "Could not queue notifications %s because the broker is unreachable (%s). "
+                "They stay pending and the re-dispatch will send them.",
+                notification_ids[position:],
+                exc,
+            )
+            # The rest would only wait on the same broker again.
+            return

@@ -1,0 +1,106 @@
+"""Fixtures shared by every test: a small borough with two teams, two families and the five roles."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from casework.models import Category, Organisation, RoutingRule, Team
+from tests.factories import (
+    AreaFactory,
+    ChildFactory,
+    EHCPFactory,
+    OfficerFactory,
+    OrganisationFactory,
+    ProvisionItemFactory,
+    UserFactory,
+    make_parent,
+    make_team,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); SQLite has no row locks")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@dataclass
+class Borough:
+    organisation: Organisation
+    north: Team
+    transport: Team
+    head_of_service: object
+    director: object
+    parent1: object
+    parent2: object
+    child1: object
+    child2: object
+    provision1: object
+    provision2: object
+
+    @property
+    def officer1(self):
+        return self.north.officers.filter(is_manager=False).order_by("pk").first()
+
+    @property
+    def officer2(self):
+        return self.transport.officers.filter(is_manager=False).order_by("pk").first()
+
+
+@pytest.fixture
+def borough(db) -> Borough:
+    """Two teams (SEND North takes everything, Transport takes transport), two families, one child each."""
+    organisation = OrganisationFactory(name="Test Borough")
+    area = AreaFactory(organisation=organisation, name="North")
+    north = make_team(organisation, "SEND North", officers=2)
+    transport = make_team(organisation, "Transport", officers=2)
+    head = OfficerFactory(team=None, is_manager=True, job_title="Head of SEND", user__username="head")
+    director = OfficerFactory(team=None, is_manager=True, job_title="Director", user__username="director")
+    organisation.director = director
+    organisation.save()
+    for team in (north, transport):
+        team.head_of_service = head
+        team.save()
+    RoutingRule.objects.create(
+        organisation=organisation, position=10, category=Category.objects.get(pk="transport"), team=transport
+    )
+    RoutingRule.objects.create(organisation=organisation, position=100, team=north)
+    child1 = ChildFactory(family__organisation=organisation, family__area=area, first_name="Alex")
+    child2 = ChildFactory(family__organisation=organisation, family__area=area, first_name="Bea")
+    provision1 = ProvisionItemFactory(ehcp=EHCPFactory(child=child1))
+    provision2 = ProvisionItemFactory(ehcp=EHCPFactory(child=child2))
+    return Borough(
+        organisation=organisation,
+        north=north,
+        transport=transport,
+        head_of_service=head,
+        director=director,
+        parent1=make_parent(child1, username="parent1"),
+        parent2=make_parent(child2, username="parent2"),
+        child1=child1,
+        child2=child2,
+        provision1=provision1,
+        provision2=provision2,
+    )
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_user(user)` signs in (forced authentication, as a token would)."""
+
+    class Client(APIClient):
+        def as_user(self, user):
+            self.force_authenticate(user=user)
+            return self
+
+    return Client()
+
+
+@pytest.fixture
+def stranger(db):
+    """A signed-in user with no children and no staff role."""
+    return UserFactory(username="stranger")
