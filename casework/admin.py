@@ -23,6 +23,7 @@ from .models import (
     CaseMessage,
     Category,
     Child,
+    Cover,
     Family,
     FamilyMember,
     Officer,
@@ -195,6 +196,15 @@ class RoutingRuleAdmin(HistoryAdmin):
         return "Only safeguarding" if rule.safeguarding else "Not safeguarding"
 
 
+@admin.register(Cover)
+class CoverAdmin(ReadOnlyMixin, HistoryAdmin):
+    """Cover is arranged by a manager through the service, which checks who may cover whom."""
+
+    list_display = ["officer", "cover_officer", "starts_at", "ends_at", "set_by"]
+    list_select_related = ["officer__user", "cover_officer__user", "set_by"]
+    search_fields = ["officer__user__last_name", "cover_officer__user__last_name"]
+
+
 # --- families and plans ---------------------------------------------------------------
 
 
@@ -234,14 +244,14 @@ class EHCPInline(admin.StackedInline):
 
 @admin.register(Child)
 class ChildAdmin(HistoryAdmin):
-    list_display = ["display_name", "date_of_birth", "family", "ehcp_reference"]
+    list_display = ["name", "date_of_birth", "family", "ehcp_reference"]
     list_select_related = ["family", "ehcp"]
     search_fields = ["first_name", "last_name", "ehcp__reference"]
     autocomplete_fields = ["family"]
     inlines = [EHCPInline]
 
     @admin.display(description="Name", ordering="last_name")
-    def display_name(self, child):
+    def name(self, child):
         return child.display_name
 
     @admin.display(description="EHCP", ordering="ehcp__reference")
@@ -280,7 +290,7 @@ class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor__officer").order_by("at", "id")
+        return super().get_queryset(request).select_related("actor").order_by("at", "id")
 
     @admin.display(description="Who")
     def who(self, event):
@@ -308,8 +318,25 @@ CASE_FIELDSETS = [
             ]
         },
     ),
-    ("Who is accountable", {"fields": ["status", "priority", "accountable_officer", "team", "escalation_level"]}),
-    ("Dates", {"fields": ["created_at", "acknowledged_at", "resolved_at", "closed_at", "next_due_at", "updated_at"]}),
+    (
+        "Who is accountable",
+        {"fields": ["status", "priority", "accountable_officer", "team", "owner_count", "escalation_level"]},
+    ),
+    (
+        "Dates",
+        {
+            "fields": [
+                "created_at",
+                "acknowledged_at",
+                "next_due_at",
+                "first_breached_at",
+                "escalation_due_at",
+                "resolved_at",
+                "closed_at",
+                "updated_at",
+            ]
+        },
+    ),
     ("Outcome", {"fields": ["outcome"]}),
 ]
 

@@ -2,6 +2,9 @@
 calls one service and answers with the case as it now stands."""
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -10,11 +13,19 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from . import selectors, services, staffing
 from .filters import CaseFilter, ordering_for
+from .models import Officer
 from .permissions import is_staff_member
 from .serializers import (
+    BulkReassignInput,
+    CaseDetailOutput,
     CaseEventOutput,
+    CoverInput,
+    CoverOutput,
+    HandoverSummaryOutput,
+    OffboardInput,
+    OffboardOutput,
     ChaseInput,
     ExtendInput,
     CaseLogInput,
@@ -103,11 +114,38 @@ class CaseListView(generics.ListCreateAPIView):
 
 
 class CaseDetailView(APIView):
-    @extend_schema(responses=CaseOutput, summary="One case")
+    @extend_schema(responses=CaseDetailOutput, summary="One case")
     def get(self, request, pk):
         case = selectors.case_get_for_user(request.user, pk)
         services.case_record_access(actor=request.user, case=case, via="api:case")
-        return Response(CaseOutput(case).data)
+        return Response(CaseDetailOutput(case).data)
+
+
+class HandoverSummaryView(APIView):
+    @extend_schema(
+        responses=HandoverSummaryOutput,
+        summary="Everything about a case in one place, for the officer taking it on (staff only)",
+    )
+    def get(self, request, pk):
+        case = selectors.case_get_for_user(request.user, pk)
+        if not is_staff_member(request.user):
+            raise PermissionDenied("The handover summary is for staff.")
+        services.case_record_access(actor=request.user, case=case, via="api:handover")
+        return Response(HandoverSummaryOutput(selectors.case_handover_summary(case)).data)
+
+
+class BulkReassignView(APIView):
+    @extend_schema(
+        request=BulkReassignInput,
+        responses={200: inline_serializer("BulkReassignOutput", {"reassigned": serializers.IntegerField()})},
+        summary="Managers: give a chosen set of cases to one officer",
+    )
+    def post(self, request):
+        data = validated(BulkReassignInput, request)
+        count = staffing.cases_reassign(
+            actor=request.user, case_ids=data["cases"], officer=data["officer"], note=data["note"]
+        )
+        return Response({"reassigned": count})
 
 
 class CaseTimelineView(generics.ListAPIView):
@@ -209,6 +247,53 @@ class ReassignView(CaseActionView):
 
     def perform(self, case, data):
         services.case_reassign(actor=self.request.user, case=case, officer=data["officer"], note=data["note"])
+
+
+def officer_for(request, pk) -> Officer:
+    """An officer the signed-in member of staff may see; anyone else gets 404 (or 403 for families)."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied("Only staff can manage officers.")
+    officer = selectors.officers_visible_to(request.user).filter(pk=pk).first()
+    if officer is None:
+        raise Http404("No officer found.")
+    return officer
+
+
+class OffboardView(APIView):
+    @extend_schema(
+        request=OffboardInput,
+        responses={200: OffboardOutput},
+        summary="Managers: hand every case of a leaving officer over, then deactivate them",
+    )
+    def post(self, request, pk):
+        officer = officer_for(request, pk)
+        data = validated(OffboardInput, request)
+        result = staffing.officer_offboard(
+            actor=request.user, officer=officer, successor=data.get("successor"), note=data["note"]
+        )
+        return Response(OffboardOutput(result).data)
+
+
+class CoverView(APIView):
+    @extend_schema(
+        request=CoverInput,
+        responses={201: CoverOutput},
+        summary="Managers: arrange cover for an officer who is away",
+    )
+    def post(self, request, pk):
+        officer = officer_for(request, pk)
+        data = validated(CoverInput, request)
+        cover_officer = selectors.officers_visible_to(request.user).filter(pk=data["cover_officer"]).first()
+        if cover_officer is None:
+            raise ValidationError({"cover_officer": ["Choose an officer of this council."]})
+        cover = staffing.cover_set(
+            actor=request.user,
+            officer=officer,
+            cover_officer=cover_officer,
+            starts_at=data.get("starts_at") or timezone.now(),
+            ends_at=data["ends_at"],
+        )
+        return Response(CoverOutput(cover).data, status=status.HTTP_201_CREATED)
 
 
 class OfficersView(generics.ListAPIView):

@@ -1,12 +1,13 @@
 """Query parameters of the case list (API.md `GET /api/cases/`). A bad value is a 400 with field errors."""
 
 import django_filters as filters
-from django.db.models import F
+from django.db.models import F, Q
 
 from escalations.selectors import cases_breached
 
 from .models import Case, Category
 from .permissions import officer_of
+from .selectors import covered_by
 
 ORDERINGS = {
     "due": (F("next_due_at").asc(nulls_last=True), "created_at", "id"),
@@ -20,7 +21,7 @@ class CaseFilter(filters.FilterSet):
     category = filters.ModelChoiceFilter(queryset=Category.objects.all())
     officer = filters.NumberFilter(field_name="accountable_officer_id")
     team = filters.NumberFilter(field_name="team_id")
-    mine = filters.BooleanFilter(method="filter_mine", help_text="Officers: only the cases you are named on.")
+    mine = filters.BooleanFilter(method="filter_mine", help_text="Officers: the cases you are named on, and those you are covering.")
     breached = filters.BooleanFilter(method="filter_breached", help_text="Only cases where a promised date has passed.")
     ordering = filters.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS],
@@ -43,7 +44,7 @@ class CaseFilter(filters.FilterSet):
             return queryset
         if officer is None:
             return queryset.none()
-        return queryset.filter(accountable_officer=officer)
+        return queryset.filter(Q(accountable_officer=officer) | Q(accountable_officer__in=covered_by(officer)))
 
     def filter_breached(self, queryset, name, value):
         breached = cases_breached(queryset)

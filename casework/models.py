@@ -113,6 +113,40 @@ class Officer(models.Model):
         return self.user.get_full_name() or self.user.username
 
 
+class CoverQuerySet(models.QuerySet):
+    def in_force(self, at=None):
+        """Cover running now, by someone still here: a cover officer who left covers nothing."""
+        at = at or timezone.now()
+        return self.filter(starts_at__lte=at, ends_at__gt=at, cover_officer__active=True)
+
+
+class Cover(models.Model):
+    """While an officer is away, another officer covers their cases. The named officer stays accountable.
+
+    Cover ends by itself at `ends_at`: nothing has to remember to switch it off.
+    """
+
+    officer = models.ForeignKey("Officer", on_delete=models.PROTECT, related_name="covers")
+    cover_officer = models.ForeignKey("Officer", on_delete=models.PROTECT, related_name="covering")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["officer", "ends_at"], name="cover_officer_until")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="cover_ends_after_start"),
+            models.CheckConstraint(
+                condition=~models.Q(officer=models.F("cover_officer")), name="cover_not_by_self"
+            ),
+        ]
+
+
 class Category(models.Model):
     """A kind of concern. The eleven defaults ship in a migration; admins may edit the wording."""
 
@@ -297,6 +331,9 @@ class Case(models.Model):
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.ONLINE)
     outcome = models.TextField(blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    owner_count = models.PositiveSmallIntegerField(
+        default=1, help_text="How many named officers this case has had, counting the first."
+    )
     # The ladder (DESIGN.md "SLA and escalation"): when a clock first ran out, and
     # when the next level is due. Kept by the escalations app; indexed for the sweep.
     first_breached_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from config.errors import Conflict
+from escalations.working_days import UK_TIME
 
 from .models import Case, Category, Child, Officer, RoutingRule, Team
 
@@ -16,7 +17,7 @@ from .models import Case, Category, Child, Officer, RoutingRule, Team
 def routing_team_for(*, child: Child, category: Category, safeguarding: bool) -> Team:
     """The team of the first rule, in order, whose every condition fits this concern."""
     family = child.family
-    age = child.age_on(timezone.localdate())
+    age = child.age_on(timezone.localdate(timezone=UK_TIME))
     rules = RoutingRule.objects.filter(organisation_id=family.organisation_id).select_related("team")
     for rule in rules.order_by("position", "id"):
         if rule.category_id not in (None, category.pk):
@@ -45,7 +46,7 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
     Must run inside a transaction.
     """
     candidates = list(
-        Officer.objects.select_for_update()
+        Officer.objects.select_for_update(of=("self",))
         .filter(team=team, active=True, is_manager=False)
         .exclude(pk__in=exclude)
         .select_related("user", "team")
@@ -84,7 +85,7 @@ def _active_manager(team: Team, exclude: tuple[int, ...]) -> Officer | None:
     if team.manager_id is None or team.manager_id in exclude:
         return None
     return (
-        Officer.objects.select_for_update()
+        Officer.objects.select_for_update(of=("self",))
         .filter(pk=team.manager_id, active=True)
         .select_related("user", "team")
         .first()

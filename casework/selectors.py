@@ -7,7 +7,9 @@ case that does not exist.
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .models import Case, CaseEvent, Category, Child, FamilyMember, Officer, ProvisionItem
+from escalations.working_days import WorkingCalendar
+
+from .models import Case, CaseEvent, Category, Child, Cover, FamilyMember, Officer, ProvisionItem
 from .permissions import officer_of, teams_of
 
 
@@ -16,8 +18,13 @@ def _case_scope(user) -> Q:
         return Q()
     officer = officer_of(user)
     if officer is not None:
-        return Q(team__in=teams_of(officer)) | Q(accountable_officer=officer)
+        return Q(team__in=teams_of(officer)) | Q(accountable_officer=officer) | Q(accountable_officer__in=covered_by(officer))
     return Q(child__family__memberships__user=user)
+
+
+def covered_by(officer: Officer) -> QuerySet[Officer]:
+    """The officers whose cases `officer` is covering now."""
+    return Officer.objects.filter(pk__in=Cover.objects.in_force().filter(cover_officer=officer).values("officer_id"))
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -35,7 +42,14 @@ def cases_visible_to(user) -> QuerySet[Case]:
             "accountable_officer__user",
             "accountable_officer__team",
         )
-        .prefetch_related("clocks")
+        .prefetch_related(
+            "clocks",
+            Prefetch(
+                "accountable_officer__covers",
+                queryset=Cover.objects.in_force().select_related("cover_officer__user"),
+                to_attr="covers_in_force",
+            ),
+        )
     )
 
 
@@ -89,10 +103,13 @@ def categories_active() -> QuerySet[Category]:
 
 def officers_with_caseload(*, organisation_ids) -> QuerySet[Officer]:
     """Officers of these councils with how many open cases each holds."""
+    in_councils = Officer.objects.filter(
+        Q(team__organisation_id__in=organisation_ids)
+        | Q(teams_headed__organisation_id__in=organisation_ids)
+        | Q(organisations_directed__in=organisation_ids)
+    )
     return (
-        Officer.objects.filter(
-            Q(team__organisation_id__in=organisation_ids) | Q(team__isnull=True)
-        )
+        Officer.objects.filter(pk__in=in_councils.values("pk"))
         .select_related("user", "team")
         .annotate(open_cases=Count("cases", filter=Q(cases__status__in=Case.OPEN_STATES)))
         .order_by("user__last_name", "user__first_name", "id")
@@ -111,3 +128,84 @@ def officers_visible_to(user) -> QuerySet[Officer]:
 def family_members_of(case: Case):
     """Everyone who should hear about this case: every parent and carer of the child (tell us once)."""
     return [m.user for m in FamilyMember.objects.filter(family_id=case.child.family_id).select_related("user")]
+
+
+OWNER_CHANGE_KINDS = (CaseEvent.Kind.REASSIGNED, CaseEvent.Kind.HANDOVER)
+# What counts as the new officer getting in touch with the family after a handover.
+CONTACT_KINDS = (
+    CaseEvent.Kind.MESSAGE,
+    CaseEvent.Kind.ACKNOWLEDGED,
+    CaseEvent.Kind.AWAITING_PARENT,
+    CaseEvent.Kind.RESOLVED,
+)
+
+
+def case_owners(case: Case) -> list[dict]:
+    """Every named officer the case has had, with when each held it, oldest first."""
+    changes = list(case.events.filter(kind__in=(CaseEvent.Kind.LOGGED, *OWNER_CHANGE_KINDS)).order_by("at", "id"))
+    ids = {e.data.get("officer_id") or e.data.get("to_officer_id") for e in changes} - {None}
+    officers = Officer.objects.select_related("user").in_bulk(ids)
+    owners = []
+    for event in changes:
+        officer = officers.get(event.data.get("officer_id") or event.data.get("to_officer_id"))
+        if owners:
+            owners[-1]["until"] = event.at
+        owners.append({"officer": officer, "since": event.at, "until": None})
+    return owners
+
+
+def case_handovers(case: Case) -> list[dict]:
+    """For each change of named officer: who to whom, and when the new officer first contacted the family."""
+    events = list(case.events.filter(kind__in=(*OWNER_CHANGE_KINDS, *CONTACT_KINDS), internal=False).order_by("at", "id"))
+    officers = Officer.objects.select_related("user").in_bulk(
+        {e.data.get(key) for e in events for key in ("from_officer_id", "to_officer_id")} - {None}
+    )
+    calendar = WorkingCalendar()
+    handovers = []
+    for index, event in enumerate(events):
+        if event.kind not in OWNER_CHANGE_KINDS:
+            continue
+        new_owner = officers.get(event.data.get("to_officer_id"))
+        first_contact = next(
+            (
+                later.at
+                for later in events[index + 1 :]
+                if later.kind in CONTACT_KINDS and new_owner and later.actor_id == new_owner.user_id
+            ),
+            None,
+        )
+        handovers.append(
+            {
+                "at": event.at,
+                "kind": event.kind,
+                "from_officer": officers.get(event.data.get("from_officer_id")),
+                "to_officer": new_owner,
+                "first_contact_at": first_contact,
+                "working_hours_to_first_contact": (
+                    round(calendar.working_seconds_between(event.at, first_contact) / 3600, 1)
+                    if first_contact
+                    else None
+                ),
+            }
+        )
+    return handovers
+
+
+def case_handover_summary(case: Case) -> dict:
+    """Everything an incoming officer needs in one place, so the family never has to tell its story again."""
+    child = case.child
+    ehcp = getattr(child, "ehcp", None)
+    return {
+        "case": case,
+        "child": child,
+        "family": child.family,
+        "ehcp": ehcp,
+        "provision_items": list(ehcp.provision_items.all()) if ehcp else [],
+        "messages": list(case.messages.select_related("author__officer").order_by("created_at", "id")),
+        "timeline": list(case.events.select_related("actor__officer").order_by("at", "id")),
+        "owners": case_owners(case),
+        "other_cases": list(
+            Case.objects.filter(child=child).exclude(pk=case.pk).select_related("accountable_officer__user")
+            .order_by("-created_at")
+        ),
+    }

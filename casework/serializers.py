@@ -8,6 +8,7 @@ from escalations.selectors import case_sla
 
 from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem
 from .permissions import role_of
+from .selectors import case_handovers
 
 
 class Text(serializers.CharField):
@@ -163,6 +164,12 @@ class SlaOutput(serializers.Serializer):
     clocks = ClockOutput(many=True, help_text="Every clock the case has had, with whether it was met.")
 
 
+class CoverBrief(serializers.Serializer):
+    id = serializers.IntegerField(source="cover_officer.pk")
+    display_name = serializers.CharField(source="cover_officer.display_name")
+    until = serializers.DateTimeField(source="ends_at")
+
+
 class CaseOutput(serializers.ModelSerializer):
     child = ChildBrief()
     category = serializers.CharField(source="category_id")
@@ -170,6 +177,7 @@ class CaseOutput(serializers.ModelSerializer):
     accountable_officer = OfficerBrief()
     team = serializers.CharField(source="team.name")
     status_label = serializers.CharField(source="get_status_display")
+    covered_by = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
 
     class Meta:
@@ -187,7 +195,9 @@ class CaseOutput(serializers.ModelSerializer):
             "priority",
             "safeguarding",
             "accountable_officer",
+            "covered_by",
             "team",
+            "owner_count",
             "logged_on_behalf",
             "contact_method",
             "outcome",
@@ -202,6 +212,40 @@ class CaseOutput(serializers.ModelSerializer):
     @extend_schema_field(SlaOutput)
     def get_sla(self, case):
         return SlaOutput(case_sla(case)).data
+
+    @extend_schema_field(CoverBrief(allow_null=True))
+    def get_covered_by(self, case):
+        covers = getattr(case.accountable_officer, "covers_in_force", None)
+        if covers is None:
+            covers = list(case.accountable_officer.covers.in_force().select_related("cover_officer__user"))
+        return CoverBrief(covers[0]).data if covers else None
+
+
+class HandoverOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    from_officer = OfficerBrief(allow_null=True)
+    to_officer = OfficerBrief(allow_null=True)
+    first_contact_at = serializers.DateTimeField(allow_null=True)
+    working_hours_to_first_contact = serializers.FloatField(allow_null=True)
+
+
+class AccountabilityOutput(serializers.Serializer):
+    officers = serializers.IntegerField(source="owner_count")
+    handovers = serializers.SerializerMethodField()
+
+    @extend_schema_field(HandoverOutput(many=True))
+    def get_handovers(self, case):
+        return HandoverOutput(case_handovers(case), many=True).data
+
+
+class CaseDetailOutput(CaseOutput):
+    """One case, with how many officers it has had and how long the family waited after each handover."""
+
+    accountability = AccountabilityOutput(source="*")
+
+    class Meta(CaseOutput.Meta):
+        fields = CaseOutput.Meta.fields + ["accountability"]
 
 
 class ActorOutput(serializers.Serializer):
@@ -242,3 +286,74 @@ class OfficerOutput(serializers.ModelSerializer):
 
     def get_team(self, officer) -> str | None:
         return officer.team.name if officer.team_id else None
+
+
+class OwnerOutput(serializers.Serializer):
+    officer = OfficerBrief(allow_null=True)
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField(allow_null=True)
+
+
+class FamilyBrief(serializers.Serializer):
+    name = serializers.CharField()
+    area = serializers.CharField(source="area.name", allow_null=True, default=None)
+
+
+class SummaryMessageOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField(source="created_at")
+    author = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    internal = serializers.BooleanField()
+
+    def get_author(self, message) -> str:
+        return MeOutput(message.author).data["display_name"]
+
+
+class OtherCaseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    summary = serializers.CharField()
+    status = serializers.CharField()
+    accountable_officer = serializers.CharField(source="accountable_officer.display_name")
+
+
+class HandoverSummaryOutput(serializers.Serializer):
+    case = CaseOutput()
+    child = ChildOutput()
+    family = FamilyBrief()
+    provision_item = ProvisionItemOutput(source="case.provision_item", allow_null=True)
+    messages = SummaryMessageOutput(many=True)
+    timeline = CaseEventOutput(many=True)
+    owners = OwnerOutput(many=True)
+    other_cases = OtherCaseOutput(many=True)
+
+
+class OffboardInput(serializers.Serializer):
+    successor = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    note = Text(max_length=5_000)
+
+
+class OffboardOutput(serializers.Serializer):
+    reassigned = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class BulkReassignInput(serializers.Serializer):
+    cases = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    officer = serializers.IntegerField(min_value=1)
+    note = Text(max_length=5_000)
+
+
+class CoverInput(serializers.Serializer):
+    cover_officer = serializers.IntegerField(min_value=1)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField()
+
+
+class CoverOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    officer = OfficerBrief()
+    cover_officer = OfficerBrief()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()

@@ -408,7 +408,7 @@ def case_chase(*, actor, case: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def case_reassign(*, actor, case: Case, officer: Officer, note: str) -> Case:
+def case_reassign(*, actor, case: Case, officer: Officer | int, note: str) -> Case:
     """Give the case a new named officer. The family is told the new name; the note goes with the case.
 
     Allowed to a manager over the case's team, or to the named officer handing it on.
@@ -418,7 +418,7 @@ def case_reassign(*, actor, case: Case, officer: Officer, note: str) -> Case:
     if case.status == Status.CLOSED:
         raise Conflict("This case is closed, so it does not need a named officer.")
     new_owner = (
-        Officer.objects.select_for_update().filter(pk=getattr(officer, "pk", officer), active=True)
+        Officer.objects.select_for_update(of=("self",)).filter(pk=getattr(officer, "pk", officer), active=True)
         .select_related("user", "team").first()
     )
     if new_owner is None or (new_owner.team and new_owner.team.organisation_id != case.organisation_id):
@@ -437,6 +437,7 @@ def case_transfer(*, case: Case, to: Officer, actor, note: str, kind: str) -> Ca
     """
     previous = case.accountable_officer
     case.accountable_officer = to
+    case.owner_count += 1
     if to.team_id:
         case.team_id = to.team_id
     _save(case, actor=actor, reason=f"Named officer changed from {previous.display_name} to {to.display_name}")

@@ -5,6 +5,7 @@ from celery import shared_task
 from escalations.selectors import pauses_past_their_limit
 
 from .services import case_resume_after_pause_limit
+from .staffing import cases_reroute_orphans
 
 
 @shared_task(name="casework.resume_expired_pauses")
@@ -14,3 +15,9 @@ def resume_expired_pauses() -> int:
     for pause in pauses:
         case_resume_after_pause_limit(case=pause.case)
     return len(pauses)
+
+
+@shared_task(name="casework.reroute_orphaned_cases")
+def reroute_orphaned_cases() -> int:
+    """Every few minutes: the safety net for a case whose owner became inactive by any route."""
+    return cases_reroute_orphans()

@@ -8,7 +8,9 @@ urlpatterns = [
     path("children/", api.ChildrenView.as_view(), name="api-children"),
     path("categories/", api.CategoriesView.as_view(), name="api-categories"),
     path("cases/", api.CaseListView.as_view(), name="api-cases"),
+    path("cases/reassign/", api.BulkReassignView.as_view(), name="api-cases-reassign"),
     path("cases/<int:pk>/", api.CaseDetailView.as_view(), name="api-case"),
+    path("cases/<int:pk>/handover/", api.HandoverSummaryView.as_view(), name="api-case-handover"),
     path("cases/<int:pk>/timeline/", api.CaseTimelineView.as_view(), name="api-case-timeline"),
     path("cases/<int:pk>/messages/", api.CaseMessagesView.as_view(), name="api-case-messages"),
     path("cases/<int:pk>/acknowledge/", api.AcknowledgeView.as_view(), name="api-case-acknowledge"),
@@ -22,4 +24,6 @@ urlpatterns = [
     path("cases/<int:pk>/extend/", api.ExtendView.as_view(), name="api-case-extend"),
     path("cases/<int:pk>/reassign/", api.ReassignView.as_view(), name="api-case-reassign"),
     path("officers/", api.OfficersView.as_view(), name="api-officers"),
+    path("officers/<int:pk>/offboard/", api.OffboardView.as_view(), name="api-officer-offboard"),
+    path("officers/<int:pk>/cover/", api.CoverView.as_view(), name="api-officer-cover"),
 ]

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from casework.models import Case, CaseEvent, Officer
+from casework.models import Case, CaseEvent, Cover, Officer
 from config.errors import Conflict, NotAllowed
 from notifications.services import notification_enqueue
 
 from .models import Alert, Clock, ClockKind, Pause, SlaPolicy, Unit
-from .working_days import WorkingCalendar, describe_moment, start_of_working_day
+from .working_days import UK_TIME, WorkingCalendar, describe_moment, start_of_working_day
 
 # DESIGN.md: the ladder climbs 5 and 10 working days after the first breach.
 LADDER_WORKING_DAYS = {2: 5, 3: 10}
@@ -105,7 +105,7 @@ def _remind_at(unit: str, due: datetime, calendar: WorkingCalendar) -> datetime:
     # DESIGN.md: 09:00 on the day a day-clock falls due; one working hour before an hour-clock.
     if unit == Unit.WORKING_HOURS:
         return calendar.subtract_working_hours(due, 1)
-    return start_of_working_day(timezone.localtime(due).date())
+    return start_of_working_day(timezone.localtime(due, UK_TIME).date())
 
 
 def _next_check(clock: Clock) -> datetime | None:
@@ -123,7 +123,9 @@ def clocks_stop(*, case: Case, kinds, at: datetime) -> None:
     """The promise was kept (or the case ended): these clocks stop for good."""
     for clock in case.clocks.filter(kind__in=kinds, stopped_at__isnull=True):
         clock.stopped_at = at
-        clock.next_check_at = None
+        # Kept late but not yet seen by the sweep: leave it due, so the breach is still escalated.
+        late_and_unrecorded = at > clock.due_at and clock.breached_at is None and clock.paused_at is None
+        clock.next_check_at = clock.due_at if late_and_unrecorded else None
         clock.save(update_fields=["stopped_at", "next_check_at"])
     _refresh_case_due(case)
     if case.status in Case.CLOSED_STATES:
@@ -302,7 +304,9 @@ def _sweep_ladder(*, now, batch_size, calendar, result) -> int:
     ids = list(Case.objects.filter(escalation_due_at__lte=now).values_list("pk", flat=True)[:batch_size])
     cases = _lock_cases(set(ids))
     for case in cases:
-        _climb_ladder(case=case, now=now, calendar=calendar, result=result)
+        # A sweep that was missed for days climbs every level that fell due meanwhile.
+        while case.escalation_due_at is not None and case.escalation_due_at <= now:
+            _climb_ladder(case=case, now=now, calendar=calendar, result=result)
         _save_case(case, reason="Escalation ladder")
     return len(ids) if cases else 0
 
@@ -324,7 +328,7 @@ def _lock_cases(ids) -> list[Case]:
 
 
 def _advance_clock(*, case, clock, now, calendar, result) -> None:
-    if clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
+    if clock.running and clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
         clock.reminded_at = now
         alert = _remind(case=case, clock=clock, now=now)
         if alert:
@@ -337,7 +341,7 @@ def _advance_clock(*, case, clock, now, calendar, result) -> None:
 
 
 def _remind(*, case, clock, now) -> Alert | None:
-    recipient, role = _reminder_recipient(case, clock)
+    recipient, role = _reminder_recipient(case, clock, now)
     alert, created = Alert.objects.get_or_create(
         case=case,
         clock=clock,
@@ -365,9 +369,18 @@ def _remind(*, case, clock, now) -> Alert | None:
     return alert
 
 
-def _reminder_recipient(case, clock) -> tuple[Officer, str]:
+def _reminder_recipient(case, clock, now) -> tuple[Officer, str]:
     if clock.kind == ClockKind.CHASE and case.team.manager and case.team.manager.active:
         return case.team.manager, Alert.Role.TEAM_MANAGER
+    cover = (
+        Cover.objects.in_force(now)
+        .filter(officer_id=case.accountable_officer_id)
+        .select_related("cover_officer__user")
+        .order_by("starts_at")
+        .first()
+    )
+    if cover is not None:
+        return cover.cover_officer, Alert.Role.COVER
     return case.accountable_officer, Alert.Role.OFFICER
 
 

@@ -1,6 +1,6 @@
 """The inbox API: each person's own in-app messages and how they want to hear from us."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .models import Notification
 from .serializers import (
     MarkedReadOutputSerializer,
     NotificationOutputSerializer,
@@ -43,6 +44,9 @@ class NotificationInboxApi(NotificationApiMixin, generics.ListAPIView):
     pagination_class = InboxPagination
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # drf-spectacular asks for the queryset without a user, only to learn the model.
+            return Notification.objects.none()
         return selectors.notifications_inbox(user=self.request.user)
 
     @extend_schema(operation_id="notifications_list", summary="Your inbox, newest first")
@@ -58,7 +62,10 @@ class NotificationReadApi(NotificationApiMixin, APIView):
         operation_id="notifications_read",
         summary="Mark one message read",
         request=None,
-        responses={200: NotificationOutputSerializer},
+        responses={
+            200: NotificationOutputSerializer,
+            404: OpenApiResponse(description="No such message in your inbox."),
+        },
     )
     def post(self, request, notification_id):
         notification = selectors.notification_inbox_get(user=request.user, notification_id=notification_id)
@@ -94,7 +101,12 @@ class NotificationPreferencesApi(NotificationApiMixin, APIView):
         operation_id="notifications_preferences_update",
         summary="Change how you hear from us",
         request=PreferencesInputSerializer,
-        responses={200: PreferencesOutputSerializer},
+        responses={
+            200: PreferencesOutputSerializer,
+            400: OpenApiResponse(
+                description='Field errors, for example {"email_enabled": ["Must be a valid boolean."]}.'
+            ),
+        },
     )
     def patch(self, request):
         serializer = PreferencesInputSerializer(data=request.data)

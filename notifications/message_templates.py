@@ -12,7 +12,15 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 FAMILY_TEMPLATES = {
-    "case_logged": {"reference", "child_name", "summary", "officer_name", "acknowledge_due", "respond_due", "resolve_due"},
+    "case_logged": {
+        "reference",
+        "child_name",
+        "summary",
+        "officer_name",
+        "acknowledge_due",
+        "respond_due",
+        "resolve_due",
+    },
     "case_acknowledged": {"reference", "child_name", "officer_name", "respond_due"},
     "case_message": {"reference", "officer_name", "text"},
     "case_awaiting_parent": {"reference", "officer_name", "note"},

@@ -50,7 +50,7 @@ class Notification(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="digested",
         help_text="The daily digest email that carried this held reminder.",
     )

@@ -186,8 +186,7 @@ def _notification_record_failure(*, notification: Notification, exc: Exception) 
             last_error=error,
             updated_at=now,
             # Should the retry message be lost, the re-dispatch takes over a little after it was due.
-            redispatch_at=now
-            + timedelta(seconds=countdown + settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
+            redispatch_at=now + timedelta(seconds=countdown + settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
         )
         raise NotificationRetryLater(notification_id=notification.pk, countdown=countdown) from exc
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
@@ -287,10 +286,11 @@ def notification_preferences_update(
         held = list(
             Notification.objects.filter(recipient=user, status=Notification.Status.HELD).values_list("pk", flat=True)
         )
+        now = timezone.now()
         Notification.objects.filter(pk__in=held).update(
             status=Notification.Status.PENDING,
-            updated_at=timezone.now(),
-            redispatch_at=timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
+            updated_at=now,
+            redispatch_at=now + timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER_SECONDS),
         )
         _send_after_commit(held)
     return preference

@@ -91,8 +91,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-# Stored times are UTC; the working-day calendar converts to UK time itself.
-TIME_ZONE = "Europe/London"
+# The API speaks UTC (API.md). Anything about UK working days converts to
+# Europe/London explicitly (escalations.working_days.UK_TIME), and pages
+# show UK time through casework's middleware.
+TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
@@ -141,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalations.sla_sweep",
         "schedule": 60.0,
     },
+    "Re-route any open case whose named officer is no longer active, every 5 minutes": {
+        "task": "casework.reroute_orphaned_cases",
+        "schedule": 300.0,
+    },
     "Resume cases that have waited on the family too long, every 5 minutes": {
         "task": "casework.resume_expired_pauses",
         "schedule": 300.0,
@@ -156,9 +162,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

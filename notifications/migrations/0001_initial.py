@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('digest', models.ForeignKey(blank=True, help_text='The daily digest email that carried this held reminder.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='digested', to='notifications.notification')),
+                ('digest', models.ForeignKey(blank=True, help_text='The daily digest email that carried this held reminder.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='digested', to='notifications.notification')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
             ],
             options={

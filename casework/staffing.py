@@ -1,0 +1,216 @@
+"""Services for when staff change (DESIGN.md invariant 1 and "Staff change").
+
+No case is ever left without an active named officer: an officer leaves only
+by handing every case over, in one transaction; cover keeps the owner
+accountable while someone else does the work; and a periodic check repairs
+any case whose owner became inactive by another route.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import Conflict, NotAllowed
+from escalations.working_days import describe_moment
+
+from . import notices
+from .models import Case, CaseEvent, Cover, Officer
+from .permissions import officer_of, teams_overseen_by
+from .routing import officer_choose_in_team
+from .selectors import cases_visible_to
+from .services import case_transfer, may_move
+
+Kind = CaseEvent.Kind
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class OffboardResult:
+    reassigned: int
+    already_left: bool = False
+
+    @property
+    def detail(self) -> str:
+        if self.already_left:
+            return "This officer has already left. Nothing was changed."
+        return f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over."
+
+
+@transaction.atomic
+def officer_offboard(
+    *, actor, officer: Officer, successor: Officer | int | None = None, note: str
+) -> OffboardResult:
+    """Hand every case of a leaving officer over, then deactivate them, all or nothing.
+
+    With a successor, every case goes to them; without, each goes back through
+    routing (never to the leaver). Each case gets a handover event carrying
+    the note; each family is told their new officer's name. If any case
+    cannot be placed, nothing changes and the Conflict lists which and why.
+    """
+    _require_manager_over(actor, officer)
+    leaver = Officer.objects.select_for_update(of=("self",)).select_related("user", "team").get(pk=officer.pk)
+    if not leaver.active:
+        return OffboardResult(reassigned=0, already_left=True)
+    if not note or not note.strip():
+        raise ValidationError({"note": ["Write a handover note for whoever takes the cases on."]})
+    new_owner = _successor(successor, leaver) if successor is not None else None
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(accountable_officer=leaver, status__in=Case.OWNED_STATES)
+        .select_related("child__family", "team", "accountable_officer__user")
+        .order_by("pk")
+    )
+    unplaced = []
+    for case in cases:
+        try:
+            target = new_owner or officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
+        except Conflict as reason:
+            unplaced.append({"case": case.reference, "reason": reason.detail})
+            continue
+        case_transfer(case=case, to=target, actor=actor, note=note, kind=Kind.HANDOVER)
+    if unplaced:
+        raise Conflict(
+            f"{len(unplaced)} case{'s' if len(unplaced) != 1 else ''} could not be handed over, so nothing was changed.",
+            data={"cases": unplaced},
+        )
+    _deactivate(leaver, actor=actor)
+    return OffboardResult(reassigned=len(cases))
+
+
+def _successor(successor: Officer | int, leaver: Officer) -> Officer:
+    chosen = (
+        Officer.objects.select_for_update(of=("self",))
+        .select_related("user", "team")
+        .filter(pk=getattr(successor, "pk", successor), active=True)
+        .exclude(pk=leaver.pk)
+        .first()
+    )
+    same_council = chosen and (
+        chosen.team is None or leaver.team is None or chosen.team.organisation_id == leaver.team.organisation_id
+    )
+    if not same_council:
+        raise ValidationError({"successor": ["Choose an active officer of the same council, other than the leaver."]})
+    return chosen
+
+
+def _deactivate(officer: Officer, *, actor) -> None:
+    officer.active = False
+    officer._history_user = actor
+    officer._change_reason = "Offboarded: every case handed over"
+    officer.save()
+    # Someone who has left must not be able to sign in to special category data.
+    officer.user.is_active = False
+    officer.user.save(update_fields=["is_active"])
+
+
+def _require_manager_over(actor, officer: Officer) -> None:
+    if actor.is_superuser:
+        return
+    manager = officer_of(actor)
+    if manager is None or not manager.is_manager or not manager.active:
+        raise NotAllowed("Only a manager can offboard an officer.")
+    overseen = teams_overseen_by(manager)
+    if officer.team_id and not overseen.filter(pk=officer.team_id).exists():
+        raise NotAllowed("You can only offboard officers in the teams you manage.")
+
+
+@transaction.atomic
+def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: str) -> int:
+    """A manager moves a chosen set of cases to one officer, telling each family. All or nothing."""
+    new_owner = Officer.objects.select_related("user", "team").filter(pk=getattr(officer, "pk", officer), active=True).first()
+    if new_owner is None:
+        raise ValidationError({"officer": ["Choose an active officer."]})
+    if not note or not note.strip():
+        raise ValidationError({"note": ["Write a note for the new officer."]})
+    cases = list(
+        cases_visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk__in=case_ids, status__in=Case.OWNED_STATES)
+        .order_by("pk")
+    )
+    if len(cases) != len(set(case_ids)):
+        raise ValidationError({"cases": ["Some of these cases do not exist, are closed or are not yours to move."]})
+    for case in cases:
+        if not may_move(actor, case):
+            raise NotAllowed("Only a manager over these cases' teams can move them.")
+        if new_owner.team and new_owner.team.organisation_id != case.organisation_id:
+            raise ValidationError({"officer": ["Choose an officer who works for this council."]})
+    for case in cases:
+        if case.accountable_officer_id != new_owner.pk:
+            case_transfer(case=case, to=new_owner, actor=actor, note=note, kind=Kind.REASSIGNED)
+    return len(cases)
+
+
+@transaction.atomic
+def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: datetime, ends_at: datetime) -> Cover:
+    """A manager arranges cover. The cover officer gets the reminders and sees the cases; the owner stays accountable."""
+    _require_manager_over(actor, officer)
+    if cover_officer.pk == officer.pk or not cover_officer.active:
+        raise ValidationError({"cover_officer": ["Choose another active officer to cover."]})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": ["Cover must end after it starts."]})
+    if ends_at <= timezone.now():
+        raise ValidationError({"ends_at": ["Cover must end in the future."]})
+    cover = Cover(officer=officer, cover_officer=cover_officer, starts_at=starts_at, ends_at=ends_at, set_by=actor)
+    cover._history_user = actor
+    cover.save()
+    until = describe_moment(ends_at)
+    for case in Case.objects.filter(accountable_officer=officer, status__in=Case.OPEN_STATES):
+        CaseEvent.objects.record(
+            case=case,
+            kind=Kind.COVERED,
+            actor=actor,
+            text=(
+                f"{officer.display_name} is away until {until}. {cover_officer.display_name} is covering "
+                f"and will pick up anything urgent. {officer.display_name} is still your named officer."
+            ),
+            data={"cover_id": cover.pk},
+        )
+    return cover
+
+
+@transaction.atomic
+def cases_reroute_orphans(*, limit: int = 500) -> int:
+    """The safety net: any case owned by an inactive officer, however that happened, is re-routed.
+
+    Normally finds nothing. Each repaired case gets a handover event and the
+    team manager is alerted.
+    """
+    cases = list(
+        Case.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status__in=Case.OWNED_STATES, accountable_officer__active=False)
+        .select_related("child__family", "team__manager__user", "accountable_officer__user")
+        .order_by("pk")[:limit]
+    )
+    repaired = 0
+    for case in cases:
+        leaver = case.accountable_officer
+        try:
+            with transaction.atomic():
+                target = officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
+        except Conflict as reason:
+            # Left for the next run; the log says why so an administrator can fix the team.
+            logger.error("Case %s has an inactive owner and nobody to take it: %s", case.reference, reason.detail)
+            continue
+        repaired += 1
+        event = case_transfer(
+            case=case,
+            to=target,
+            actor=None,
+            note=f"{leaver.display_name} is no longer active, so the case was re-routed automatically.",
+            kind=Kind.HANDOVER,
+        )
+        manager = case.team.manager
+        if manager is not None and manager.active and manager.pk != target.pk:
+            notices.tell_officer(
+                officer=manager,
+                case=case,
+                event=event,
+                template="manager_orphan_rerouted",
+                context={"officer_name": target.display_name, "previous_officer_name": leaver.display_name},
+            )
+    return repaired

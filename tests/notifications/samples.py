@@ -1,0 +1,75 @@
+"""The context the casework app passes with each template key: every value a string."""
+
+REFERENCE = "SEND-2026-000123"
+LINK = "/cases/123/"
+
+CONTEXTS = {
+    "case_logged": {
+        "reference": REFERENCE,
+        "child_name": "Alex Example",
+        "summary": "Speech and language therapy not delivered since September",
+        "officer_name": "Sam Officer",
+        "acknowledge_due": "25 November 2026",
+        "respond_due": "7 December 2026",
+        "resolve_due": "21 December 2026",
+    },
+    "case_acknowledged": {
+        "reference": REFERENCE,
+        "child_name": "Alex Example",
+        "officer_name": "Sam Officer",
+        "respond_due": "7 December 2026",
+    },
+    "case_message": {"reference": REFERENCE, "officer_name": "Sam Officer", "text": "The therapist starts on Monday."},
+    "case_awaiting_parent": {
+        "reference": REFERENCE,
+        "officer_name": "Sam Officer",
+        "note": "Please send us the letter from the school.",
+    },
+    "case_resolved": {
+        "reference": REFERENCE,
+        "officer_name": "Sam Officer",
+        "outcome": "Therapy restarted and missed sessions made up.",
+        "reopen_until": "21 January 2027",
+    },
+    "case_new_officer": {
+        "reference": REFERENCE,
+        "officer_name": "Jo Successor",
+        "previous_officer_name": "Sam Officer",
+        "note": "Waiting for the provider to confirm dates.",
+    },
+    "case_extended": {
+        "reference": REFERENCE,
+        "resolve_due": "11 January 2027",
+        "reason": "The new provider needs two more weeks.",
+    },
+    "case_was_it_fixed": {"reference": REFERENCE, "summary": "Speech and language therapy not delivered"},
+    "officer_case_assigned": {
+        "reference": REFERENCE,
+        "child_name": "Alex Example",
+        "category": "EHCP provision not delivered",
+        "summary": "Speech and language therapy not delivered since September",
+        "acknowledge_due": "25 November 2026",
+        "safeguarding": "yes",
+    },
+    "officer_reminder": {"reference": REFERENCE, "clock": "acknowledge", "due": "25 November 2026 at 5pm"},
+    "officer_case_handed_over": {
+        "reference": REFERENCE,
+        "previous_officer_name": "Sam Officer",
+        "note": "Waiting for the provider to confirm dates.",
+    },
+    "officer_family_replied": {"reference": REFERENCE, "text": "Thank you, Monday suits us."},
+    "manager_escalation": {
+        "reference": REFERENCE,
+        "clock": "respond",
+        "late_by": "2 working days",
+        "officer_name": "Sam Officer",
+        "level": "1",
+    },
+    "manager_safeguarding_alert": {
+        "reference": REFERENCE,
+        "child_name": "Alex Example",
+        "summary": "Driver has no DBS check",
+        "officer_name": "Sam Officer",
+    },
+    "manager_chased": {"reference": REFERENCE, "note": "Nobody has called us back.", "officer_name": "Sam Officer"},
+}

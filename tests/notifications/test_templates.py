@@ -1,0 +1,106 @@
+import pytest
+from django.conf import settings
+
+from notifications.message_templates import TEMPLATES, UnknownTemplateError, render_message
+from notifications.models import Notification
+from notifications.services import notification_enqueue
+
+from .samples import CONTEXTS, LINK, REFERENCE
+
+FULL_LINK = f"{settings.SITE_URL}{LINK}"
+
+
+def test_the_samples_cover_every_template_key_with_exactly_its_context():
+    assert {key: set(context) for key, context in CONTEXTS.items()} == {
+        key: set(context) for key, context in TEMPLATES.items()
+    }
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_every_template_renders_with_the_case_reference_and_the_full_link(template):
+    message = render_message(template=template, context=CONTEXTS[template], link=LINK)
+
+    assert REFERENCE in message.subject
+    assert "\n" not in message.subject
+    assert REFERENCE in message.body
+    assert FULL_LINK in message.body
+    assert "{" not in message.body and "None" not in message.body
+    assert "\n\n\n" not in message.body
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_every_template_keeps_plain_text_exactly_as_given(template):
+    awkward = 'Zoë O\'Brien & "Sam" <Smith>'
+    context = {key: (awkward if key not in {"reference"} else value) for key, value in CONTEXTS[template].items()}
+
+    message = render_message(template=template, context=context, link=LINK)
+
+    assert awkward in message.body
+    assert "&amp;" not in message.body + message.subject and "&#x27;" not in message.body + message.subject
+
+
+def test_a_new_case_with_no_deadlines_yet_says_we_will_tell_the_family_when_to_expect_an_answer():
+    context = {**CONTEXTS["case_logged"], "acknowledge_due": "", "respond_due": "", "resolve_due": ""}
+
+    body = render_message(template="case_logged", context=context, link=LINK).body
+
+    assert "We will tell you when to expect an answer." in body
+    assert " by ." not in body and "by \n" not in body
+
+
+def test_a_new_case_with_deadlines_tells_the_family_each_date():
+    body = render_message(template="case_logged", context=CONTEXTS["case_logged"], link=LINK).body
+
+    assert "Sam Officer will contact you by 25 November 2026." in body
+    assert "You will get a full answer by 7 December 2026." in body
+    assert "21 December 2026" in body
+    assert "We will tell you when to expect an answer" not in body
+
+
+def test_a_resolved_case_says_how_to_reopen_and_how_to_go_to_the_ombudsman():
+    body = render_message(template="case_resolved", context=CONTEXTS["case_resolved"], link=LINK).body
+
+    assert "reopen the case until 21 January 2027" in body
+    assert "Local Government and Social Care Ombudsman" in body
+    assert "www.lgo.org.uk" in body
+
+
+def test_a_safeguarding_case_says_so_to_the_officer_and_an_ordinary_one_does_not():
+    safeguarding = render_message(
+        template="officer_case_assigned", context=CONTEXTS["officer_case_assigned"], link=LINK
+    )
+    ordinary = render_message(
+        template="officer_case_assigned", context={**CONTEXTS["officer_case_assigned"], "safeguarding": ""}, link=LINK
+    )
+
+    assert safeguarding.subject.startswith("Safeguarding:")
+    assert "a child may be at risk" in safeguarding.body
+    assert "Safeguarding" not in ordinary.subject and "at risk" not in ordinary.body
+
+
+def test_enqueue_with_an_unknown_template_key_raises_and_writes_nothing(family_member):
+    with pytest.raises(UnknownTemplateError):
+        notification_enqueue(recipient=family_member, template="case_teleported", context={}, link=LINK, dedupe_key="x")
+
+    assert not Notification.objects.exists()
+
+
+def test_enqueue_with_a_missing_context_value_raises(family_member):
+    context = dict(CONTEXTS["case_message"])
+    del context["text"]
+
+    with pytest.raises(ValueError, match="text"):
+        notification_enqueue(
+            recipient=family_member, template="case_message", context=context, link=LINK, dedupe_key="x"
+        )
+
+
+def test_enqueue_with_a_link_that_is_not_a_path_on_this_site_raises(family_member):
+    with pytest.raises(ValueError, match="path"):
+        notification_enqueue(
+            recipient=family_member,
+            template="case_message",
+            context=CONTEXTS["case_message"],
+            link="https://elsewhere.example/",
+            dedupe_key="x",
+        )
