@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -56,8 +55,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class NeverDeletedMixin:
-    """For what the service keeps for good: no delete button, no bulk delete action."""
+class ReadOnlyMixin:
+    """A record written only by the services and kept for good: administrators may look, nothing more.
+
+    No add or change form, no delete button and no bulk delete action.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -66,16 +74,6 @@ class NeverDeletedMixin:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-
-class ReadOnlyMixin(NeverDeletedMixin):
-    """A record written only by the services: administrators may look, never add or change."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # --- organisations and staff ------------------------------------------------------
@@ -372,7 +370,7 @@ class CaseAdmin(ReadOnlyMixin, HistoryAdmin):
     def _record_access(self, request, object_id, *, via):
         # Staff opening a case record is logged wherever they open it (invariant 6).
         case = self.get_object(request, object_id)
-        if case is not None:
+        if case is not None and self.has_view_permission(request, case):
             services.case_record_access(actor=request.user, case=case, via=via)
 
 

@@ -16,13 +16,20 @@ ORDERINGS = {
 }
 
 
+def strict_boolean(**kwargs):
+    """`true` or `false` only: anything else is a 400 naming the parameter, not silently ignored."""
+    return filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true", **kwargs
+    )
+
+
 class CaseFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=[("open", "Open")] + Case.Status.choices, method="filter_status")
     category = filters.ModelChoiceFilter(queryset=Category.objects.all())
     officer = filters.NumberFilter(field_name="accountable_officer_id")
     team = filters.NumberFilter(field_name="team_id")
-    mine = filters.BooleanFilter(method="filter_mine", help_text="Officers: the cases you are named on, and those you are covering.")
-    breached = filters.BooleanFilter(method="filter_breached", help_text="Only cases where a promised date has passed.")
+    mine = strict_boolean(method="filter_mine", help_text="Officers: the cases you are named on, and those you are covering.")
+    breached = strict_boolean(method="filter_breached", help_text="Only cases where a promised date has passed.")
     ordering = filters.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS],
         method="filter_ordering",

@@ -9,7 +9,16 @@ from django.http import Http404
 
 from escalations.working_days import WorkingCalendar
 
-from .models import Case, CaseEvent, Category, Child, Cover, FamilyMember, Officer, ProvisionItem
+from .models import (
+    Case,
+    CaseEvent,
+    Category,
+    Child,
+    Cover,
+    FamilyMember,
+    Officer,
+    ProvisionItem,
+)
 from .permissions import officer_of, teams_of
 
 

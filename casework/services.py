@@ -90,9 +90,6 @@ def case_log(
         next_due_at=plan.next_due_at,
     )
     _save(case, actor=actor, reason="Concern logged")
-    sla.clocks_start(case=case, plan=plan)
-    if case.escalation_level:
-        _save(case, actor=actor, reason="Safeguarding: the team manager was alerted at once")
     logged_by = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
     event = CaseEvent.objects.record(
         case=case,
@@ -102,6 +99,9 @@ def case_log(
         text=f"Concern logged{logged_by}. {officer.display_name} is the named officer.",
         data={"officer_id": officer.pk, "team_id": team.pk},
     )
+    sla.clocks_start(case=case, plan=plan)
+    if case.escalation_level:
+        _save(case, actor=actor, reason="Safeguarding: the team manager was alerted at once")
     notices.tell_family(
         case=case,
         event=event,
@@ -317,7 +317,9 @@ def case_message_add(*, actor, case: Case, text: str, internal: bool = False) ->
         raise NotAllowed("Only staff can add internal notes.")
     if case.status == Status.CLOSED:
         raise Conflict("This case is closed. Please tell us about the problem as a new concern.")
-    message = CaseMessage.objects.create(case=case, author=actor, text=text, internal=internal)
+    message = CaseMessage(case=case, author=actor, text=text, internal=internal)
+    message._history_user = actor
+    message.save()
     kind = Kind.NOTE if internal else Kind.MESSAGE
     event = CaseEvent.objects.record(
         case=case, kind=kind, actor=actor, text=text, internal=internal, message=message, at=message.created_at

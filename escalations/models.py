@@ -156,6 +156,7 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Reminder"
         ESCALATION = "escalation", "Escalation"
+        SAFEGUARDING = "safeguarding", "Safeguarding alert"
 
     class Role(models.TextChoices):
         OFFICER = "officer", "named officer"

@@ -19,7 +19,12 @@ from config.errors import Conflict, NotAllowed
 from notifications.services import notification_enqueue
 
 from .models import Alert, Clock, ClockKind, Pause, SlaPolicy, Unit
-from .working_days import UK_TIME, WorkingCalendar, describe_moment, start_of_working_day
+from .working_days import (
+    UK_TIME,
+    WorkingCalendar,
+    describe_moment,
+    start_of_working_day,
+)
 
 # DESIGN.md: the ladder climbs 5 and 10 working days after the first breach.
 LADDER_WORKING_DAYS = {2: 5, 3: 10}
@@ -91,7 +96,7 @@ def clocks_start(*, case: Case, plan: ClockPlan) -> list[Clock]:
         clocks.append(_new_clock(case=case, kind=kind, unit=unit, start=plan.started_at, due=due, calendar=calendar))
     Clock.objects.bulk_create(clocks)
     if case.safeguarding:
-        _escalate(case=case, clock=clocks[0], level=1, now=plan.started_at, template="manager_safeguarding_alert")
+        _escalate(case=case, clock=clocks[0], level=1, now=plan.started_at, kind=Alert.Kind.SAFEGUARDING)
     return clocks
 
 
@@ -411,23 +416,25 @@ def _climb_ladder(*, case, now, calendar, result) -> None:
     )
 
 
-def _escalate(*, case, clock, level, now, template="manager_escalation") -> Alert | None:
+def _escalate(*, case, clock, level, now, kind=Alert.Kind.ESCALATION) -> Alert | None:
     recipient, role = ladder_recipient(case, level)
     if recipient is None:
         return None
     alert, created = Alert.objects.get_or_create(
         case=case,
         clock=clock,
-        kind=Alert.Kind.ESCALATION,
+        kind=kind,
         level=level,
         defaults={"recipient": recipient, "recipient_role": role, "owner": case.accountable_officer, "created_at": now},
     )
     if not created:
         return None
     case.escalation_level = max(case.escalation_level, level)
+    safeguarding = kind == Alert.Kind.SAFEGUARDING
+    template = "manager_safeguarding_alert" if safeguarding else "manager_escalation"
     why = (
         "because a child may be at risk"
-        if template == "manager_safeguarding_alert"
+        if safeguarding
         else f"because the {clock.get_kind_display().lower()} date ({describe_moment(clock.due_at)}) was missed"
     )
     CaseEvent.objects.record(

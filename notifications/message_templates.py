@@ -39,6 +39,7 @@ MANAGER_TEMPLATES = {
     "manager_escalation": {"reference", "clock", "late_by", "officer_name", "level"},
     "manager_safeguarding_alert": {"reference", "child_name", "summary", "officer_name"},
     "manager_chased": {"reference", "note", "officer_name"},
+    "manager_orphan_rerouted": {"reference", "officer_name", "previous_officer_name"},
 }
 # Every key `notification_enqueue` accepts, with the context keys it needs.
 TEMPLATES: dict[str, frozenset[str]] = {

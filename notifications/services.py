@@ -19,7 +19,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from .channels import deliver, is_transient
-from .message_templates import DIGEST_TEMPLATE, DIGESTIBLE_TEMPLATES, absolute_url, render_digest, render_message
+from .message_templates import (
+    DIGEST_TEMPLATE,
+    DIGESTIBLE_TEMPLATES,
+    absolute_url,
+    render_digest,
+    render_message,
+)
 from .models import Notification, NotificationPreference
 from .selectors import notification_preferences_get, notifications_inbox
 

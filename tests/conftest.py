@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a small borough with two teams, two families and the five roles."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -20,12 +21,11 @@ from tests.factories import (
 )
 
 
-def pytest_collection_modifyitems(config, items):
-    on_postgres = connection.vendor == "postgresql"
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); SQLite has no row locks")
-    for item in items:
-        if "postgres" in item.keywords and not on_postgres:
-            item.add_marker(skip)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite has no row locks or second connections")
+    if item.get_closest_marker("celery_worker") and not os.environ.get("REDIS_URL"):
+        pytest.skip("needs a real Redis for the worker: set REDIS_URL")
 
 
 @dataclass

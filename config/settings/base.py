@@ -101,7 +101,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/api/auth/login/"
+LOGIN_REDIRECT_URL = "/api/"
 
 # Email: SMTP in production, configured from the environment.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -128,6 +129,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Fail fast when the broker is down: the outbox and the sweep catch up later.
         "max_retries": 1,
+        "interval_start": 0,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }

@@ -1,6 +1,7 @@
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import VAR_DIR, env_bool
-import os
 
 DEBUG = env_bool("DEBUG", True)
 # Mail lands in var/mail as files, so nobody is emailed by accident.

@@ -94,8 +94,9 @@ class TestCaseworkAdmin(TestCase):
     def test_a_case_cannot_be_deleted(self):
         response = self.client.post(admin_url(Case, "delete", self.case.pk), {"post": "yes"})
         assert response.status_code == 403
-        response = self.client.post(
-            admin_url(Case, "changelist"), {"action": "delete_selected", "_selected_action": [self.case.pk], "post": "yes"}
+        self.client.post(
+            admin_url(Case, "changelist"),
+            {"action": "delete_selected", "_selected_action": [self.case.pk], "post": "yes"},
         )
         assert Case.objects.filter(pk=self.case.pk).exists()
         assert CaseEvent.objects.filter(case=self.case).exists()

@@ -8,7 +8,7 @@ import pytest
 from casework.models import Case, Category
 from escalations.models import Alert, ClockKind, SlaPolicy, Unit
 
-from .conftest import at, events, iso_utc, log_case, outbox, uk
+from .conftest import at, events, iso_utc, log_case, outbox, sweep, uk
 
 LOGGED = uk(2026, 11, 23, 9, 15)
 
@@ -113,7 +113,7 @@ def test_a_safeguarding_concern_tells_the_team_manager_at_once(borough, api):
 
     assert case.escalation_level == 1
     alert = Alert.objects.get(case=case)
-    assert alert.kind == Alert.Kind.ESCALATION
+    assert alert.kind == Alert.Kind.SAFEGUARDING
     assert alert.level == 1
     assert alert.recipient == manager
     assert alert.recipient_role == Alert.Role.TEAM_MANAGER
@@ -182,3 +182,14 @@ def test_an_edited_safeguarding_policy_applies_to_new_safeguarding_concerns(boro
     case = log_case(borough, when=uk(2026, 11, 23, 10), category="other", safeguarding=True)
 
     assert due_moments(case)[0] == uk(2026, 11, 23, 12)
+
+
+def test_a_safeguarding_concern_not_acknowledged_in_time_tells_the_team_manager_again(borough):
+    manager = borough.north.manager
+    case = log_case(borough, when=uk(2026, 11, 23, 10), category="other", safeguarding=True)
+
+    sweep(uk(2026, 11, 23, 14, 1))
+
+    kinds = sorted(Alert.objects.filter(case=case, recipient=manager).values_list("kind", flat=True))
+    assert kinds == [Alert.Kind.ESCALATION, Alert.Kind.SAFEGUARDING]
+    assert outbox(manager.user, "manager_escalation").filter(channel="in_app").count() == 1

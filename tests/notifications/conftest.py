@@ -1,7 +1,5 @@
-import os
 
 import pytest
-from django.db import connection
 
 from config.celery import app as celery_app
 from notifications.models import Notification
@@ -9,13 +7,6 @@ from notifications.services import notification_enqueue
 
 from .factories import UserFactory
 from .samples import CONTEXTS, LINK
-
-
-def pytest_runtest_setup(item):
-    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL to a PostgreSQL database")
-    if item.get_closest_marker("celery_worker") and not os.environ.get("REDIS_URL"):
-        pytest.skip("needs a real Redis for the worker: set REDIS_URL")
 
 
 @pytest.fixture

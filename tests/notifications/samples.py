@@ -72,4 +72,9 @@ CONTEXTS = {
         "officer_name": "Sam Officer",
     },
     "manager_chased": {"reference": REFERENCE, "note": "Nobody has called us back.", "officer_name": "Sam Officer"},
+    "manager_orphan_rerouted": {
+        "reference": REFERENCE,
+        "officer_name": "Sam Officer",
+        "previous_officer_name": "Lee Leaver",
+    },
 }

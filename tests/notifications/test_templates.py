@@ -1,7 +1,11 @@
 import pytest
 from django.conf import settings
 
-from notifications.message_templates import TEMPLATES, UnknownTemplateError, render_message
+from notifications.message_templates import (
+    TEMPLATES,
+    UnknownTemplateError,
+    render_message,
+)
 from notifications.models import Notification
 from notifications.services import notification_enqueue
 

@@ -4,8 +4,9 @@ The London Borough of Wexley is made up, and so is everyone in it. Staff,
 families, children, plans and routing rules are reference data, written
 directly because administrators keep them in the admin. Every case, though,
 is logged and moved only through `casework.services`, by the person who would
-really do it, with the clock set back to when it happened: the history,
-timeline and notifications are exactly what the product itself writes.
+really do it, with the clock set back to when it happened, and the SLA sweep
+runs as the days go by: the history, timeline, reminders, escalations and
+notifications are exactly what the product itself writes.
 
 Everything is fixed or drawn from a seeded random generator, so two runs on
 the same day give the same borough. Running it again once the borough exists
@@ -298,7 +299,8 @@ class Step:
     """One thing that happens to a case: on the `day`-th working day after it was logged, at `at` UK time.
 
     `by` is "owner" (the named officer at that moment), "manager" (the case
-    team's manager), "family" (the child's first parent or carer) or a username.
+    team's manager) or "family" (the child's first parent or carer); `to` is
+    the username a "reassign" step hands the case to.
     """
 
     day: int
@@ -311,6 +313,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Concern:
+    """A concern logged `days_ago` at `at` UK time, with what happens to it afterwards.
+
+    The child's first parent or carer logs it, unless `logged_by` names an
+    officer taking it on the family's behalf. `provision` is the key of the
+    line of the child's plan it is about.
+    """
+
     child: str
     days_ago: int
     at: str
@@ -418,8 +427,6 @@ NAMED_CONCERNS = [
         "he had the right checks.",
         safeguarding=True,
         steps=(
-            Step(0, "16:35", "reassign", "Lucy is the safeguarding lead for transport.", by="manager",
-                 to="officer2"),
             Step(0, "16:45", "acknowledge"),
             Step(0, "16:50", "start"),
             Step(0, "17:05", "note", "Spoke to the operator. Driver stood down while checks are made. "
@@ -589,9 +596,10 @@ class Command(BaseCommand):
         site = settings.SITE_URL.rstrip("/")
         lines = [
             "",
-            f"Sign in at {site}{settings.LOGIN_URL}",
-            f"The API and its documentation are at {site}/api/docs/ (get a token from {site}/api/auth/token/).",
-            f"The administration site is at {site}/admin/.",
+            "Where to sign in:",
+            f"  The service:     {site}{settings.LOGIN_URL}",
+            f"  The API:         get a token at {site}/api/auth/token/ (documentation: {site}/api/docs/)",
+            f"  Administration:  {site}/admin/ (the council administrator, admin)",
             "",
         ]
         if password is None:
@@ -779,7 +787,7 @@ class DemoBorough:
         self.password_hash = make_password(password)
         self.calendar = WorkingCalendar()
         self.now = timezone.now()
-        self.today = timezone.localdate()
+        self.today = timezone.localdate(self.now, UK_TIME)
         self.users = {}
         self.officers = {}
         self.children = {}
@@ -939,7 +947,7 @@ class DemoBorough:
         hourly is close enough, and keeps the demo quick to make.
         """
         moments = [self.now]
-        day = timezone.localdate(since)
+        day = timezone.localdate(since, UK_TIME)
         while day <= self.today:
             if self.calendar.is_working_day(day):
                 moments += [
@@ -988,10 +996,8 @@ class DemoBorough:
             actor = case.accountable_officer.user
         elif step.by == "manager":
             actor = case.team.manager.user
-        elif step.by == "family":
-            actor = self.first_parent[concern.child]
         else:
-            actor = self.users[step.by]
+            actor = self.first_parent[concern.child]
         match step.action:
             case "acknowledge":
                 services.case_acknowledge(actor=actor, case=case, note=step.text)
