@@ -7,12 +7,20 @@ nothing about a case is ever deleted (DESIGN.md, invariant 2).
 """
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from config.errors import Conflict, NotAllowed
+
+from . import services, staffing
 from .models import (
     EHCP,
     Area,
@@ -143,6 +151,93 @@ class OfficerAdmin(HistoryAdmin):
     @admin.display(description="Open cases", ordering="open_case_count")
     def open_cases(self, officer):
         return officer.open_case_count
+
+    actions = ["offboard_selected"]
+
+    def get_urls(self):
+        offboard = path(
+            "<int:officer_id>/offboard/",
+            self.admin_site.admin_view(self.offboard_view),
+            name="casework_officer_offboard",
+        )
+        return [offboard, *super().get_urls()]
+
+    @admin.action(description="Offboard the selected officer (hands their cases over first)")
+    def offboard_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one officer to offboard at a time.", level=messages.ERROR)
+            return None
+        return redirect("admin:casework_officer_offboard", officer_id=queryset.get().pk)
+
+    def offboard_view(self, request, officer_id):
+        """The admin's way out for an officer: the same service as the API and the command."""
+        officer = get_object_or_404(Officer.objects.select_related("user", "team"), pk=officer_id)
+        if not self.has_change_permission(request, officer):
+            raise PermissionDenied
+        form = OffboardForm(request.POST or None, leaver=officer)
+        context = {
+            **self.admin_site.each_context(request),
+            "officer": officer,
+            "form": form,
+            "case_count": officer.cases.filter(status__in=Case.OWNED_STATES).count(),
+            "title": f"Offboard {officer.display_name}",
+        }
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = staffing.officer_offboard(
+                    actor=request.user,
+                    officer=officer,
+                    successor=form.cleaned_data["successor"],
+                    note=form.cleaned_data["note"],
+                )
+            except Conflict as conflict:
+                context.update(conflict=conflict.detail, unplaced=conflict.data.get("cases", []))
+            except NotAllowed as refused:
+                form.add_error(None, refused.detail)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                self.message_user(request, f"{officer.display_name}: {result.detail}", level=messages.SUCCESS)
+                return redirect("admin:casework_officer_changelist")
+        return TemplateResponse(request, "admin/casework/officer/offboard.html", context)
+
+
+class OffboardForm(forms.Form):
+    successor = forms.ModelChoiceField(
+        queryset=Officer.objects.none(),
+        required=False,
+        help_text="Leave empty to send each case back through routing to the leaver's team.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea, max_length=5_000, help_text="What the next officer needs to know. It goes with every case."
+    )
+
+    def __init__(self, *args, leaver: Officer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (
+            Officer.objects.filter(active=True).exclude(pk=leaver.pk).select_related("user", "team")
+        )
+
+
+class UserChangeFormGuardingOfficers(UserChangeForm):
+    """Unticking 'active' for someone who is an officer would strand their cases: point to offboarding."""
+
+    def clean_is_active(self):
+        is_active = self.cleaned_data.get("is_active")
+        if not is_active and Officer.objects.filter(user=self.instance, active=True).exists():
+            raise ValidationError(
+                "This person is an active officer. Use 'Offboard' on their officer record: "
+                "it hands their cases over before switching them off."
+            )
+        return is_active
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdminGuardingOfficers(UserAdmin):
+    form = UserChangeFormGuardingOfficers
 
 
 @admin.register(Category)

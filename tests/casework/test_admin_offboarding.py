@@ -1,0 +1,96 @@
+"""The admin's ways of switching an officer off go through offboarding, never around it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from casework.models import Case, CaseEvent
+from casework.services import case_log
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator(client):
+    user = get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def held_case(borough):
+    return case_log(
+        actor=borough.parent1,
+        child_id=borough.child1.pk,
+        category_slug="other",
+        summary="Nobody has called back",
+        description="We are still waiting.",
+    )
+
+
+def test_the_admin_offboard_page_hands_every_case_over_then_switches_the_officer_off(
+    client, administrator, borough, held_case
+):
+    leaver = held_case.accountable_officer
+    successor = borough.north.officers.filter(is_manager=False).exclude(pk=leaver.pk).get()
+    url = reverse("admin:casework_officer_offboard", args=[leaver.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"successor": successor.pk, "note": "Mum prefers email."})
+
+    assert page.status_code == 200 and "1 case" in page.content.decode()
+    assert response.status_code == 302
+    held_case.refresh_from_db()
+    leaver.refresh_from_db()
+    assert held_case.accountable_officer == successor
+    assert not leaver.active and not leaver.user.is_active
+    assert CaseEvent.objects.filter(case=held_case, kind="handover").exists()
+    assert Notification.objects.filter(template="case_new_officer", recipient=borough.parent1).exists()
+
+
+def test_the_admin_offboard_page_shows_which_cases_cannot_be_placed_and_changes_nothing(
+    client, administrator, borough, held_case
+):
+    leaver = held_case.accountable_officer
+    for other in borough.north.officers.exclude(pk=leaver.pk):
+        other.active = False
+        other.save()
+
+    response = client.post(reverse("admin:casework_officer_offboard", args=[leaver.pk]), {"note": "Leaving"})
+
+    assert response.status_code == 200
+    assert held_case.reference in response.content.decode()
+    held_case.refresh_from_db()
+    leaver.refresh_from_db()
+    assert leaver.active and held_case.accountable_officer == leaver
+
+
+def test_the_offboard_action_needs_exactly_one_officer(client, administrator, borough):
+    officers = borough.north.officers.all()
+    changelist = reverse("admin:casework_officer_changelist")
+
+    two = client.post(changelist, {"action": "offboard_selected", "_selected_action": [o.pk for o in officers[:2]]})
+    one = client.post(changelist, {"action": "offboard_selected", "_selected_action": [officers[0].pk]})
+
+    assert two.status_code == 302 and two.url.endswith(changelist)
+    assert one.status_code == 302 and one.url == reverse("admin:casework_officer_offboard", args=[officers[0].pk])
+
+
+def test_unticking_active_on_an_officers_user_is_refused_and_points_to_offboarding(
+    client, administrator, borough, held_case
+):
+    officer = held_case.accountable_officer
+    user = officer.user
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and key not in ("groups", "user_permissions", "last_login", "date_joined", "password")}
+    data.update({"is_active": "", "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Offboard" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active
+    assert Case.objects.get(pk=held_case.pk).accountable_officer.active
