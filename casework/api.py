@@ -29,6 +29,7 @@ from .serializers import (
     CoverInput,
     CoverOutput,
     ExtendInput,
+    FollowUpInput,
     HandoverSummaryOutput,
     MeOutput,
     MessageInput,
@@ -240,6 +241,15 @@ class ExtendView(CaseActionView):
         services.case_extend(
             actor=self.request.user, case=case, working_days=data["working_days"], reason=data["reason"]
         )
+
+
+class WasItFixedView(CaseActionView):
+    """The family's answer to "is the problem still fixed?": yes closes the case, no reopens it."""
+
+    input_serializer = FollowUpInput
+
+    def perform(self, case, data):
+        services.case_follow_up_answer(actor=self.request.user, case=case, fixed=data["fixed"], text=data["text"])
 
 
 class ReassignView(CaseActionView):

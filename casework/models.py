@@ -345,6 +345,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Four weeks after resolution the family is asked whether the problem is still fixed.
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -356,6 +359,11 @@ class Case(models.Model):
             models.Index(fields=["child", "status"], name="case_child_status"),
             models.Index(fields=["next_due_at", "id"], name="case_queue_order"),
             models.Index(fields=["created_at"], name="case_created"),
+            models.Index(
+                fields=["follow_up_due_at"],
+                name="case_follow_up_due",
+                condition=models.Q(follow_up_due_at__isnull=False, follow_up_sent_at__isnull=True),
+            ),
             models.Index(
                 fields=["escalation_due_at"],
                 name="case_ladder_due",
@@ -446,6 +454,8 @@ class CaseEvent(models.Model):
         RESOLVED = "resolved", "Resolved"
         REOPENED = "reopened", "Reopened"
         CLOSED = "closed", "Closed"
+        FOLLOW_UP = "follow_up", "Asked if still fixed"
+        CONFIRMED = "confirmed", "Family confirmed it is fixed"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

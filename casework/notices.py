@@ -13,7 +13,7 @@ def case_link(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
-def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict) -> None:
+def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict, link: str | None = None) -> None:
     """Every parent and carer of the child hears it, so nobody has to pass it on."""
     members = FamilyMember.objects.filter(family_id=case.child.family_id).select_related("user")
     for member in members:
@@ -21,7 +21,7 @@ def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict) -
             recipient=member.user,
             template=template,
             context={"reference": case.reference, **context},
-            link=case_link(case),
+            link=link or case_link(case),
             dedupe_key=f"case-event:{event.pk}:{template}",
         )
 

@@ -6,6 +6,7 @@ case that does not exist.
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from escalations.working_days import WorkingCalendar
 
@@ -218,3 +219,12 @@ def case_handover_summary(case: Case) -> dict:
             .order_by("-created_at")
         ),
     }
+
+
+def cases_due_follow_up(now=None) -> QuerySet[Case]:
+    """Resolved cases whose "is it still fixed?" question is due and not yet sent."""
+    return Case.objects.filter(
+        status=Case.Status.RESOLVED,
+        follow_up_due_at__lte=now or timezone.now(),
+        follow_up_sent_at__isnull=True,
+    ).order_by("follow_up_due_at")

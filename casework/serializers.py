@@ -59,6 +59,11 @@ class ChaseInput(serializers.Serializer):
     note = Text(max_length=5_000, required=False, allow_blank=True, default="")
 
 
+class FollowUpInput(serializers.Serializer):
+    fixed = serializers.BooleanField()
+    text = Text(max_length=20_000, required=False, allow_blank=True, default="")
+
+
 class ExtendInput(serializers.Serializer):
     working_days = serializers.IntegerField(min_value=1, max_value=10)
     reason = Text(max_length=5_000)

@@ -7,6 +7,8 @@ transaction and queues the notifications through the outbox. Views, the API,
 admin actions, commands and tasks all call these; nothing else writes cases.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +37,8 @@ from .selectors import cases_visible_to, child_loggable_by
 
 Status = Case.Status
 Kind = CaseEvent.Kind
+# "Four weeks after a case is resolved, the family is asked whether the problem is still fixed."
+FOLLOW_UP_AFTER = timedelta(weeks=4)
 
 
 # --- logging a concern -------------------------------------------------------
@@ -237,6 +241,8 @@ def case_resolve(*, actor, case: Case, outcome: str) -> Case:
     case = _move(case, actor=actor, action="resolve")
     case.outcome = outcome
     case.resolved_at = timezone.now()
+    case.follow_up_due_at = case.resolved_at + FOLLOW_UP_AFTER
+    case.follow_up_sent_at = None
     sla.clocks_stop(case=case, kinds=ClockKind.values, at=case.resolved_at)
     _save(case, actor=actor, reason="Resolved")
     event = _record(case, Kind.RESOLVED, actor, outcome)
@@ -278,8 +284,14 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
         raise Conflict(
             "This concern was resolved too long ago to reopen. Please tell us about the problem as a new concern."
         )
+    _reopen(case, actor=actor, reason=reason)
+    return case
+
+
+def _reopen(case: Case, *, actor, reason: str) -> CaseEvent:
     case.status = CASE_MOVES["reopen"][1]
     case.resolved_at = None
+    case.follow_up_due_at = None
     sla.clock_restart_resolve(case=case, at=timezone.now())
     _save(case, actor=actor, reason="Reopened")
     event = _record(case, Kind.REOPENED, actor, reason)
@@ -290,6 +302,52 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
         template="officer_family_replied",
         context={"text": f"Reopened: {reason}"},
     )
+    return event
+
+
+# --- was it fixed? ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_follow_up_send(*, case: Case) -> Case:
+    """Four weeks after resolution, ask the family whether the problem is still fixed. Sent once."""
+    case = _lock(case)
+    if case.status != Status.RESOLVED or case.follow_up_sent_at is not None:
+        return case
+    case.follow_up_sent_at = timezone.now()
+    _save(case, actor=None, reason="Asked the family whether the problem is still fixed")
+    event = _record(case, Kind.FOLLOW_UP, None, "We asked whether the problem is still fixed.")
+    notices.tell_family(
+        case=case,
+        event=event,
+        template="case_was_it_fixed",
+        context={"summary": case.summary},
+        link=f"/cases/{case.pk}/was-it-fixed/",
+    )
+    return case
+
+
+@transaction.atomic
+def case_follow_up_answer(*, actor, case: Case, fixed: bool, text: str = "") -> Case:
+    """The family answers "is it still fixed?". Yes closes the case; no reopens it with their words.
+
+    Because we asked, "no" reopens the case even after the usual reopen window.
+    """
+    case = _lock(case)
+    _require_may_see(actor, case)
+    if officer_of(actor) is not None or actor.is_superuser:
+        raise NotAllowed("Only the family can say whether the problem is still fixed.")
+    if case.status != Status.RESOLVED:
+        raise Conflict("This case is not waiting for your answer.")
+    if fixed:
+        case.status = CASE_MOVES["close"][1]
+        case.closed_at = timezone.now()
+        case.follow_up_due_at = None
+        _save(case, actor=actor, reason="The family confirmed the problem is fixed")
+        _record(case, Kind.CONFIRMED, actor, text or "The family told us the problem is still fixed. Case closed.")
+        return case
+    _require_text(text, "text", "Tell us what is wrong now.")
+    _reopen(case, actor=actor, reason=f"The family told us the problem is not fixed: {text}")
     return case
 
 

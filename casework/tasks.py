@@ -4,7 +4,8 @@ from celery import shared_task
 
 from escalations.selectors import pauses_past_their_limit
 
-from .services import case_resume_after_pause_limit
+from .selectors import cases_due_follow_up
+from .services import case_follow_up_send, case_resume_after_pause_limit
 from .staffing import cases_reroute_orphans
 
 
@@ -21,3 +22,12 @@ def resume_expired_pauses() -> int:
 def reroute_orphaned_cases() -> int:
     """Every few minutes: the safety net for a case whose owner became inactive by any route."""
     return cases_reroute_orphans()
+
+
+@shared_task(name="casework.ask_families_if_fixed")
+def ask_families_if_fixed() -> int:
+    """Hourly: ask each family whose case was resolved four weeks ago whether the problem is still fixed."""
+    cases = list(cases_due_follow_up()[:500])
+    for case in cases:
+        case_follow_up_send(case=case)
+    return len(cases)

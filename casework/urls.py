@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<int:pk>/close/", api.CloseView.as_view(), name="api-case-close"),
     path("cases/<int:pk>/reopen/", api.ReopenView.as_view(), name="api-case-reopen"),
     path("cases/<int:pk>/chase/", api.ChaseView.as_view(), name="api-case-chase"),
+    path("cases/<int:pk>/was-it-fixed/", api.WasItFixedView.as_view(), name="api-case-was-it-fixed"),
     path("cases/<int:pk>/extend/", api.ExtendView.as_view(), name="api-case-extend"),
     path("cases/<int:pk>/reassign/", api.ReassignView.as_view(), name="api-case-reassign"),
     path("officers/", api.OfficersView.as_view(), name="api-officers"),

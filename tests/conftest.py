@@ -8,6 +8,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from casework.models import Category, Organisation, RoutingRule, Team
+from config.celery import app as celery_app
 from tests.factories import (
     AreaFactory,
     ChildFactory,
@@ -104,3 +105,41 @@ def api():
 def stranger(db):
     """A signed-in user with no children and no staff role."""
     return UserFactory(username="stranger")
+
+
+class CeleryBroker:
+    """Switches the project's Celery app between eager tasks and a real broker."""
+
+    # The app reads Django settings under the CELERY_ namespace, so its keys carry the prefix.
+    KEYS = ("CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_TASK_ALWAYS_EAGER")
+
+    def __init__(self):
+        self._saved = {key: celery_app.conf[key] for key in self.KEYS}
+
+    def use(self, url):
+        celery_app.conf.update(
+            CELERY_BROKER_URL=url,
+            # What config/settings/base.py sets for a Redis broker: give up on it quickly.
+            CELERY_BROKER_TRANSPORT_OPTIONS={"max_retries": 1, "socket_connect_timeout": 2, "socket_timeout": 5},
+            CELERY_TASK_ALWAYS_EAGER=False,
+        )
+        self._forget_connections()
+
+    def run_eagerly(self):
+        celery_app.conf.update(self._saved)
+        self._forget_connections()
+
+    @staticmethod
+    def _forget_connections():
+        # The app keeps its connection pools to the broker it first used. The
+        # pools themselves stay open in kombu's registry, for the next test
+        # that uses the same broker.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_broker():
+    broker = CeleryBroker()
+    yield broker
+    broker.run_eagerly()

@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.reroute_orphaned_cases",
         "schedule": 300.0,
     },
+    "Ask families whether a problem resolved four weeks ago is still fixed, hourly": {
+        "task": "casework.ask_families_if_fixed",
+        "schedule": 3600.0,
+    },
     "Resume cases that have waited on the family too long, every 5 minutes": {
         "task": "casework.resume_expired_pauses",
         "schedule": 300.0,
