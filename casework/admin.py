@@ -425,6 +425,8 @@ CASE_FIELDSETS = [
                 "first_breached_at",
                 "escalation_due_at",
                 "resolved_at",
+                "follow_up_due_at",
+                "follow_up_sent_at",
                 "closed_at",
                 "updated_at",
             ]
