@@ -1,6 +1,8 @@
 """Query parameters of the case list (API.md `GET /api/cases/`). A bad value is a 400 with field errors."""
 
 import django_filters as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import F, Q
 
 from escalations.selectors import cases_breached
@@ -45,6 +47,7 @@ class CaseFilter(filters.FilterSet):
             return queryset.filter(status__in=Case.OPEN_STATES)
         return queryset.filter(status=value)
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_mine(self, queryset, name, value):
         officer = officer_of(self.request.user)
         if not value:
@@ -53,6 +56,7 @@ class CaseFilter(filters.FilterSet):
             return queryset.none()
         return queryset.filter(Q(accountable_officer=officer) | Q(accountable_officer__in=covered_by(officer)))
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_breached(self, queryset, name, value):
         breached = cases_breached(queryset)
         return breached if value else queryset.exclude(pk__in=breached.values("pk"))

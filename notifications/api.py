@@ -59,8 +59,8 @@ class NotificationReadApi(APIView):
             404: OpenApiResponse(description="No such message in your inbox."),
         },
     )
-    def post(self, request, notification_id):
-        notification = selectors.notification_inbox_get(user=request.user, notification_id=notification_id)
+    def post(self, request, pk):
+        notification = selectors.notification_inbox_get(user=request.user, notification_id=pk)
         notification = services.notification_mark_read(notification=notification)
         return Response(NotificationOutputSerializer(notification).data)
 

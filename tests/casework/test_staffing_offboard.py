@@ -166,9 +166,10 @@ def test_offboarding_also_hands_over_resolved_cases_the_family_could_reopen(boro
 
 # Per case: UPDATE case, INSERT its history row, INSERT the handover and note events, the family's
 # members, and for each of the two people told (one parent, the new officer) a savepoint, their
-# preferences, the INSERT and the re-read of the outbox rows, release. Anything more per case is a
-# lookup done case by case that should have been fetched once.
-MAX_QUERIES_PER_CASE = 17
+# preferences, the INSERT and the re-read of the outbox rows, release: 15. Through routing, two more:
+# the team's officers (locked) and the continuity lookup. Anything beyond is a lookup done case by
+# case (a related object not fetched with the case, say) that should have been fetched once.
+MAX_QUERIES_PER_CASE = {True: 15, False: 17}
 
 
 @pytest.mark.parametrize("with_successor", [True, False], ids=["successor", "routing"])
@@ -194,7 +195,7 @@ def test_offboarding_costs_a_fixed_number_of_queries_per_case(borough, api, with
 
     per_case = (counts[10] - counts[5]) / 5
     assert counts[50] - counts[5] == 45 * per_case, counts  # linear: nothing per case grows with the caseload
-    assert per_case <= MAX_QUERIES_PER_CASE, counts
+    assert per_case <= MAX_QUERIES_PER_CASE[with_successor], counts
     assert counts[5] - 5 * per_case <= 40, counts  # and a small fixed cost
 
 

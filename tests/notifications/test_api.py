@@ -163,7 +163,7 @@ def test_the_openapi_schema_describes_the_inbox_and_its_unread_count():
 
     assert {
         "/api/notifications/",
-        "/api/notifications/{notification_id}/read/",
+        "/api/notifications/{id}/read/",
         "/api/notifications/read-all/",
         "/api/notifications/preferences/",
     } <= set(schema["paths"])
