@@ -8,6 +8,7 @@ nothing about a case is ever deleted (DESIGN.md, invariant 2).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
@@ -217,6 +218,11 @@ class OffboardForm(forms.Form):
         self.fields["successor"].queryset = (
             Officer.objects.filter(active=True).exclude(pk=leaver.pk).select_related("user", "team")
         )
+
+
+class ReassignForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=Officer.objects.filter(active=True).select_related("user", "team"))
+    note = forms.CharField(widget=forms.Textarea, max_length=5_000, help_text="Why, and what the new officer needs to know.")
 
 
 class UserChangeFormGuardingOfficers(UserChangeForm):
@@ -455,6 +461,34 @@ class CaseAdmin(ReadOnlyMixin, HistoryAdmin):
     fieldsets = CASE_FIELDSETS
     readonly_fields = [field for _title, options in CASE_FIELDSETS for field in options["fields"]]
     inlines = [CaseEventInline]
+    actions = ["reassign_selected"]
+
+    @admin.action(description="Give the selected cases to another officer")
+    def reassign_selected(self, request, queryset):
+        form = ReassignForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                count = staffing.cases_reassign(
+                    actor=request.user,
+                    case_ids=list(queryset.values_list("pk", flat=True)),
+                    officer=form.cleaned_data["officer"],
+                    note=form.cleaned_data["note"],
+                )
+            except (Conflict, NotAllowed) as refused:
+                self.message_user(request, refused.detail, level=messages.ERROR)
+            except ValidationError as invalid:
+                self.message_user(request, " ".join(invalid.messages), level=messages.ERROR)
+            else:
+                self.message_user(request, f"{count} case{'s' if count != 1 else ''} reassigned.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "cases": queryset.select_related("accountable_officer__user"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "title": "Reassign cases",
+        }
+        return TemplateResponse(request, "admin/casework/case/reassign.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._record_access(request, object_id, via="admin")

@@ -94,3 +94,25 @@ def test_unticking_active_on_an_officers_user_is_refused_and_points_to_offboardi
     user.refresh_from_db()
     assert user.is_active
     assert Case.objects.get(pk=held_case.pk).accountable_officer.active
+
+
+def test_the_admin_can_give_a_chosen_set_of_cases_to_another_officer_and_each_family_is_told(
+    client, administrator, borough, held_case
+):
+    other = case_log(
+        actor=borough.parent2, child_id=borough.child2.pk, category_slug="other", summary="No reply", description="."
+    )
+    target = borough.transport.officers.filter(is_manager=False).first()
+    changelist = reverse("admin:casework_case_changelist")
+    chosen = {"action": "reassign_selected", "_selected_action": [held_case.pk, other.pk]}
+
+    form_page = client.post(changelist, chosen)
+    done = client.post(changelist, {**chosen, "apply": "1", "officer": target.pk, "note": "Covering the patch"})
+
+    assert form_page.status_code == 200 and held_case.reference in form_page.content.decode()
+    assert done.status_code == 302
+    assert set(Case.objects.filter(pk__in=[held_case.pk, other.pk]).values_list("accountable_officer", flat=True)) == {
+        target.pk
+    }
+    assert Notification.objects.filter(template="case_new_officer", channel="in_app").count() == 2
+    assert CaseEvent.objects.filter(kind="reassigned").count() == 2
