@@ -1,9 +1,9 @@
 """Query parameters of the case list (API.md `GET /api/cases/`). A bad value is a 400 with field errors."""
 
 import django_filters as filters
+from django.db.models import F, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.db.models import F, Q
 
 from escalations.selectors import cases_breached
 
