@@ -52,3 +52,11 @@ def teams_of(officer: Officer) -> QuerySet[Team]:
     if officer.is_manager:
         return Team.objects.filter(own | Q(pk__in=teams_overseen_by(officer).values("pk")))
     return Team.objects.filter(own)
+
+
+def organisations_of(officer: Officer) -> set[int]:
+    """The councils an officer works for: their team's, and those whose teams they head or direct."""
+    ids = set(teams_overseen_by(officer).values_list("organisation_id", flat=True))
+    if officer.team_id:
+        ids.add(officer.team.organisation_id)
+    return ids

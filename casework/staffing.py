@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import Conflict, NotAllowed
@@ -19,7 +20,7 @@ from escalations.working_days import describe_moment
 
 from . import notices
 from .models import Case, CaseEvent, Cover, Officer
-from .permissions import officer_of, teams_overseen_by
+from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import officer_choose_in_team
 from .selectors import cases_visible_to
 from .services import case_transfer, may_move
@@ -52,7 +53,7 @@ def officer_offboard(
     cannot be placed, nothing changes and the Conflict lists which and why.
     """
     _require_manager_over(actor, officer)
-    leaver = Officer.objects.select_for_update(of=("self",)).select_related("user", "team").get(pk=officer.pk)
+    leaver = _lock_officers_of_council(officer, successor)
     if not leaver.active:
         return OffboardResult(reassigned=0, already_left=True)
     if not note or not note.strip():
@@ -81,6 +82,22 @@ def officer_offboard(
     return OffboardResult(reassigned=len(cases))
 
 
+def _lock_officers_of_council(leaver: Officer, successor: Officer | int | None) -> Officer:
+    """Lock every officer routing might touch, in id order, before anything else; return the leaver.
+
+    Logging a concern locks a team's officers in id order too, so taking them
+    all up front in the same order means the two can never deadlock.
+    """
+    successor_id = getattr(successor, "pk", successor)
+    officers = (
+        Officer.objects.select_for_update(of=("self",))
+        .filter(Q(pk=leaver.pk) | Q(pk=successor_id) | Q(team__organisation_id__in=organisations_of(leaver)))
+        .select_related("user", "team")
+        .order_by("pk")
+    )
+    return next(officer for officer in officers if officer.pk == leaver.pk)
+
+
 def _successor(successor: Officer | int, leaver: Officer) -> Officer:
     chosen = (
         Officer.objects.select_for_update(of=("self",))
@@ -89,10 +106,7 @@ def _successor(successor: Officer | int, leaver: Officer) -> Officer:
         .exclude(pk=leaver.pk)
         .first()
     )
-    same_council = chosen and (
-        chosen.team is None or leaver.team is None or chosen.team.organisation_id == leaver.team.organisation_id
-    )
-    if not same_council:
+    if chosen is None or not organisations_of(chosen) & organisations_of(leaver):
         raise ValidationError({"successor": ["Choose an active officer of the same council, other than the leaver."]})
     return chosen
 
@@ -113,8 +127,14 @@ def _require_manager_over(actor, officer: Officer) -> None:
     manager = officer_of(actor)
     if manager is None or not manager.is_manager or not manager.active:
         raise NotAllowed("Only a manager can offboard an officer.")
-    overseen = teams_overseen_by(manager)
-    if officer.team_id and not overseen.filter(pk=officer.team_id).exists():
+    if officer.team_id:
+        allowed = teams_overseen_by(manager).filter(pk=officer.team_id).exists()
+    else:
+        # A senior manager with no team of their own answers to the director of their council.
+        allowed = bool(organisations_of(officer)) and organisations_of(officer) <= set(
+            manager.organisations_directed.values_list("pk", flat=True)
+        )
+    if not allowed:
         raise NotAllowed("You can only offboard officers in the teams you manage.")
 
 

@@ -143,3 +143,15 @@ def celery_broker():
     broker = CeleryBroker()
     yield broker
     broker.run_eagerly()
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test must restore the migrations' data (categories, SLA policies).
+
+    A flush without it lets Django recreate content types, which then collide
+    with the next test that does restore it.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")

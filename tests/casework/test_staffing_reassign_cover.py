@@ -1,0 +1,669 @@
+"""Reassignment, absence cover, the handover summary and accountability on the case (DESIGN.md "Staff change")."""
+
+from datetime import timedelta
+
+import pytest
+
+from casework.models import Case, CaseEvent, CaseMessage, Cover
+from escalations.models import Alert, ClockKind
+from notifications.models import Notification
+from tests.escalations.conftest import at, iso_utc, log_case, sweep, uk
+from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory
+
+NOTE = "Dad works nights: call after 2pm. School SENCo is helpful."
+LOGGED_AT = uk(
+    2026, 11, 23, 10, 0
+)  # Monday; acknowledge due Wednesday 25th 17:00, reminder 09:00 that day
+
+
+def case_officers(team):
+    return list(team.officers.filter(is_manager=False).order_by("pk"))
+
+
+def pin(case, officer):
+    """Test set-up: make `officer` the named officer, whoever routing chose (routing has its own tests)."""
+    Case.objects.filter(pk=case.pk).update(
+        accountable_officer=officer, team=officer.team
+    )
+    case.refresh_from_db()
+    return case
+
+
+def log(borough, child=None, category="other", when=LOGGED_AT):
+    return log_case(
+        borough, when=when, category=category, child=child or borough.child1
+    )
+
+
+def told(user, template, case=None):
+    found = Notification.objects.filter(
+        recipient=user, template=template, channel=Notification.Channel.IN_APP
+    )
+    return found.filter(link=f"/cases/{case.pk}/") if case else found
+
+
+def written():
+    return (
+        dict(Case.objects.values_list("pk", "accountable_officer_id")),
+        CaseEvent.objects.count(),
+        Case.history.count(),
+        Notification.objects.count(),
+        Cover.objects.count(),
+    )
+
+
+def mine(api, officer):
+    response = api.as_user(officer.user).get("/api/cases/?mine=true")
+    assert response.status_code == 200, response.content
+    return {case["id"] for case in response.json()["results"]}
+
+
+# --- bulk reassignment by a manager --------------------------------------------------------------
+
+
+@pytest.fixture
+def north_cases(borough):
+    """Three North cases held by officer1: two for child1's family, one for child2's."""
+    officer1 = borough.officer1
+    cases = [
+        log(borough),
+        log(borough, category="placement"),
+        log(borough, child=borough.child2),
+    ]
+    return [pin(case, officer1) for case in cases]
+
+
+def test_a_manager_moves_a_set_of_cases_to_one_officer_and_each_family_is_told(
+    borough, api, north_cases
+):
+    manager = borough.north.manager
+    target = case_officers(borough.north)[1]
+
+    response = api.as_user(manager.user).post(
+        "/api/cases/reassign/",
+        {"cases": [c.pk for c in north_cases], "officer": target.pk, "note": NOTE},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"reassigned": 3}
+    for case in north_cases:
+        case.refresh_from_db()
+        assert case.accountable_officer_id == target.pk
+        assert case.owner_count == 2
+        event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.REASSIGNED)
+        assert (
+            not event.internal
+            and target.display_name in event.text
+            and event.actor_id == manager.user_id
+        )
+        assert (
+            CaseEvent.objects.filter(
+                case=case, kind=CaseEvent.Kind.NOTE, internal=True, text__contains=NOTE
+            ).count()
+            == 1
+        )
+        parent = (
+            borough.parent1 if case.child_id == borough.child1.pk else borough.parent2
+        )
+        assert (
+            told(parent, "case_new_officer", case).get().context["officer_name"]
+            == target.display_name
+        )
+        assert told(target.user, "officer_case_handed_over", case).count() == 1
+        assert (
+            api.as_user(parent)
+            .get(f"/api/cases/{case.pk}/")
+            .json()["accountable_officer"]["id"]
+            == target.pk
+        )
+
+
+def test_bulk_reassignment_is_refused_to_an_officer_for_a_colleagues_cases(
+    borough, api, north_cases
+):
+    colleague = case_officers(borough.north)[1]
+    before = written()
+
+    response = api.as_user(colleague.user).post(
+        "/api/cases/reassign/",
+        {"cases": [c.pk for c in north_cases], "officer": colleague.pk, "note": NOTE},
+        format="json",
+    )
+
+    assert response.status_code == 403, response.content
+    assert written() == before
+
+
+def test_bulk_reassignment_is_for_managers_even_for_an_officers_own_cases(
+    borough, api, north_cases
+):
+    # The endpoint is "Managers: give a chosen set of cases to one officer"; a case officer hands over one case
+    # at a time through /api/cases/{id}/reassign/.
+    colleague = case_officers(borough.north)[1]
+    before = written()
+
+    response = api.as_user(borough.officer1.user).post(
+        "/api/cases/reassign/",
+        {"cases": [c.pk for c in north_cases], "officer": colleague.pk, "note": NOTE},
+        format="json",
+    )
+
+    assert response.status_code == 403, response.content
+    assert written() == before
+
+
+def test_bulk_reassignment_including_a_case_the_manager_cannot_see_is_a_400_and_moves_nothing(
+    borough, api, north_cases
+):
+    transport_case = pin(
+        log(borough, child=borough.child2, category="transport"), borough.officer2
+    )
+    before = written()
+
+    response = api.as_user(borough.transport.manager.user).post(
+        "/api/cases/reassign/",
+        {
+            "cases": [transport_case.pk, north_cases[0].pk],
+            "officer": case_officers(borough.transport)[1].pk,
+            "note": NOTE,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert "cases" in response.json()
+    assert north_cases[0].reference not in response.content.decode()
+    assert written() == before
+
+
+@pytest.mark.parametrize("target", ["inactive", "unknown"])
+def test_bulk_reassignment_to_an_officer_who_cannot_take_cases_is_a_400(
+    borough, api, north_cases, target
+):
+    officer = (
+        OfficerFactory(team=borough.north, active=False).pk
+        if target == "inactive"
+        else 999_999
+    )
+    before = written()
+
+    response = api.as_user(borough.north.manager.user).post(
+        "/api/cases/reassign/",
+        {"cases": [c.pk for c in north_cases], "officer": officer, "note": NOTE},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert "officer" in response.json()
+    assert written() == before
+
+
+def _officer_of_another_council():
+    return OfficerFactory(
+        team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere Council"))
+    )
+
+
+def _director_of_another_council():
+    # Directors and heads of service belong to no team: their council is the one they direct or head.
+    elsewhere = OrganisationFactory(name="Elsewhere Council")
+    director = OfficerFactory(team=None, is_manager=True, job_title="Director")
+    elsewhere.director = director
+    elsewhere.save()
+    return director
+
+
+@pytest.mark.parametrize(
+    "stranger",
+    [_officer_of_another_council, _director_of_another_council],
+    ids=["team-officer", "director"],
+)
+def test_cases_are_never_moved_to_staff_of_another_council(
+    borough, api, north_cases, stranger
+):
+    outsider = stranger()
+    before = written()
+
+    bulk = api.as_user(borough.north.manager.user).post(
+        "/api/cases/reassign/",
+        {"cases": [c.pk for c in north_cases], "officer": outsider.pk, "note": NOTE},
+        format="json",
+    )
+    one = api.as_user(borough.north.manager.user).post(
+        f"/api/cases/{north_cases[0].pk}/reassign/",
+        {"officer": outsider.pk, "note": NOTE},
+        format="json",
+    )
+
+    assert (bulk.status_code, one.status_code) == (400, 400), (
+        bulk.content,
+        one.content,
+    )
+    assert "officer" in bulk.json() and "officer" in one.json()
+    assert written() == before
+
+
+# --- one case, handed over by its officer ----------------------------------------------------------
+
+
+def test_an_officer_may_hand_over_their_own_case(borough, api):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+
+    response = api.as_user(owner.user).post(
+        f"/api/cases/{case.pk}/reassign/",
+        {"officer": colleague.pk, "note": NOTE},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["accountable_officer"]["id"] == colleague.pk
+    assert response.json()["owner_count"] == 2
+    assert (
+        CaseEvent.objects.filter(
+            case=case, kind=CaseEvent.Kind.REASSIGNED, actor=owner.user
+        ).count()
+        == 1
+    )
+    assert told(borough.parent1, "case_new_officer", case).count() == 1
+
+
+def test_an_officer_may_not_hand_over_a_colleagues_case(borough, api):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    before = written()
+
+    response = api.as_user(colleague.user).post(
+        f"/api/cases/{case.pk}/reassign/",
+        {"officer": colleague.pk, "note": NOTE},
+        format="json",
+    )
+
+    assert response.status_code == 403, response.content
+    assert written() == before
+
+
+# --- cover ---------------------------------------------------------------------------------------
+
+COVER_SET_AT = uk(2026, 11, 23, 11, 0)
+COVER_ENDS_AT = uk(2026, 11, 27, 17, 0)  # Friday
+ACK_REMINDER_AT = uk(2026, 11, 25, 9, 0)  # inside the cover
+RESPOND_REMINDER_AT = uk(
+    2026, 12, 7, 9, 0
+)  # respond due Monday 7 December: after the cover ended
+
+
+def test_cover_sends_the_work_to_the_cover_officer_while_the_owner_stays_accountable_and_ends_by_itself(
+    borough, api
+):
+    owner = borough.officer1
+    cover_officer = (
+        borough.officer2
+    )  # from another team: cover is what lets them see the case at all
+    case = pin(log(borough), owner)
+
+    with at(COVER_SET_AT):
+        response = api.as_user(borough.north.manager.user).post(
+            f"/api/officers/{owner.pk}/cover/",
+            {"cover_officer": cover_officer.pk, "ends_at": iso_utc(COVER_ENDS_AT)},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert (
+            body["officer"]["id"] == owner.pk
+            and body["cover_officer"]["id"] == cover_officer.pk
+        )
+        assert body["ends_at"] == iso_utc(COVER_ENDS_AT)
+
+        # The cover officer has the case in their own queue.
+        assert case.pk in mine(api, cover_officer)
+        assert case.pk in mine(api, owner)
+        # The family sees who is covering and until when; their named officer is unchanged.
+        detail = api.as_user(borough.parent1).get(f"/api/cases/{case.pk}/").json()
+        assert detail["accountable_officer"]["id"] == owner.pk
+        assert detail["covered_by"]["display_name"] == cover_officer.display_name
+        assert detail["covered_by"]["until"] == iso_utc(COVER_ENDS_AT)
+        timeline = (
+            api.as_user(borough.parent1)
+            .get(f"/api/cases/{case.pk}/timeline/")
+            .json()["results"]
+        )
+        covered = [e for e in timeline if e["kind"] == "covered"]
+        assert len(covered) == 1
+        assert (
+            cover_officer.display_name in covered[0]["text"]
+            and owner.display_name in covered[0]["text"]
+        )
+
+    # The acknowledge reminder falls during the cover: it goes to the cover officer.
+    sweep(ACK_REMINDER_AT)
+    reminder = Alert.objects.get(
+        case=case, kind=Alert.Kind.REMINDER, clock__kind=ClockKind.ACKNOWLEDGE
+    )
+    assert reminder.recipient_role == Alert.Role.COVER
+    assert reminder.recipient_id == cover_officer.pk
+    assert reminder.owner_id == owner.pk
+    assert told(cover_officer.user, "officer_reminder", case).count() == 1
+    assert not told(owner.user, "officer_reminder", case).exists()
+
+    # After the cover ends nothing has to switch it off: it has ended.
+    with at(RESPOND_REMINDER_AT):
+        detail = api.as_user(borough.parent1).get(f"/api/cases/{case.pk}/").json()
+        assert detail["covered_by"] is None
+        assert detail["accountable_officer"]["id"] == owner.pk
+        assert case.pk not in mine(api, cover_officer)
+        assert (
+            api.as_user(cover_officer.user).get(f"/api/cases/{case.pk}/").status_code
+            == 404
+        )
+        assert case.pk in mine(api, owner)
+    sweep(RESPOND_REMINDER_AT)
+    reminder = Alert.objects.get(
+        case=case, kind=Alert.Kind.REMINDER, clock__kind=ClockKind.RESPOND
+    )
+    assert reminder.recipient_role == Alert.Role.OFFICER
+    assert reminder.recipient_id == owner.pk
+    assert told(owner.user, "officer_reminder", case).count() == 1
+    assert (
+        told(cover_officer.user, "officer_reminder", case).count() == 1
+    )  # still only the one from the cover
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"ends_at": iso_utc(COVER_SET_AT - timedelta(days=1))}, "ends_at"),
+        (
+            {
+                "ends_at": iso_utc(COVER_ENDS_AT),
+                "starts_at": iso_utc(COVER_ENDS_AT + timedelta(hours=1)),
+            },
+            "ends_at",
+        ),
+        ({"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": "self"}, "cover_officer"),
+        (
+            {"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": 999_999},
+            "cover_officer",
+        ),
+        ({"ends_at": "next week"}, "ends_at"),
+        ({}, "ends_at"),
+    ],
+    ids=[
+        "ends-in-the-past",
+        "ends-before-it-starts",
+        "by-self",
+        "unknown-cover",
+        "not-a-time",
+        "no-end",
+    ],
+)
+def test_bad_cover_is_a_400_on_the_field_and_nothing_is_written(
+    borough, api, body, field
+):
+    owner = borough.officer1
+    pin(log(borough), owner)
+    body = {"cover_officer": case_officers(borough.north)[1].pk, **body}
+    if body["cover_officer"] == "self":
+        body["cover_officer"] = owner.pk
+    before = written()
+
+    with at(COVER_SET_AT):
+        response = api.as_user(borough.north.manager.user).post(
+            f"/api/officers/{owner.pk}/cover/", body, format="json"
+        )
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert written() == before
+
+
+def test_an_officer_cannot_arrange_cover(borough, api):
+    owner, colleague = case_officers(borough.north)
+    pin(log(borough), owner)
+    before = written()
+
+    with at(COVER_SET_AT):
+        response = api.as_user(colleague.user).post(
+            f"/api/officers/{owner.pk}/cover/",
+            {"cover_officer": colleague.pk, "ends_at": iso_utc(COVER_ENDS_AT)},
+            format="json",
+        )
+
+    assert response.status_code == 403, response.content
+    assert written() == before
+
+
+# --- the handover summary ------------------------------------------------------------------------
+
+
+def hand_over(api, manager, case, officer, when, note=NOTE):
+    with at(when):
+        response = api.as_user(manager.user).post(
+            f"/api/cases/{case.pk}/reassign/",
+            {"officer": officer.pk, "note": note},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
+
+
+def say(api, user, case, text, when, internal=False):
+    with at(when):
+        response = api.as_user(user).post(
+            f"/api/cases/{case.pk}/messages/",
+            {"text": text, "internal": internal},
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+
+
+FIRST_HANDOVER_AT = uk(2026, 11, 23, 14, 0)
+SECOND_HANDOVER_AT = uk(2026, 11, 25, 10, 0)
+
+
+@pytest.fixture
+def handed_over_twice(borough, api):
+    """A case for child1 (with its EHCP provision item), messages and a note, handed over twice; and another case of the child."""
+    manager = borough.north.manager
+    case = log_case(borough, when=LOGGED_AT)  # provision_not_delivered, provision1
+    first = case.accountable_officer
+    other = log(borough, category="placement", when=LOGGED_AT + timedelta(minutes=5))
+    second = next(o for o in case_officers(borough.north) if o.pk != first.pk)
+    third = OfficerFactory(team=borough.north)
+    say(
+        api,
+        borough.parent1,
+        case,
+        "Is anyone looking at this?",
+        LOGGED_AT + timedelta(minutes=30),
+    )
+    say(
+        api,
+        first.user,
+        case,
+        "Yes: I have asked the therapy service.",
+        LOGGED_AT + timedelta(minutes=45),
+    )
+    say(
+        api,
+        first.user,
+        case,
+        "Therapist off sick until January.",
+        LOGGED_AT + timedelta(minutes=50),
+        internal=True,
+    )
+    hand_over(api, manager, case, second, FIRST_HANDOVER_AT)
+    hand_over(api, manager, case, third, SECOND_HANDOVER_AT)
+    return case, other, (first, second, third)
+
+
+def test_the_handover_summary_gives_staff_the_whole_story_in_one_place(
+    borough, api, handed_over_twice
+):
+    case, other, (first, second, third) = handed_over_twice
+
+    response = api.as_user(third.user).get(f"/api/cases/{case.pk}/handover/")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (
+        body["case"]["id"] == case.pk
+        and body["case"]["accountable_officer"]["id"] == third.pk
+    )
+    assert body["child"]["id"] == borough.child1.pk
+    assert body["child"]["display_name"] == borough.child1.display_name
+    assert [item["id"] for item in body["child"]["ehcp"]["provision_items"]] == [
+        borough.provision1.pk
+    ]
+    assert body["provision_item"]["id"] == borough.provision1.pk
+    assert body["provision_item"]["description"] == borough.provision1.description
+    # Every message, the internal note included.
+    assert [(m["text"], m["internal"]) for m in body["messages"]] == [
+        ("Is anyone looking at this?", False),
+        ("Yes: I have asked the therapy service.", False),
+        ("Therapist off sick until January.", True),
+    ]
+    assert len(body["messages"]) == CaseMessage.objects.filter(case=case).count()
+    # The whole timeline, staff-only events included.
+    kinds = [e["kind"] for e in body["timeline"]]
+    assert kinds == list(
+        CaseEvent.objects.filter(case=case)
+        .order_by("at", "id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds[0] == "logged" and kinds.count("reassigned") == 2 and "note" in kinds
+    assert any(NOTE in e["text"] for e in body["timeline"] if e["internal"])
+    # Every named officer, with when each held the case.
+    owners = body["owners"]
+    assert [o["officer"]["id"] for o in owners] == [first.pk, second.pk, third.pk]
+    assert [o["since"] for o in owners] == [
+        iso_utc(LOGGED_AT),
+        iso_utc(FIRST_HANDOVER_AT),
+        iso_utc(SECOND_HANDOVER_AT),
+    ]
+    assert [o["until"] for o in owners] == [
+        iso_utc(FIRST_HANDOVER_AT),
+        iso_utc(SECOND_HANDOVER_AT),
+        None,
+    ]
+    # The child's other cases.
+    assert [(c["id"], c["reference"]) for c in body["other_cases"]] == [
+        (other.pk, other.reference)
+    ]
+    assert (
+        body["other_cases"][0]["accountable_officer"]
+        == other.accountable_officer.display_name
+    )
+
+
+def test_the_handover_summary_is_for_staff_and_only_those_who_can_see_the_case(
+    borough, api, handed_over_twice
+):
+    case, _other, _officers = handed_over_twice
+
+    assert (
+        api.as_user(borough.parent1).get(f"/api/cases/{case.pk}/handover/").status_code
+        == 403
+    )
+    assert (
+        api.as_user(borough.parent2).get(f"/api/cases/{case.pk}/handover/").status_code
+        == 404
+    )
+    assert (
+        api.as_user(borough.officer2.user)
+        .get(f"/api/cases/{case.pk}/handover/")
+        .status_code
+        == 404
+    )
+    assert (
+        api.as_user(borough.north.manager.user)
+        .get(f"/api/cases/{case.pk}/handover/")
+        .status_code
+        == 200
+    )
+
+
+# --- accountability on the case ----------------------------------------------------------------
+
+
+def test_the_case_counts_its_officers_and_how_long_the_family_waited_after_each_handover(
+    borough, api
+):
+    manager = borough.north.manager
+    case = log(borough, when=uk(2026, 11, 23, 9, 30))
+    first = case.accountable_officer
+    second = next(o for o in case_officers(borough.north) if o.pk != first.pk)
+    third = OfficerFactory(team=borough.north)
+
+    def accountability():
+        response = api.as_user(manager.user).get(f"/api/cases/{case.pk}/")
+        assert response.status_code == 200, response.content
+        return response.json()["accountability"]
+
+    assert accountability() == {"officers": 1, "handovers": []}
+
+    hand_over(api, manager, case, second, uk(2026, 11, 23, 10, 0))
+    found = accountability()
+    assert found["officers"] == 2
+    assert len(found["handovers"]) == 1
+    assert found["handovers"][0]["from_officer"]["id"] == first.pk
+    assert found["handovers"][0]["to_officer"]["id"] == second.pk
+    assert found["handovers"][0]["at"] == iso_utc(uk(2026, 11, 23, 10, 0))
+    assert found["handovers"][0]["first_contact_at"] is None
+    assert found["handovers"][0]["working_hours_to_first_contact"] is None
+
+    # Someone else writing to the family, or the new officer writing a staff note, is not the new officer's contact.
+    say(
+        api,
+        manager.user,
+        case,
+        "Your new officer will be in touch.",
+        uk(2026, 11, 23, 12, 0),
+    )
+    say(
+        api, second.user, case, "Read the file.", uk(2026, 11, 23, 15, 0), internal=True
+    )
+    assert accountability()["handovers"][0]["first_contact_at"] is None
+
+    # Monday 10:00 to Tuesday 11:30: 7 working hours on Monday, 2.5 on Tuesday.
+    say(
+        api,
+        second.user,
+        case,
+        "Hello, I am your new officer.",
+        uk(2026, 11, 24, 11, 30),
+    )
+    found = accountability()
+    assert found["handovers"][0]["first_contact_at"] == iso_utc(
+        uk(2026, 11, 24, 11, 30)
+    )
+    assert found["handovers"][0]["working_hours_to_first_contact"] == 9.5
+
+    hand_over(api, manager, case, third, uk(2026, 11, 25, 10, 0))
+    found = accountability()
+    assert found["officers"] == 3
+    assert [
+        (h["from_officer"]["id"], h["to_officer"]["id"]) for h in found["handovers"]
+    ] == [
+        (first.pk, second.pk),
+        (second.pk, third.pk),
+    ]
+    assert found["handovers"][0]["first_contact_at"] == iso_utc(
+        uk(2026, 11, 24, 11, 30)
+    )
+    assert found["handovers"][1]["first_contact_at"] is None
+
+    # Wednesday 10:00 to Friday 14:00: 7 + 8 + 5 working hours.
+    say(api, third.user, case, "Hello, I have taken over.", uk(2026, 11, 27, 14, 0))
+    found = accountability()
+    assert found["officers"] == 3
+    assert found["handovers"][1]["first_contact_at"] == iso_utc(uk(2026, 11, 27, 14, 0))
+    assert found["handovers"][1]["working_hours_to_first_contact"] == 20.0
+    # The family sees the same count on their case.
+    assert (
+        api.as_user(borough.parent1)
+        .get(f"/api/cases/{case.pk}/")
+        .json()["accountability"]["officers"]
+        == 3
+    )
