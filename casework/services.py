@@ -31,7 +31,7 @@ from .models import (
     Officer,
     ProvisionItem,
 )
-from .permissions import officer_of, teams_overseen_by
+from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import officer_choose_in_team, routing_team_for
 from .selectors import cases_visible_to, child_loggable_by
 
@@ -421,7 +421,7 @@ def case_extend(*, actor, case: Case, working_days: int, reason: str) -> Case:
     _require_may_move(actor, case)
     if not case.is_open:
         raise Conflict("Only an open case can have its timescale extended.")
-    clock = sla.clock_extend(case=case, working_days=working_days, by_manager=_is_manager_over(actor, case))
+    clock = sla.clock_extend(case=case, working_days=working_days, by_manager=is_manager_over(actor, case))
     _save(case, actor=actor, reason="Resolve date extended")
     event = _record(
         case,
@@ -481,7 +481,7 @@ def case_reassign(*, actor, case: Case, officer: Officer | int, note: str) -> Ca
         Officer.objects.select_for_update(of=("self",)).filter(pk=getattr(officer, "pk", officer), active=True)
         .select_related("user", "team").first()
     )
-    if new_owner is None or (new_owner.team and new_owner.team.organisation_id != case.organisation_id):
+    if new_owner is None or case.organisation_id not in organisations_of(new_owner):
         raise ValidationError({"officer": ["Choose an active officer who works for this council."]})
     if new_owner.pk == case.accountable_officer_id:
         raise ValidationError({"officer": [f"{new_owner.display_name} is already the named officer."]})
@@ -582,10 +582,11 @@ def may_move(actor, case: Case) -> bool:
     officer = officer_of(actor)
     if officer is None or not officer.active:
         return False
-    return officer.pk == case.accountable_officer_id or _is_manager_over(actor, case)
+    return officer.pk == case.accountable_officer_id or is_manager_over(actor, case)
 
 
-def _is_manager_over(actor, case: Case) -> bool:
+def is_manager_over(actor, case: Case) -> bool:
+    """A manager over the case's team (or an administrator)."""
     if actor.is_superuser:
         return True
     officer = officer_of(actor)

@@ -23,7 +23,7 @@ from .models import Case, CaseEvent, Cover, Officer
 from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, may_move
+from .services import case_transfer, is_manager_over
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -154,15 +154,16 @@ def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: 
     )
     if len(cases) != len(set(case_ids)):
         raise ValidationError({"cases": ["Some of these cases do not exist, are closed or are not yours to move."]})
+    councils = organisations_of(new_owner)
     for case in cases:
-        if not may_move(actor, case):
+        if not is_manager_over(actor, case):
             raise NotAllowed("Only a manager over these cases' teams can move them.")
-        if new_owner.team and new_owner.team.organisation_id != case.organisation_id:
+        if case.organisation_id not in councils:
             raise ValidationError({"officer": ["Choose an officer who works for this council."]})
-    for case in cases:
-        if case.accountable_officer_id != new_owner.pk:
-            case_transfer(case=case, to=new_owner, actor=actor, note=note, kind=Kind.REASSIGNED)
-    return len(cases)
+    moving = [case for case in cases if case.accountable_officer_id != new_owner.pk]
+    for case in moving:
+        case_transfer(case=case, to=new_owner, actor=actor, note=note, kind=Kind.REASSIGNED)
+    return len(moving)
 
 
 @transaction.atomic

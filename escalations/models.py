@@ -8,6 +8,7 @@ then on, not the ones already stored.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class ClosureDay(models.Model):
@@ -184,4 +185,30 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "clock", "kind", "level"], name="alert_once_per_point")
         ]
-        indexes = [models.Index(fields=["owner", "kind", "level"], name="alert_owner_level")]
+        indexes = [
+            models.Index(fields=["owner", "kind", "level"], name="alert_owner_level"),
+            # The escalations report counts alerts of one kind by month.
+            models.Index(fields=["kind", "created_at"], name="alert_kind_created"),
+        ]
+
+
+class OpenDataPublication(models.Model):
+    """Whether a council publishes its SLA figures as open data.
+
+    Nothing is public until a manager chooses to publish; withdrawing makes the
+    public addresses answer 404 again. History records who changed it, and when.
+    """
+
+    organisation = models.OneToOneField(
+        "casework.Organisation", on_delete=models.PROTECT, related_name="open_data_publication"
+    )
+    published = models.BooleanField(default=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self):
+        state = "published" if self.published else "not published"
+        return f"Open data for {self.organisation}: {state}"

@@ -1,0 +1,671 @@
+"""Reports for managers (DESIGN.md "Reports"), and the open-data table for the public.
+
+Every figure is worked out by the database. Each report is a fixed number of
+aggregate queries, however many cases there are, and only aggregated rows come
+back to Python. A manager's reports cover the cases of the teams they oversee
+(DESIGN.md invariant 6); a superuser's cover every case.
+
+A clock counts as breached exactly as the rest of the service says
+(`breached_clocks_q`): stopped after its due moment, running past it, or marked
+by the sweep. So a clock that ran out and was then extended or paused stays
+breached: the escalation it caused really happened.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from math import floor
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Lower,
+    StrIndex,
+    Substr,
+    Trim,
+    TruncMonth,
+)
+from django.utils import timezone
+
+from casework.models import Case, CaseEvent, Officer, Organisation, ProvisionItem, Team
+from casework.permissions import (
+    Role,
+    officer_of,
+    organisations_of,
+    role_of,
+    teams_overseen_by,
+)
+
+from .models import Alert, Clock, ClockKind, OpenDataPublication
+from .selectors import SHOWN_KINDS, breached_clocks_q
+from .working_days import UK_TIME, WorkingCalendar
+
+STATES = ("met", "breached", "open_within", "open_breached")
+OWNER_CHANGE_KINDS = (CaseEvent.Kind.HANDOVER, CaseEvent.Kind.REASSIGNED)
+LEVELS = (1, 2, 3)
+TRANSITION_CATEGORY = "transition"
+PROVISION_CATEGORY = "provision_not_delivered"
+# Young people stay in the SEND system to 25; from 16 they are preparing for adulthood.
+TRANSITION_AGES = (16, 25)
+# (label, fewest working days, most working days); the last band has no upper limit.
+AGE_BANDS = (("0-5", 0, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-40", 21, 40), ("over 40", 41, None))
+# Open data: a count this small could point to a family, so it is published only as a phrase.
+SMALL_COUNT_LIMIT = 4
+SMALL_COUNT = "fewer than 5"
+
+
+# --- who sees what -----------------------------------------------------------------------
+
+
+def may_read_reports(user) -> bool:
+    """Managers and superusers. An officer who has left reads nothing, whatever their role was."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    officer = officer_of(user)
+    return officer is not None and officer.active and role_of(user) == Role.MANAGER
+
+
+def teams_reported_to(user) -> QuerySet[Team]:
+    if user.is_superuser:
+        return Team.objects.all()
+    return teams_overseen_by(officer_of(user))
+
+
+def cases_reported_to(user) -> QuerySet[Case]:
+    """The cases a manager's reports count: those of the teams they oversee. Check `may_read_reports` first."""
+    if user.is_superuser:
+        return Case.objects.all()
+    return Case.objects.filter(team__in=teams_reported_to(user))
+
+
+def logged_between(cases: QuerySet[Case], first_day: date, last_day: date) -> QuerySet[Case]:
+    """Cases logged on any UK date from `first_day` to `last_day`, both included."""
+    return cases.filter(created_at__gte=uk_midnight(first_day), created_at__lt=uk_midnight(last_day + timedelta(days=1)))
+
+
+def uk_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UK_TIME)
+
+
+# --- SQL building blocks -------------------------------------------------------------------
+
+
+class Percentile(models.Aggregate):
+    """The continuous percentile of a column (linear interpolation between the two nearest values).
+
+    PostgreSQL has it built in as `percentile_cont`. SQLite has no such function,
+    so the same calculation is registered on the connection as an aggregate, the
+    way Django itself adds STDDEV_POP to SQLite: the values still never leave the
+    database query.
+    """
+
+    function = "PERCENTILE_CONT"
+    name = "Percentile"
+    output_field = models.FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError(f"A percentile is a fraction from 0 to 1, not {fraction!r}.")
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_aggregate("PERCENTILE_CONT", 2, _SqlitePercentile)
+        # A copy with SQLite's calling form, so a `filter` still wraps it in FILTER (WHERE ...).
+        sqlite_form = self.copy()
+        sqlite_form.template = "%(function)s(%(expressions)s, %(fraction)s)"
+        return sqlite_form.as_sql(compiler, connection, **extra_context)
+
+
+class _SqlitePercentile:
+    """PostgreSQL's `percentile_cont` for SQLite. Nulls are skipped, as every SQL aggregate skips them."""
+
+    def __init__(self):
+        self.values = []
+        self.fraction = 0.5
+
+    def step(self, value, fraction):
+        self.fraction = fraction
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return percentile_cont(sorted(self.values), self.fraction)
+
+
+def percentile_cont(ordered: list[float], fraction: float) -> float | None:
+    """The value at `fraction` of the way along `ordered`, interpolating between neighbours."""
+    if not ordered:
+        return None
+    rank = fraction * (len(ordered) - 1)
+    below = floor(rank)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (rank - below) * (ordered[above] - ordered[below])
+
+
+class HoursBetween(models.Func):
+    """Elapsed hours from one moment to a later one, as a float (calendar time, not working time)."""
+
+    output_field = models.FloatField()
+
+    def __init__(self, start, end, **extra):
+        # Stored end first, so joining the two with a minus sign reads "end - start".
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600 AS double precision)",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps moments as UTC text; julianday() turns each into days since an epoch.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def display_name(user_path: str):
+    """An officer's display name in SQL, as `Officer.display_name` gives it: full name, else username."""
+    full_name = Trim(Concat(f"{user_path}__first_name", Value(" "), f"{user_path}__last_name"))
+    return models.Case(
+        models.When(Q(**{f"{user_path}__first_name": "", f"{user_path}__last_name": ""}), then=F(f"{user_path}__username")),
+        default=full_name,
+        output_field=models.CharField(),
+    )
+
+
+def uk_month(path: str):
+    return TruncMonth(path, tzinfo=UK_TIME)
+
+
+def month_key(month: datetime) -> str:
+    return f"{month:%Y-%m}"
+
+
+def month_label(month: datetime) -> str:
+    return f"{month:%B %Y}"
+
+
+def count_per_outer_row(queryset: QuerySet, field: str):
+    """How many rows of `queryset` have `field` equal to the outer row's id: one correlated subquery."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def round_or_none(value: float | None, places: int = 1) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# --- SLA compliance --------------------------------------------------------------------------
+
+
+def clock_state_counts(now: datetime, prefix: str = "") -> dict:
+    """A Count for each state of a clock at `now`: met, breached, open within time, open breached."""
+    breached = breached_clocks_q(now)
+    stopped = Q(stopped_at__isnull=False)
+    running = Q(stopped_at__isnull=True)
+    never_breached = Q(breached_at__isnull=True)
+    states = {
+        "met": stopped & never_breached & Q(stopped_at__lte=F("due_at")),
+        "breached": stopped & breached,
+        "open_within": running & never_breached & (Q(paused_at__isnull=False) | Q(due_at__gte=now)),
+        "open_breached": running & breached,
+    }
+    return {f"{prefix}{state}": Count("pk", filter=condition) for state, condition in states.items()}
+
+
+def compliance(met: int, breached: int, open_breached: int) -> float | None:
+    """Met as a share of every clock whose outcome is known or already lost; None if there are none."""
+    decided = met + breached + open_breached
+    return round(met / decided, 4) if decided else None
+
+
+def with_totals(counts: dict) -> dict:
+    """The four state counts with their total and compliance, in the order API.md lists them."""
+    return {
+        "total": sum(counts[state] for state in STATES),
+        **{state: counts[state] for state in STATES},
+        "compliance": compliance(counts["met"], counts["breached"], counts["open_breached"]),
+    }
+
+
+def latest_clocks(cases: QuerySet[Case], kinds=SHOWN_KINDS) -> QuerySet[Clock]:
+    """Each case's latest clock of each kind: a reopened case is judged on its newest resolve date."""
+    later = Clock.objects.filter(case=OuterRef("case"), kind=OuterRef("kind")).filter(
+        Q(started_at__gt=OuterRef("started_at")) | Q(started_at=OuterRef("started_at"), pk__gt=OuterRef("pk"))
+    )
+    return Clock.objects.filter(case__in=cases.values("pk"), kind__in=kinds).exclude(Exists(later))
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How the SLA report groups clocks: by a key, shown with a label, in an order."""
+
+    key: object
+    label: object
+    order: object
+
+
+SLA_GROUPINGS = {
+    "category": Grouping(F("case__category_id"), F("case__category__name"), F("case__category__position")),
+    "team": Grouping(F("case__team_id"), F("case__team__name"), F("case__team__name")),
+    "officer": Grouping(
+        F("case__accountable_officer_id"),
+        display_name("case__accountable_officer__user"),
+        display_name("case__accountable_officer__user"),
+    ),
+    "month": Grouping(uk_month("case__created_at"), Value(""), uk_month("case__created_at")),
+}
+
+
+def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetime) -> dict:
+    """SLA compliance of `cases`, grouped, by each case's latest `clock` (resolve unless asked otherwise).
+
+    Two queries: one row per group and clock kind, and one per clock kind for
+    every case together. Hours to acknowledge and to resolve are elapsed hours
+    from logging to the clock stopping (working hours need a stored figure; see
+    the README).
+    """
+    clocks = latest_clocks(cases)
+    grouping = SLA_GROUPINGS[group_by]
+    per_group = (
+        clocks.annotate(group_key=grouping.key, group_label=grouping.label, group_order=grouping.order)
+        .values("group_key", "group_label", "group_order", "kind")
+        .annotate(**_clock_figures(now))
+        .order_by("group_order", "group_key", "kind")
+    )
+    overall = clocks.values("kind").annotate(**_clock_figures(now)).order_by("kind")
+    rows: dict = {}
+    for figures in per_group:
+        key, label = _group_key_and_label(group_by, figures["group_key"], figures["group_label"])
+        rows.setdefault(key, {"key": key, "label": label, "by_kind": {}})["by_kind"][figures["kind"]] = figures
+    return {
+        "group_by": group_by,
+        "clock": clock,
+        "rows": [_sla_row(row["key"], row["label"], row["by_kind"], clock) for row in rows.values()],
+        "overall": _sla_row("all", "All cases", {figures["kind"]: figures for figures in overall}, clock),
+    }
+
+
+def _clock_figures(now: datetime) -> dict:
+    hours = HoursBetween("case__created_at", "stopped_at")
+    stopped = Q(stopped_at__isnull=False)
+    return {
+        **clock_state_counts(now),
+        "median_hours": Percentile(hours, 0.5, filter=stopped),
+        "p90_hours": Percentile(hours, 0.9, filter=stopped),
+    }
+
+
+def _group_key_and_label(group_by: str, key, label) -> tuple[str, str]:
+    if group_by == "month":
+        return month_key(key), month_label(key)
+    return str(key), label
+
+
+def _sla_row(key: str, label: str, by_kind: dict, clock: str) -> dict:
+    none = dict.fromkeys(STATES, 0)
+    clocks = {kind: with_totals(by_kind.get(kind, none)) for kind in SHOWN_KINDS}
+    acknowledge, resolve = by_kind.get(ClockKind.ACKNOWLEDGE, {}), by_kind.get(ClockKind.RESOLVE, {})
+    return {
+        "key": key,
+        "label": label,
+        **clocks[clock],
+        "clocks": clocks,
+        "median_hours_to_acknowledge": round_or_none(acknowledge.get("median_hours")),
+        "p90_hours_to_acknowledge": round_or_none(acknowledge.get("p90_hours")),
+        "median_hours_to_resolve": round_or_none(resolve.get("median_hours")),
+        "p90_hours_to_resolve": round_or_none(resolve.get("p90_hours")),
+    }
+
+
+def transition_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Transition concerns, and every concern about a young person aged 16 to 25 on the day it was logged."""
+    youngest, oldest = TRANSITION_AGES
+    # A birthday comparison in whole numbers: YYYYMMDD of the day logged minus YYYYMMDD of
+    # the birth date is at least N0000 exactly when the child had turned N (leap days included).
+    age_code = _yyyymmdd("created_at", tzinfo=UK_TIME) - _yyyymmdd("child__date_of_birth")
+    return cases.alias(age_code=age_code).filter(
+        Q(category_id=TRANSITION_CATEGORY) | Q(age_code__gte=youngest * 10000, age_code__lt=(oldest + 1) * 10000)
+    )
+
+
+def _yyyymmdd(path: str, **extract):
+    return ExtractYear(path, **extract) * 10000 + ExtractMonth(path, **extract) * 100 + ExtractDay(path, **extract)
+
+
+# --- accountability ---------------------------------------------------------------------------
+
+
+def accountability_report(*, user, now: datetime) -> dict:
+    """Per officer of the teams `user` oversees: open and breached cases, escalations, handovers. Two queries."""
+    cases = cases_reported_to(user)
+    open_cases = cases.filter(status__in=Case.OPEN_STATES)
+    breached_open = open_cases.filter(Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk"))))
+    escalations = Alert.objects.filter(case__in=cases.values("pk"), kind=Alert.Kind.ESCALATION)
+    owner_changes = CaseEvent.objects.filter(case__in=cases.values("pk"), kind__in=OWNER_CHANGE_KINDS).annotate(
+        to_officer=_officer_id_in_event("to_officer_id"),
+        from_officer=_officer_id_in_event("from_officer_id"),
+    )
+    officers = (
+        Officer.objects.filter(team__in=teams_reported_to(user))
+        .annotate(
+            name=display_name("user"),
+            open=count_per_outer_row(open_cases, "accountable_officer"),
+            breached_open=count_per_outer_row(breached_open, "accountable_officer"),
+            **{
+                f"escalations_{level}": count_per_outer_row(escalations.filter(level=level), "owner")
+                for level in LEVELS
+            },
+            handovers_in=count_per_outer_row(owner_changes, "to_officer"),
+            handovers_out=count_per_outer_row(owner_changes, "from_officer"),
+        )
+        .values("pk", "name", "active", "team_id", "team__name", "open", "breached_open", "handovers_in",
+                "handovers_out", *(f"escalations_{level}" for level in LEVELS))
+        .order_by("team__name", "team_id", "name", "pk")
+    )
+    rows = [_accountability_row(officer) for officer in officers]
+    return {"rows": rows, "teams": _per_team(rows), "most_owners": _most_owners(cases)}
+
+
+def _officer_id_in_event(key: str):
+    return Cast(KeyTextTransform(key, "data"), models.BigIntegerField())
+
+
+def _accountability_row(officer: dict) -> dict:
+    by_level = {str(level): officer[f"escalations_{level}"] for level in LEVELS}
+    return {
+        "officer": {
+            "id": officer["pk"],
+            "display_name": officer["name"],
+            "team": officer["team__name"],
+            "active": officer["active"],
+        },
+        "team_id": officer["team_id"],
+        "open": officer["open"],
+        "breached_open": officer["breached_open"],
+        "escalations": sum(by_level.values()),
+        "escalations_by_level": by_level,
+        "handovers_in": officer["handovers_in"],
+        "handovers_out": officer["handovers_out"],
+    }
+
+
+def _per_team(rows: list[dict]) -> list[dict]:
+    """The officers' figures added up for each team (officer rows, not cases, so no query)."""
+    teams: dict = {}
+    for row in rows:
+        team = teams.setdefault(
+            row["team_id"],
+            {
+                "team": {"id": row["team_id"], "name": row["officer"]["team"]},
+                "officers": 0,
+                "open": 0,
+                "breached_open": 0,
+                "escalations": 0,
+                "escalations_by_level": {str(level): 0 for level in LEVELS},
+                "handovers_in": 0,
+                "handovers_out": 0,
+            },
+        )
+        team["officers"] += 1
+        for figure in ("open", "breached_open", "escalations", "handovers_in", "handovers_out"):
+            team[figure] += row[figure]
+        for level, count in row["escalations_by_level"].items():
+            team["escalations_by_level"][level] += count
+    return list(teams.values())
+
+
+def _most_owners(cases: QuerySet[Case], limit: int = 10) -> list[dict]:
+    """The cases that have changed hands most: each change is a family telling its story again."""
+    return list(
+        cases.filter(owner_count__gt=1)
+        .order_by("-owner_count", "created_at", "pk")
+        .values("pk", "reference", "owner_count", team_name=F("team__name"))[:limit]
+    )
+
+
+# --- open cases by age ------------------------------------------------------------------------
+
+
+def age_report(*, cases: QuerySet[Case], now: datetime, calendar: WorkingCalendar | None = None) -> dict:
+    """Open cases by category and by how many working days they have been open. One query.
+
+    A case's age is the number of working days after the day it was logged, up to and
+    including today (the day of logging never counts, as for deadlines). Because `now`
+    is fixed, each band is a range of logging dates worked out once with the real
+    calendar (bank holidays and closure days included), so the database only compares dates.
+    """
+    bands = age_band_conditions(timezone.localtime(now, UK_TIME).date(), calendar or WorkingCalendar())
+    per_category = (
+        cases.filter(status__in=Case.OPEN_STATES)
+        .values("category_id", "category__name", "category__position")
+        .annotate(**{f"band_{index}": Count("pk", filter=condition) for index, condition in enumerate(bands)})
+        .order_by("category__position", "category_id")
+    )
+    rows = [
+        _age_row(row["category_id"], row["category__name"], [row[f"band_{index}"] for index in range(len(bands))])
+        for row in per_category
+    ]
+    overall = [sum(row["bands"][label] for row in rows) for label, _fewest, _most in AGE_BANDS]
+    return {"bands": [label for label, _fewest, _most in AGE_BANDS], "rows": rows, "overall": _age_row("all", "All cases", overall)}
+
+
+def age_band_conditions(today: date, calendar: WorkingCalendar) -> list[Q]:
+    """For each age band, the condition on `created_at` that puts a case in it."""
+    recent = _recent_working_days(today, calendar, count=max(most for _l, _f, most in AGE_BANDS if most) + 1)
+    conditions = []
+    for _label, fewest, most in AGE_BANDS:
+        # Age is at least N exactly when the case was logged before the Nth most recent working day.
+        condition = Q()
+        if fewest > 0:
+            condition &= Q(created_at__lt=uk_midnight(recent[fewest - 1]))
+        if most is not None:
+            condition &= Q(created_at__gte=uk_midnight(recent[most]))
+        conditions.append(condition)
+    return conditions
+
+
+def _recent_working_days(today: date, calendar: WorkingCalendar, *, count: int) -> list[date]:
+    """The `count` most recent working days, today first if today is one."""
+    day = today if calendar.is_working_day(today) else calendar.previous_working_day(today)
+    days = [day]
+    while len(days) < count:
+        days.append(calendar.previous_working_day(days[-1]))
+    return days
+
+
+def _age_row(key: str, label: str, counts: list[int]) -> dict:
+    bands = {band[0]: count for band, count in zip(AGE_BANDS, counts, strict=True)}
+    return {"key": key, "label": label, "bands": bands, "total": sum(counts)}
+
+
+# --- escalations --------------------------------------------------------------------------------
+
+
+def escalations_report(*, cases: QuerySet[Case], first_day: date, last_day: date) -> dict:
+    """Escalations raised on UK dates from `first_day` to `last_day`, by month and ladder level. One query."""
+    per_month = (
+        Alert.objects.filter(
+            case__in=cases.values("pk"),
+            kind=Alert.Kind.ESCALATION,
+            created_at__gte=uk_midnight(first_day),
+            created_at__lt=uk_midnight(last_day + timedelta(days=1)),
+        )
+        .annotate(month=uk_month("created_at"))
+        .values("month")
+        .annotate(**{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS})
+        .order_by("month")
+    )
+    rows = [
+        _escalation_row(month_key(row["month"]), month_label(row["month"]), [row[f"level_{level}"] for level in LEVELS])
+        for row in per_month
+    ]
+    overall = [sum(row["by_level"][str(level)] for row in rows) for level in LEVELS]
+    return {"rows": rows, "overall": _escalation_row("all", "All months", overall)}
+
+
+def _escalation_row(key: str, label: str, counts: list[int]) -> dict:
+    return {
+        "key": key,
+        "label": label,
+        "total": sum(counts),
+        "by_level": {str(level): count for level, count in zip(LEVELS, counts, strict=True)},
+    }
+
+
+# --- undelivered provision ------------------------------------------------------------------------
+
+
+def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
+    """Undelivered EHCP provision by plan section, provider and a keyword of what was not delivered. One query.
+
+    The keyword is the first word of the provision item's description, lower-cased,
+    unless one is asked for: then only items whose description contains it count.
+    Days to restore run from logging to resolution, in calendar days.
+    """
+    undelivered = cases.filter(category_id=PROVISION_CATEGORY)
+    keyword = keyword.strip().lower()
+    if keyword:
+        undelivered = undelivered.filter(provision_item__description__icontains=keyword)
+        keyword_expression = Value(keyword)
+    else:
+        keyword_expression = _first_word("provision_item__description")
+    resolved = Q(resolved_at__isnull=False)
+    per_item = (
+        undelivered.annotate(
+            section=F("provision_item__section"),
+            provider=Coalesce("provision_item__provider", Value("")),
+            keyword=Coalesce(keyword_expression, Value("")),
+        )
+        .values("section", "provider", "keyword")
+        .annotate(
+            cases=Count("pk"),
+            resolved=Count("pk", filter=resolved),
+            median_hours=Percentile(HoursBetween("created_at", "resolved_at"), 0.5, filter=resolved),
+        )
+        .order_by("section", "provider", "keyword")
+    )
+    return {"keyword": keyword or None, "rows": [_provision_row(row) for row in per_item]}
+
+
+def _first_word(path: str):
+    text = Trim(path)
+    return Lower(Substr(text, 1, StrIndex(Concat(text, Value(" ")), Value(" ")) - 1))
+
+
+def _provision_row(row: dict) -> dict:
+    sections = dict(ProvisionItem.Section.choices)
+    median_hours = row["median_hours"]
+    return {
+        "section": row["section"] or "",
+        "section_label": sections.get(row["section"], "No provision item recorded"),
+        "provider": row["provider"],
+        "keyword": row["keyword"],
+        "cases": row["cases"],
+        "resolved": row["resolved"],
+        "median_days_to_restore": round_or_none(None if median_hours is None else median_hours / 24),
+    }
+
+
+# --- open data ----------------------------------------------------------------------------------
+
+
+def open_data_publication_for(organisation_id: int) -> OpenDataPublication | None:
+    """The council's publication, if it is published now."""
+    return (
+        OpenDataPublication.objects.filter(organisation_id=organisation_id, published=True)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def open_data_sla(*, publication: OpenDataPublication, now: datetime) -> dict:
+    """Every case of the council by month logged and category, counted by resolve clock. One query.
+
+    Only category slugs and names, months and counts: nothing about a person, and no
+    text anyone typed. Counts of 1 to 4 are published as "fewer than 5".
+    """
+    clocks = latest_clocks(Case.objects.filter(organisation=publication.organisation), kinds=[ClockKind.RESOLVE])
+    per_month = (
+        clocks.annotate(month=uk_month("case__created_at"))
+        .values("month", "case__category_id", "case__category__name", "case__category__position")
+        .annotate(**clock_state_counts(now))
+        .order_by("month", "case__category__position", "case__category_id")
+    )
+    return {
+        "organisation": {"id": publication.organisation_id, "name": publication.organisation.name},
+        "published_at": publication.published_at,
+        "rows": [
+            {
+                "month": month_key(row["month"]),
+                "category": row["case__category_id"],
+                "category_name": row["case__category__name"],
+                **suppress_small_counts(with_totals(row)),
+            }
+            for row in per_month
+        ],
+    }
+
+
+def suppress_small_counts(figures: dict) -> dict:
+    """Counts of 1 to 4 become "fewer than 5"; compliance is withheld if any count it uses was."""
+    counts = ("total", *STATES)
+    suppressed = {name: SMALL_COUNT if 1 <= figures[name] <= SMALL_COUNT_LIMIT else figures[name] for name in counts}
+    inputs_hidden = any(suppressed[name] == SMALL_COUNT for name in ("met", "breached", "open_breached"))
+    return {**suppressed, "compliance": None if inputs_hidden else figures["compliance"]}
+
+
+def organisations_publishable_by(user) -> QuerySet[Organisation]:
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=organisations_of(officer_of(user)))
+
+
+@transaction.atomic
+def open_data_publish(*, actor, published: bool, organisation_id: int | None = None) -> OpenDataPublication:
+    """Publish a council's SLA figures as open data, or withdraw them. Atomic; history records who did it.
+
+    A manager publishes for the council whose teams they oversee; one who oversees
+    teams of more than one council (or a superuser) names the council.
+    """
+    organisation = _organisation_to_publish(actor, organisation_id)
+    publication, _created = OpenDataPublication.objects.select_for_update().get_or_create(organisation=organisation)
+    publication.published = published
+    publication.published_by = actor if published else None
+    publication.published_at = timezone.now() if published else None
+    publication._history_user = actor
+    publication._change_reason = "Open data published" if published else "Open data withdrawn"
+    publication.save()
+    return publication
+
+
+def _organisation_to_publish(actor, organisation_id: int | None) -> Organisation:
+    allowed = organisations_publishable_by(actor)
+    if organisation_id is not None:
+        organisation = allowed.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise ValidationError({"organisation": ["Choose a council whose teams you manage."]})
+        return organisation
+    choices = list(allowed[:2])
+    if len(choices) != 1:
+        raise ValidationError({"organisation": ["Say which council's figures to publish."]})
+    return choices[0]
