@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres migrate seed sweep clean
+.PHONY: install run test lint migrate seed sweep clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ run: install
 ## The whole test suite: on PostgreSQL when DATABASE_URL points at it, else on SQLite.
 test: install
 	bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check .
 
 sweep: install
 	$(BIN)/python manage.py sla_sweep

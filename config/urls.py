@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/auth/", include("rest_framework.urls")),
     path("api/", include("notifications.urls")),
     path("api/", include("casework.urls")),
+    path("api/", include("escalations.urls")),
 ]
