@@ -135,11 +135,6 @@ def officers_visible_to(user) -> QuerySet[Officer]:
     return officers_with_caseload(organisation_ids=teams_of(officer).values("organisation_id"))
 
 
-def family_members_of(case: Case):
-    """Everyone who should hear about this case: every parent and carer of the child (tell us once)."""
-    return [m.user for m in FamilyMember.objects.filter(family_id=case.child.family_id).select_related("user")]
-
-
 OWNER_CHANGE_KINDS = (CaseEvent.Kind.REASSIGNED, CaseEvent.Kind.HANDOVER)
 # What counts as the new officer getting in touch with the family after a handover.
 CONTACT_KINDS = (

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from escalations.models import ClockKind
 from escalations.selectors import case_sla
 
-from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem
+from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
 from .permissions import role_of
 from .selectors import case_handovers
 
@@ -182,6 +182,7 @@ class CaseOutput(serializers.ModelSerializer):
     accountable_officer = OfficerBrief()
     team = serializers.CharField(source="team.name")
     status_label = serializers.CharField(source="get_status_display")
+    actions = serializers.SerializerMethodField(help_text="The lifecycle actions that fit the case's state now.")
     covered_by = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
 
@@ -197,6 +198,7 @@ class CaseOutput(serializers.ModelSerializer):
             "description",
             "status",
             "status_label",
+            "actions",
             "priority",
             "safeguarding",
             "accountable_officer",
@@ -217,6 +219,9 @@ class CaseOutput(serializers.ModelSerializer):
     @extend_schema_field(SlaOutput)
     def get_sla(self, case):
         return SlaOutput(case_sla(case)).data
+
+    def get_actions(self, case) -> list[str]:
+        return case_moves_available(case)
 
     @extend_schema_field(CoverBrief(allow_null=True))
     def get_covered_by(self, case):

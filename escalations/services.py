@@ -251,10 +251,6 @@ def chase_start(*, case: Case, at: datetime) -> Clock:
     return clock
 
 
-def chase_answer(*, case: Case, at: datetime) -> None:
-    clocks_stop(case=case, kinds=[ClockKind.CHASE], at=at)
-
-
 # --- the sweep ------------------------------------------------------------------------------
 
 

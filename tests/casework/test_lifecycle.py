@@ -211,3 +211,21 @@ def test_the_default_reopen_window_is_open_the_next_day_and_closed_long_after(bo
     case, before, late = resolve_then_try_to_reopen(borough, api, at=RESOLVED_AT + timedelta(days=2 * days + 7))
     assert late.status_code == 409, late.content
     assert footprint(case) == before
+
+
+def test_the_case_lists_only_the_actions_that_fit_its_state(borough, api):
+    officer = borough.officer1
+    api.as_user(borough.parent1)
+    created = api.post(
+        "/api/cases/",
+        {"child": borough.child1.pk, "category": "other", "summary": "No reply", "description": "Waiting"},
+        format="json",
+    ).json()
+    case = Case.objects.get(pk=created["id"])
+    case.accountable_officer = officer
+    case.save()
+
+    acknowledged = api.as_user(officer.user).post(f"/api/cases/{case.pk}/acknowledge/").json()
+
+    assert created["actions"] == ["acknowledge", "close"]
+    assert acknowledged["actions"] == ["start", "await_parent", "resolve", "close"]
