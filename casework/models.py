@@ -140,10 +140,10 @@ class Cover(models.Model):
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["officer", "ends_at"], name="cover_officer_until")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="cover_ends_after_start"),
             models.CheckConstraint(
-                condition=~models.Q(officer=models.F("cover_officer")), name="cover_not_by_self"
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="cover_ends_after_start"
             ),
+            models.CheckConstraint(condition=~models.Q(officer=models.F("cover_officer")), name="cover_not_by_self"),
         ]
 
 
@@ -359,6 +359,7 @@ class Case(models.Model):
             models.Index(fields=["child", "status"], name="case_child_status"),
             models.Index(fields=["next_due_at", "id"], name="case_queue_order"),
             models.Index(fields=["created_at"], name="case_created"),
+            models.Index(fields=["team", "created_at"], name="case_team_created"),
             models.Index(
                 fields=["follow_up_due_at"],
                 name="case_follow_up_due",
@@ -472,7 +473,15 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at", "id"], name="case_event_timeline")]
+        indexes = [
+            models.Index(fields=["case", "at", "id"], name="case_event_timeline"),
+            # The accountability report counts handovers in and out of every officer.
+            models.Index(
+                fields=["kind"],
+                name="case_event_owner_changes",
+                condition=models.Q(kind__in=["handover", "reassigned"]),
+            ),
+        ]
 
 
 class CaseAccess(models.Model):

@@ -521,21 +521,27 @@ class OpenDataSlaView(CsvOrJsonView):
     get=extend_schema(
         parameters=[OpenDataInput],
         responses=OpenDataSlaOutput,
+        operation_id="open_data_sla_json",
         summary="Public: a council's published SLA figures by month and category, small numbers hidden",
         tags=["open data"],
     )
 )
 class OpenDataSlaJsonView(OpenDataSlaView):
+    renderer_classes = [JSONRenderer]
     file_format = "json"
 
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[OpenDataInput], responses=CSV_RESPONSE, summary="Public: the same figures as CSV", tags=["open data"]
+        parameters=[OpenDataInput],
+        responses=CSV_RESPONSE,
+        operation_id="open_data_sla_csv",
+        summary="Public: the same figures as CSV",
+        tags=["open data"],
     )
 )
 class OpenDataSlaCsvView(OpenDataSlaView):
-    renderer_classes = [CSVRenderer, JSONRenderer]
+    renderer_classes = [CSVRenderer]
     file_format = "csv"
 
 

@@ -38,7 +38,6 @@ from casework.models import Case, CaseEvent, Officer, Organisation, ProvisionIte
 from casework.permissions import (
     Role,
     officer_of,
-    organisations_of,
     role_of,
     teams_overseen_by,
 )
@@ -104,8 +103,8 @@ class Percentile(models.Aggregate):
 
     PostgreSQL has it built in as `percentile_cont`. SQLite has no such function,
     so the same calculation is registered on the connection as an aggregate, the
-    way Django itself adds STDDEV_POP to SQLite: the values still never leave the
-    database query.
+    way Django itself adds STDDEV_POP to SQLite: either way the query answers one
+    number per group, never the values behind it.
     """
 
     function = "PERCENTILE_CONT"
@@ -446,7 +445,7 @@ def _most_owners(cases: QuerySet[Case], limit: int = 10) -> list[dict]:
 # --- open cases by age ------------------------------------------------------------------------
 
 
-def age_report(*, cases: QuerySet[Case], now: datetime, calendar: WorkingCalendar | None = None) -> dict:
+def age_report(*, cases: QuerySet[Case], now: datetime) -> dict:
     """Open cases by category and by how many working days they have been open. One query.
 
     A case's age is the number of working days after the day it was logged, up to and
@@ -454,7 +453,7 @@ def age_report(*, cases: QuerySet[Case], now: datetime, calendar: WorkingCalenda
     is fixed, each band is a range of logging dates worked out once with the real
     calendar (bank holidays and closure days included), so the database only compares dates.
     """
-    bands = age_band_conditions(timezone.localtime(now, UK_TIME).date(), calendar or WorkingCalendar())
+    bands = age_band_conditions(timezone.localtime(now, UK_TIME).date(), WorkingCalendar())
     per_category = (
         cases.filter(status__in=Case.OPEN_STATES)
         .values("category_id", "category__name", "category__position")
@@ -635,9 +634,8 @@ def suppress_small_counts(figures: dict) -> dict:
 
 
 def organisations_publishable_by(user) -> QuerySet[Organisation]:
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=organisations_of(officer_of(user)))
+    """The councils whose teams `user` oversees: the same reach as their reports."""
+    return Organisation.objects.filter(pk__in=teams_reported_to(user).values("organisation_id"))
 
 
 @transaction.atomic
@@ -647,8 +645,12 @@ def open_data_publish(*, actor, published: bool, organisation_id: int | None = N
     A manager publishes for the council whose teams they oversee; one who oversees
     teams of more than one council (or a superuser) names the council.
     """
-    organisation = _organisation_to_publish(actor, organisation_id)
-    publication, _created = OpenDataPublication.objects.select_for_update().get_or_create(organisation=organisation)
+    chosen = _organisation_to_publish(actor, organisation_id)
+    # The council's row is locked so that two managers publishing at once take turns.
+    organisation = Organisation.objects.select_for_update().get(pk=chosen.pk)
+    publication = OpenDataPublication.objects.filter(organisation=organisation).first() or OpenDataPublication(
+        organisation=organisation
+    )
     publication.published = published
     publication.published_by = actor if published else None
     publication.published_at = timezone.now() if published else None

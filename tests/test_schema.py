@@ -28,6 +28,8 @@ CONTRACT = {
     "/api/officers/{id}/offboard/": ["post"],
     "/api/notifications/": ["get"],
     "/api/notifications/{id}/read/": ["post"],
+    "/api/reports/sla/": ["get"],
+    "/api/reports/accountability/": ["get"],
 }
 
 
