@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint migrate seed sweep clean
+.PHONY: install run test lint bench migrate seed sweep clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: install
 ## The whole test suite: on PostgreSQL when DATABASE_URL points at it, else on SQLite.
 test: install
 	bash scripts/test.sh
+
+## Benchmarks at national scale on PostgreSQL (by hand, never in `make test`): see bench/README.md.
+bench: install
+	bash bench/run.sh
 
 lint: install
 	$(BIN)/ruff check .
