@@ -12,7 +12,20 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# GOV.UK Frontend and axe-core from the npm registry; the council's stylesheet compiled from its Sass.
+NODE_INSTALLED := node_modules/.installed
+CSS := build/static/casework/casework.css
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_INSTALLED)
+
+$(CSS): $(NODE_INSTALLED) casework/static_src/casework.scss
+	mkdir -p $(dir $(CSS))
+	npx --no-install sass --load-path=node_modules --no-source-map --style=compressed --quiet-deps \
+		casework/static_src/casework.scss $(CSS)
+
+install: $(INSTALLED) $(CSS)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -39,4 +52,4 @@ sweep: install
 	$(BIN)/python manage.py sla_sweep
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var build node_modules .pytest_cache

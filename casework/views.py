@@ -1,21 +1,34 @@
-"""Pages. Thin: each finds what the signed-in person may see and calls one service."""
+"""Pages shared by every kind of user. Thin: each finds what the signed-in person may see and calls one service."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from config.errors import Conflict, NotAllowed
 
 from . import selectors, services
+from .navigation import start_page_for
+from .permissions import is_staff_member
+
+
+@login_required
+def home(request):
+    """Each kind of user starts on their own page: families their concerns, officers their queue."""
+    start = start_page_for(request.user)
+    return redirect(start) if start else render(request, "pages/home.html")
 
 
 @login_required
 def case_page(request, pk):
-    """Where links in emails and the inbox lead: the case as the API shows it, until case pages exist."""
+    """Where links in emails and the inbox lead: the family's or the staff view of the case."""
     case = selectors.case_get_for_user(request.user, pk)
-    return redirect(reverse("api-case", args=[case.pk]))
+    page = "staff-case" if is_staff_member(request.user) else "family-concern"
+    try:
+        return redirect(reverse(page, args=[case.pk]))
+    except NoReverseMatch:
+        return redirect(reverse("api-case", args=[case.pk]))
 
 
 @login_required

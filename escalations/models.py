@@ -85,6 +85,10 @@ class Clock(models.Model):
     `next_check_at` is the next moment the sweep must look at this clock (its
     reminder, then its breach); it is empty once the clock stopped, is paused
     or has already breached, so the sweep never scans what is not due.
+
+    `working_seconds_taken` is stored when the clock stops, so that the reports
+    take medians of working time in the database rather than walking a calendar
+    for every case (DESIGN.md "Counting time").
     """
 
     case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="clocks")
@@ -99,6 +103,14 @@ class Clock(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True)
     extensions = models.PositiveSmallIntegerField(default=0)
+    working_seconds_taken = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Set when the clock stops: the working time it ran, less the working time it stood "
+            "paused while the case waited on the family. The reports' times to acknowledge and resolve."
+        ),
+    )
 
     class Meta:
         ordering = ["case", "started_at", "id"]

@@ -103,14 +103,18 @@ class SlaRowOutput(ClockCountsOutput):
     key = serializers.CharField(help_text="The category slug, team id, officer id or month (YYYY-MM).")
     label = serializers.CharField()
     clocks = ClocksOutput()
-    median_hours_to_acknowledge = serializers.FloatField(
-        allow_null=True, help_text="Elapsed hours from logging to acknowledgement, median."
+    median_working_hours_to_acknowledge = serializers.FloatField(
+        allow_null=True,
+        help_text="Working hours (09:00-17:00 UK time on working days) from logging to acknowledgement, median; "
+        "null when no case in the row has been acknowledged.",
     )
-    p90_hours_to_acknowledge = serializers.FloatField(allow_null=True, help_text="The same, 90th percentile.")
-    median_hours_to_resolve = serializers.FloatField(
-        allow_null=True, help_text="Elapsed hours from logging to resolution or closure, median."
+    p90_working_hours_to_acknowledge = serializers.FloatField(allow_null=True, help_text="The same, 90th percentile.")
+    median_working_hours_to_resolve = serializers.FloatField(
+        allow_null=True,
+        help_text="Working hours the latest resolve clock ran, to resolution or closure, median. "
+        "Time waiting on the family does not count.",
     )
-    p90_hours_to_resolve = serializers.FloatField(allow_null=True, help_text="The same, 90th percentile.")
+    p90_working_hours_to_resolve = serializers.FloatField(allow_null=True, help_text="The same, 90th percentile.")
 
 
 class SlaReportOutput(serializers.Serializer):
@@ -195,7 +199,11 @@ class ProvisionRowOutput(serializers.Serializer):
     keyword = serializers.CharField()
     cases = serializers.IntegerField()
     resolved = serializers.IntegerField()
-    median_days_to_restore = serializers.FloatField(allow_null=True, help_text="Calendar days, logging to resolution.")
+    median_working_days_to_restore = serializers.FloatField(
+        allow_null=True,
+        help_text="Working days of 8 working hours from logging (or reopening) to resolution, median; "
+        "time waiting on the family does not count.",
+    )
 
 
 class ProvisionReportOutput(serializers.Serializer):
@@ -322,11 +330,11 @@ def report_schema(output, *, summary: str, parameters=()):
 
 
 COUNT_FIGURES = ("total", "met", "breached", "open_within", "open_breached", "compliance")
-HOURS_FIGURES = (
-    "median_hours_to_acknowledge",
-    "p90_hours_to_acknowledge",
-    "median_hours_to_resolve",
-    "p90_hours_to_resolve",
+WORKING_HOURS_FIGURES = (
+    "median_working_hours_to_acknowledge",
+    "p90_working_hours_to_acknowledge",
+    "median_working_hours_to_resolve",
+    "p90_working_hours_to_resolve",
 )
 
 
@@ -335,10 +343,10 @@ def sla_table(data: dict) -> dict:
     clock_columns = [(kind, figure) for kind in SHOWN_KINDS for figure in COUNT_FIGURES]
     return {
         "header": ["key", "label", *COUNT_FIGURES, *(f"{kind}_{figure}" for kind, figure in clock_columns),
-                   *HOURS_FIGURES],
+                   *WORKING_HOURS_FIGURES],
         "rows": [
             [row["key"], row["label"], *(row[figure] for figure in COUNT_FIGURES),
-             *(row["clocks"][kind][figure] for kind, figure in clock_columns), *(row[figure] for figure in HOURS_FIGURES)]
+             *(row["clocks"][kind][figure] for kind, figure in clock_columns), *(row[figure] for figure in WORKING_HOURS_FIGURES)]
             for row in [*data["rows"], data["overall"]]
         ],
     }
@@ -461,7 +469,9 @@ class EscalationsReportView(CsvOrJsonView):
         return self.answer(EscalationReportOutput(report).data, table=escalations_table, filename=filename)
 
 
-PROVISION_COLUMNS = ("section", "section_label", "provider", "keyword", "cases", "resolved", "median_days_to_restore")
+PROVISION_COLUMNS = (
+    "section", "section_label", "provider", "keyword", "cases", "resolved", "median_working_days_to_restore"
+)
 
 
 def provision_table(data: dict) -> dict:

@@ -44,7 +44,7 @@ from casework.permissions import (
 
 from .models import Alert, Clock, ClockKind, OpenDataPublication
 from .selectors import SHOWN_KINDS, breached_clocks_q
-from .working_days import UK_TIME, WorkingCalendar
+from .working_days import UK_TIME, WORKING_DAY_LENGTH, WorkingCalendar
 
 STATES = ("met", "breached", "open_within", "open_breached")
 OWNER_CHANGE_KINDS = (CaseEvent.Kind.HANDOVER, CaseEvent.Kind.REASSIGNED)
@@ -58,6 +58,8 @@ AGE_BANDS = (("0-5", 0, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-40", 21, 40
 # Open data: a count this small could point to a family, so it is published only as a phrase.
 SMALL_COUNT_LIMIT = 4
 SMALL_COUNT = "fewer than 5"
+SECONDS_PER_HOUR = 3600
+WORKING_DAY_SECONDS = int(WORKING_DAY_LENGTH.total_seconds())
 
 
 # --- who sees what -----------------------------------------------------------------------
@@ -152,35 +154,6 @@ def percentile_cont(ordered: list[float], fraction: float) -> float | None:
     return ordered[below] + (rank - below) * (ordered[above] - ordered[below])
 
 
-class HoursBetween(models.Func):
-    """Elapsed hours from one moment to a later one, as a float (calendar time, not working time)."""
-
-    output_field = models.FloatField()
-
-    def __init__(self, start, end, **extra):
-        # Stored end first, so joining the two with a minus sign reads "end - start".
-        super().__init__(end, start, **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600 AS double precision)",
-            arg_joiner=" - ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite keeps moments as UTC text; julianday() turns each into days since an epoch.
-        return super().as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 24.0)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
 def display_name(user_path: str):
     """An officer's display name in SQL, as `Officer.display_name` gives it: full name, else username."""
     full_name = Trim(Concat(f"{user_path}__first_name", Value(" "), f"{user_path}__last_name"))
@@ -211,6 +184,15 @@ def count_per_outer_row(queryset: QuerySet, field: str):
 
 def round_or_none(value: float | None, places: int = 1) -> float | None:
     return None if value is None else round(value, places)
+
+
+def seconds_in(seconds: float | None, unit_seconds: int) -> float | None:
+    """`seconds` in hours or working days, rounded to one place; None stays None.
+
+    A percentile is a linear interpolation, so the percentile of a column in
+    seconds, divided, is the percentile of the column in the larger unit.
+    """
+    return round_or_none(None if seconds is None else seconds / unit_seconds)
 
 
 # --- SLA compliance --------------------------------------------------------------------------
@@ -279,9 +261,11 @@ def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetim
     """SLA compliance of `cases`, grouped, by each case's latest `clock` (resolve unless asked otherwise).
 
     Two queries: one row per group and clock kind, and one per clock kind for
-    every case together. Hours to acknowledge and to resolve are elapsed hours
-    from logging to the clock stopping (working hours need a stored figure; see
-    the README).
+    every case together. Hours to acknowledge and to resolve are working hours
+    (09:00-17:00 UK time on working days): the median and 90th percentile of the
+    latest acknowledge and resolve clocks' `working_seconds_taken`, stored when
+    each stopped, so time the case waited on the family does not count. Clocks
+    still running count towards neither.
     """
     clocks = latest_clocks(cases)
     grouping = SLA_GROUPINGS[group_by]
@@ -305,12 +289,11 @@ def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetim
 
 
 def _clock_figures(now: datetime) -> dict:
-    hours = HoursBetween("case__created_at", "stopped_at")
     stopped = Q(stopped_at__isnull=False)
     return {
         **clock_state_counts(now),
-        "median_hours": Percentile(hours, 0.5, filter=stopped),
-        "p90_hours": Percentile(hours, 0.9, filter=stopped),
+        "median_working_seconds": Percentile("working_seconds_taken", 0.5, filter=stopped),
+        "p90_working_seconds": Percentile("working_seconds_taken", 0.9, filter=stopped),
     }
 
 
@@ -329,11 +312,15 @@ def _sla_row(key: str, label: str, by_kind: dict, clock: str) -> dict:
         "label": label,
         **clocks[clock],
         "clocks": clocks,
-        "median_hours_to_acknowledge": round_or_none(acknowledge.get("median_hours")),
-        "p90_hours_to_acknowledge": round_or_none(acknowledge.get("p90_hours")),
-        "median_hours_to_resolve": round_or_none(resolve.get("median_hours")),
-        "p90_hours_to_resolve": round_or_none(resolve.get("p90_hours")),
+        "median_working_hours_to_acknowledge": _working_hours(acknowledge, "median"),
+        "p90_working_hours_to_acknowledge": _working_hours(acknowledge, "p90"),
+        "median_working_hours_to_resolve": _working_hours(resolve, "median"),
+        "p90_working_hours_to_resolve": _working_hours(resolve, "p90"),
     }
+
+
+def _working_hours(figures: dict, percentile: str) -> float | None:
+    return seconds_in(figures.get(f"{percentile}_working_seconds"), SECONDS_PER_HOUR)
 
 
 def transition_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -539,7 +526,9 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
 
     The keyword is the first word of the provision item's description, lower-cased,
     unless one is asked for: then only items whose description contains it count.
-    Days to restore run from logging to resolution, in calendar days.
+    Days to restore are working days of eight working hours: the `working_seconds_taken`
+    of each resolved case's latest resolve clock (from logging, or from reopening, to
+    resolution, less time waiting on the family), its median taken by the database.
     """
     undelivered = cases.filter(category_id=PROVISION_CATEGORY)
     keyword = keyword.strip().lower()
@@ -549,6 +538,11 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
     else:
         keyword_expression = _first_word("provision_item__description")
     resolved = Q(resolved_at__isnull=False)
+    latest_resolve = (
+        Clock.objects.filter(case=OuterRef("pk"), kind=ClockKind.RESOLVE)
+        .order_by("-started_at", "-pk")
+        .values("working_seconds_taken")[:1]
+    )
     per_item = (
         undelivered.annotate(
             section=F("provision_item__section"),
@@ -559,7 +553,7 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
         .annotate(
             cases=Count("pk"),
             resolved=Count("pk", filter=resolved),
-            median_hours=Percentile(HoursBetween("created_at", "resolved_at"), 0.5, filter=resolved),
+            median_working_seconds=Percentile(Subquery(latest_resolve), 0.5, filter=resolved),
         )
         .order_by("section", "provider", "keyword")
     )
@@ -573,7 +567,6 @@ def _first_word(path: str):
 
 def _provision_row(row: dict) -> dict:
     sections = dict(ProvisionItem.Section.choices)
-    median_hours = row["median_hours"]
     return {
         "section": row["section"] or "",
         "section_label": sections.get(row["section"], "No provision item recorded"),
@@ -581,7 +574,7 @@ def _provision_row(row: dict) -> dict:
         "keyword": row["keyword"],
         "cases": row["cases"],
         "resolved": row["resolved"],
-        "median_days_to_restore": round_or_none(None if median_hours is None else median_hours / 24),
+        "median_working_days_to_restore": seconds_in(row["median_working_seconds"], WORKING_DAY_SECONDS),
     }
 
 

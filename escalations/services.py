@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from casework.models import Case, CaseEvent, Cover, Officer
@@ -125,16 +125,68 @@ def _next_check(clock: Clock) -> datetime | None:
 
 
 def clocks_stop(*, case: Case, kinds, at: datetime) -> None:
-    """The promise was kept (or the case ended): these clocks stop for good."""
-    for clock in case.clocks.filter(kind__in=kinds, stopped_at__isnull=True):
+    """The promise was kept (or the case ended): these clocks stop for good.
+
+    Each clock records the working time it ran (`working_seconds_taken`, see
+    `clock_working_seconds_taken`), which the reports take their medians of.
+    """
+    calendar = WorkingCalendar()
+    clocks = list(case.clocks.filter(kind__in=kinds, stopped_at__isnull=True))
+    pauses = _pauses_overlapping(case, clocks, at)
+    for clock in clocks:
         clock.stopped_at = at
+        clock.working_seconds_taken = clock_working_seconds_taken(
+            clock=clock, stopped_at=at, pauses=pauses, calendar=calendar
+        )
         # Kept late but not yet seen by the sweep: leave it due, so the breach is still escalated.
         late_and_unrecorded = at > clock.due_at and clock.breached_at is None and clock.paused_at is None
         clock.next_check_at = clock.due_at if late_and_unrecorded else None
-        clock.save(update_fields=["stopped_at", "next_check_at"])
+        clock.save(update_fields=["stopped_at", "working_seconds_taken", "next_check_at"])
     _refresh_case_due(case)
     if case.status in Case.CLOSED_STATES:
         case.escalation_due_at = None
+
+
+def clock_working_seconds_taken(*, clock, stopped_at: datetime, pauses, calendar: WorkingCalendar) -> int:
+    """The working time `clock` ran from its start to `stopped_at`, less the working time it stood paused.
+
+    Only respond and resolve clocks pause (DESIGN.md invariant 5). `pauses` are
+    the case's pauses (any of them: each counts only where it overlaps the clock's
+    run). A pause that ended inside the run counts its stored `working_seconds`,
+    exactly what moved the due dates on; one still open when the clock stopped
+    (or cut off by the start or stop) counts its working time inside the run.
+    The data migration that filled in clocks already stopped uses this too, so
+    it reads only attributes that the migration's historical models also have.
+    """
+    if stopped_at <= clock.started_at:
+        return 0
+    taken = calendar.working_seconds_between(clock.started_at, stopped_at)
+    if clock.kind not in PAUSED_KINDS:
+        return taken
+    for pause in pauses:
+        start = max(pause.started_at, clock.started_at)
+        end = stopped_at if pause.ended_at is None else min(pause.ended_at, stopped_at)
+        if end <= start:
+            continue
+        if start == pause.started_at and end == pause.ended_at:
+            taken -= pause.working_seconds
+        else:
+            taken -= calendar.working_seconds_between(start, end)
+    # Only a closure day removed after a pause ended could take it below zero.
+    return max(taken, 0)
+
+
+def _pauses_overlapping(case: Case, clocks: list[Clock], at: datetime) -> list[Pause]:
+    # One query, and none at all when no clock that pauses is stopping (acknowledging, say).
+    paused_clocks = [clock for clock in clocks if clock.kind in PAUSED_KINDS]
+    if not paused_clocks:
+        return []
+    earliest = min(clock.started_at for clock in paused_clocks)
+    return list(
+        case.pauses.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=earliest), started_at__lt=at).order_by(
+            "started_at"
+        )
+    )
 
 
 def clocks_pause(*, case: Case, actor, reason: str, at: datetime) -> Pause:

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Runs the suite with the project's virtualenv. pytest's own exit code passes through.
+# Runs the checks and the suite with the project's virtualenv. pytest's own exit code passes through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "Database: ${DATABASE_URL:-SQLite (set DATABASE_URL to use PostgreSQL)}"
 echo "Redis: ${REDIS_URL:-none (tests needing a real worker are skipped)}"
+
+# Browser tests drive Debian's Chromium. Install it when we can; otherwise they skip and say why.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's Chromium for the browser tests..."
+    apt-get install -y -q chromium >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } \
+        || echo "Chromium could not be installed: the browser tests will be skipped."
+fi
+
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

@@ -6,19 +6,25 @@ Eleven cases are logged through the services between Thursday 29 October and Mon
 and December the UK is on GMT, so UK time and UTC agree. Christmas Day and Monday
 28 December are bank holidays; so is Friday 1 January 2027.
 
-| case | logged        | category     | team      | what happens                                           | resolve clock at noon 18 Dec |
-| ---- | ------------- | ------------ | --------- | ------------------------------------------------------ | ---------------------------- |
-| O    | Thu 29 Oct    | health       | North     | acknowledged, started; resolve due 26 Nov runs out      | (outside the period)         |
-| A    | Mon 23 Nov 9  | provision    | North     | acknowledged after 25h; resolved 3 Dec 9:00 (240h)      | met                          |
-| B    | Mon 23 Nov 10 | transport    | Transport | acknowledged late (48h); resolved late 8 Dec (360h)     | breached                     |
-| I    | Mon 23 Nov 11 | transport    | Transport | acknowledged (4h); never resolved, due 7 Dec            | open, breached               |
-| C    | Tue 24 Nov    | placement    | North     | never acknowledged; reassigned Nia → Noel on 27 Nov    | open within (due 22 Dec)     |
-| D    | Wed 25 Nov    | provision    | North     | acknowledged (6h); waiting on the family from 7 Dec    | open within (paused)         |
-| E    | Thu 26 Nov    | transport    | Transport | acknowledged (4h); extended to 17 Dec; resolved 16 Dec (482h) | met                   |
-| F    | Tue 1 Dec     | provision    | North     | acknowledged (2h); handed on by Nia to Noel on 2 Dec   | open within (due 31 Dec)     |
-| G    | Mon 7 Dec     | transport    | Transport | acknowledged late (48h); Tom offboarded to Tara 9 Dec  | open within (due 21 Dec)     |
-| T1   | Mon 14 Dec 10 | transition   | North     | acknowledged (2h)                                      | open within                  |
-| T2   | Mon 14 Dec 11 | inclusion    | North     | a 17-year-old; never acknowledged                       | open within                  |
+| case | logged        | category   | team      | what happens                                                                | resolve clock at noon 18 Dec |
+| ---- | ------------- | ---------- | --------- | --------------------------------------------------------------------------- | ---------------------------- |
+| O    | Thu 29 Oct    | health     | North     | acknowledged, started; resolve due 26 Nov runs out                          | (outside the period)         |
+| A    | Mon 23 Nov 9  | provision  | North     | acknowledged Tue 24 Nov 10:00 (9); resolved Thu 3 Dec 9:00 (64)             | met                          |
+| B    | Mon 23 Nov 10 | transport  | Transport | acknowledged late Wed 25 Nov 10:00 (16); resolved late Tue 8 Dec 10:00 (88) | breached                     |
+| I    | Mon 23 Nov 11 | transport  | Transport | acknowledged 15:00 (4); never resolved, due 7 Dec                           | open, breached               |
+| C    | Tue 24 Nov    | placement  | North     | never acknowledged; reassigned Nia → Noel on 27 Nov                         | open within (due 22 Dec)     |
+| D    | Wed 25 Nov 9  | provision  | North     | acknowledged 15:00 (6); waiting on the family from 7 Dec                    | open within (paused)         |
+| E    | Thu 26 Nov 9  | transport  | Transport | acknowledged 13:00 (4); extended to 17 Dec; resolved Wed 16 Dec 11:00 (114) | met                          |
+| F    | Tue 1 Dec 9   | provision  | North     | acknowledged 11:00 (2); handed on by Nia to Noel on 2 Dec                   | open within (due 31 Dec)     |
+| G    | Mon 7 Dec 9   | transport  | Transport | acknowledged late Wed 9 Dec 9:00 (16); Tom offboarded to Tara 9 Dec         | open within (due 21 Dec)     |
+| T1   | Mon 14 Dec 10 | transition | North     | acknowledged 12:00 (2)                                                      | open within                  |
+| T2   | Mon 14 Dec 11 | inclusion  | North     | a 17-year-old; never acknowledged                                           | open within                  |
+
+The figures in brackets are working hours (09:00-17:00 on working days), what the reports'
+medians count: A was acknowledged after 8 hours on Monday and 1 on Tuesday (9, though 25 hours
+passed), and resolved after 8 whole working days (64); B after 7 + 8 + 1 = 16 and
+7 + 4 x 8 + 5 x 8 + 8 + 1 = 88; E resolved after 2 x 8 + 5 x 8 + 5 x 8 + 2 x 8 + 2 = 114; G was
+acknowledged after Monday and Tuesday, 16. None of them waited on the family, so no pause comes off.
 """
 
 import csv
@@ -195,8 +201,8 @@ def headline(row) -> dict:
 
 
 def hours(row) -> tuple:
-    return (row["median_hours_to_acknowledge"], row["p90_hours_to_acknowledge"], row["median_hours_to_resolve"],
-            row["p90_hours_to_resolve"])
+    return (row["median_working_hours_to_acknowledge"], row["p90_working_hours_to_acknowledge"],
+            row["median_working_hours_to_resolve"], row["p90_working_hours_to_resolve"])
 
 
 # --- the data set itself ------------------------------------------------------------------------
@@ -253,14 +259,15 @@ def test_sla_by_category_counts_each_case_by_its_resolve_clock_with_every_clock_
     }
 
 
-def test_sla_report_gives_median_and_90th_percentile_hours_to_acknowledge_and_resolve(api, scenario):
+def test_sla_report_gives_median_and_90th_percentile_working_hours_to_acknowledge_and_resolve(api, scenario):
     report = get_report(api, scenario.head, "sla", group_by="category", **PERIOD)
 
-    # Acknowledged after 2, 2, 4, 4, 6, 25, 48 and 48 hours; resolved after 240, 360 and 482.
-    assert hours(report["overall"]) == (5.0, 48.0, 360.0, 457.6)
+    # Acknowledged after 2, 2, 4, 4, 6, 9, 16 and 16 working hours; resolved after 64, 88 and 114.
+    # The 90th percentile of n values sits 0.9 x (n - 1) of the way along: of three, 88 + 0.8 x (114 - 88).
+    assert hours(report["overall"]) == (5.0, 16.0, 88.0, 108.8)
     assert [hours(row) for row in report["rows"]] == [
-        (6.0, 21.2, 240.0, 240.0),  # 2, 6, 25; 240
-        (26.0, 48.0, 421.0, 469.8),  # 4, 4, 48, 48; 360, 482
+        (6.0, 8.4, 64.0, 64.0),  # 2, 6, 9 (6 + 0.8 x 3); 64
+        (10.0, 16.0, 101.0, 111.4),  # 4, 4, 16, 16; 88, 114 (88 + 0.9 x 26)
         (2.0, 2.0, None, None),
         (None, None, None, None),  # never acknowledged
         (None, None, None, None),
@@ -278,7 +285,8 @@ def test_sla_by_team_uses_each_cases_team_now(api, scenario):
     ]
     assert [row["clocks"]["acknowledge"]["compliance"] for row in report["rows"]] == [0.6667, 0.5]
     assert [row["clocks"]["respond"]["compliance"] for row in report["rows"]] == [0.3333, 0.25]
-    assert [hours(row) for row in report["rows"]] == [(4.0, 19.3, 240.0, 240.0), (26.0, 48.0, 421.0, 469.8)]
+    # North: 2, 2, 6, 9 (6 + 0.7 x 3); 64. Transport: 4, 4, 16, 16; 88, 114.
+    assert [hours(row) for row in report["rows"]] == [(4.0, 8.1, 64.0, 64.0), (10.0, 16.0, 101.0, 111.4)]
 
 
 def test_sla_by_officer_counts_each_case_under_its_named_officer_now(api, scenario):
@@ -296,7 +304,7 @@ def test_sla_by_officer_counts_each_case_under_its_named_officer_now(api, scenar
         figures(1, 0, 0, 0, 1, 0.0), figures(5, 4, 0, 0, 1, 0.8), figures(4, 2, 2, 0, 0, 0.5)
     ]
     assert [hours(row) for row in report["rows"]] == [
-        (None, None, None, None), (4.0, 19.3, 240.0, 240.0), (26.0, 48.0, 421.0, 469.8)
+        (None, None, None, None), (4.0, 8.1, 64.0, 64.0), (10.0, 16.0, 101.0, 111.4)
     ]
 
 
@@ -311,7 +319,8 @@ def test_sla_by_month_groups_by_the_uk_month_logged_and_leaves_out_cases_outside
     assert [row["clocks"]["respond"] for row in report["rows"]] == [
         figures(6, 2, 1, 1, 2, 0.4), figures(4, 0, 0, 2, 2, 0.0)
     ]
-    assert [hours(row) for row in report["rows"]] == [(6.0, 38.8, 360.0, 457.6), (2.0, 38.8, None, None)]
+    # November: 4, 4, 6, 9, 16 (9 + 0.6 x 7); 64, 88, 114. December: 2, 2, 16 (2 + 0.8 x 14).
+    assert [hours(row) for row in report["rows"]] == [(6.0, 13.2, 88.0, 108.8), (2.0, 13.2, None, None)]
 
 
 def test_sla_headline_counts_can_follow_the_acknowledge_clock_instead(api, scenario):
@@ -456,14 +465,15 @@ def test_escalations_report_counts_escalations_by_month_and_level(api, scenario)
 def test_provision_report_groups_undelivered_provision_by_section_provider_and_first_word(api, scenario):
     report = get_report(api, scenario.head, "provision", **PERIOD)
 
-    # A and F: speech and language therapy (A restored after exactly 10 days); D: occupational therapy, still waiting.
+    # A and F: speech and language therapy (A restored after 64 working hours, 8 working days; 10 calendar days
+    # passed); D: occupational therapy, still waiting.
     assert report == {
         "keyword": None,
         "rows": [
             {"section": "F", "section_label": "F: special educational provision", "provider": "Community NHS Trust",
-             "keyword": "speech", "cases": 2, "resolved": 1, "median_days_to_restore": 10.0},
+             "keyword": "speech", "cases": 2, "resolved": 1, "median_working_days_to_restore": 8.0},
             {"section": "G", "section_label": "G: health provision", "provider": "Riverside ICB",
-             "keyword": "occupational", "cases": 1, "resolved": 0, "median_days_to_restore": None},
+             "keyword": "occupational", "cases": 1, "resolved": 0, "median_working_days_to_restore": None},
         ],
     }
 
@@ -512,7 +522,8 @@ def test_sla_csv_has_the_same_rows_and_numbers_as_the_json(api, scenario):
     for line, row in zip(lines, [*report["rows"], report["overall"]], strict=True):
         expected = {name: as_csv_text(row[name]) for name in (
             "label", "total", "met", "breached", "open_within", "open_breached", "compliance",
-            "median_hours_to_acknowledge", "p90_hours_to_acknowledge", "median_hours_to_resolve", "p90_hours_to_resolve")}
+            "median_working_hours_to_acknowledge", "p90_working_hours_to_acknowledge",
+            "median_working_hours_to_resolve", "p90_working_hours_to_resolve")}
         expected |= {f"{kind}_{name}": as_csv_text(value)
                      for kind, counts in row["clocks"].items() for name, value in counts.items()}
         assert {name: line[name] for name in expected} == expected
@@ -544,7 +555,7 @@ def test_accountability_csv_has_one_line_per_officer_with_the_json_figures(api, 
         ("age", {}, ["key", "label", "0-5", "6-10", "11-20", "21-40", "over 40", "total"]),
         ("escalations", PERIOD, ["key", "label", "total", "level_1", "level_2", "level_3"]),
         ("provision", PERIOD, ["section", "section_label", "provider", "keyword", "cases", "resolved",
-                               "median_days_to_restore"]),
+                               "median_working_days_to_restore"]),
     ],
 )
 def test_other_reports_come_as_csv_too(api, scenario, path, params, columns):

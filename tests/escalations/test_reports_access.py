@@ -118,4 +118,4 @@ def test_an_empty_period_gives_no_rows_and_null_figures(api, borough, logged):
     assert report["rows"] == []
     assert report["overall"]["total"] == 0
     assert report["overall"]["compliance"] is None
-    assert report["overall"]["median_hours_to_resolve"] is None
+    assert report["overall"]["median_working_hours_to_resolve"] is None

@@ -5,7 +5,10 @@ Wednesday 25 November, respond by Monday 7 December, resolve by Monday 21 Decemb
 Christmas Day (Friday 25 December) and the Boxing Day substitute (Monday 28 December) are bank holidays.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from casework.models import Case, CaseEvent
 from casework.tasks import resume_expired_pauses
@@ -282,3 +285,64 @@ def test_a_family_cannot_extend_their_own_case(borough, api, case):
 
     assert response.status_code == 403
     assert clock(case, ClockKind.RESOLVE).extensions == 0
+
+
+# --- the working time a clock took -----------------------------------------------------------
+
+
+def working_seconds_taken(case) -> dict:
+    return dict(Clock.objects.filter(case=case).values_list("kind", "working_seconds_taken"))
+
+
+def test_a_clock_paused_for_two_working_days_records_the_working_time_it_ran_without_the_pause(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+    # Thursday 12:00-17:00, Friday, Monday 09:00-12:00: 16 working hours, two working days.
+    post(api, officer, case, "resume", when=uk(2026, 11, 30, 12))
+
+    response = post(api, officer, case, "resolve", {"outcome": "Therapy restarted."}, when=uk(2026, 12, 3, 12))
+
+    assert response.status_code == 200, response.content
+    assert Pause.objects.get(case=case).working_seconds == 16 * 3600
+    # Monday 23 November 09:15 to Thursday 3 December 12:00 is 7.75 + 4 x 8 + 3 x 8 + 3 = 66.75 working
+    # hours; less the 16 paused, 50.75. The acknowledge clock never pauses: 09:15 to 11:00.
+    assert working_seconds_taken(case) == {
+        ClockKind.ACKNOWLEDGE: 6300,
+        ClockKind.RESPOND: 182700,
+        ClockKind.RESOLVE: 182700,
+    }
+
+
+def test_a_case_resolved_while_it_waits_on_the_family_does_not_count_the_wait(borough, api, case, officer):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+
+    post(api, officer, case, "resolve", {"outcome": "The family found another way."}, when=uk(2026, 12, 1, 12))
+
+    # The pause is still open at 12:00 on Tuesday 1 December, so the clocks count only to Thursday 12:00:
+    # 7.75 + 8 + 8 + 3 = 26.75 working hours.
+    assert working_seconds_taken(case) == {
+        ClockKind.ACKNOWLEDGE: 6300,
+        ClockKind.RESPOND: 96300,
+        ClockKind.RESOLVE: 96300,
+    }
+
+
+def test_the_migration_fills_in_clocks_that_stopped_before_the_working_time_was_stored(borough, api, case, officer):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+    post(api, officer, case, "resume", when=uk(2026, 11, 30, 12))
+    post(api, officer, case, "resolve", {"outcome": "Therapy restarted."}, when=uk(2026, 12, 3, 12))
+    stored = working_seconds_taken(case)
+    Clock.objects.filter(case=case).update(working_seconds_taken=None)
+
+    migration = importlib.import_module("escalations.migrations.0006_clock_working_time")
+    migration.fill_in_stopped_clocks(django_apps, None)
+
+    assert working_seconds_taken(case) == stored == {
+        ClockKind.ACKNOWLEDGE: 6300,
+        ClockKind.RESPOND: 182700,
+        ClockKind.RESOLVE: 182700,
+    }
