@@ -35,7 +35,8 @@ pids+=($!)
 cat <<MSG
 
 SEND Casework is running.
-  Site and API:  http://127.0.0.1:$PORT/api/   (API docs: http://127.0.0.1:$PORT/api/docs/)
+  Sign in:       http://127.0.0.1:$PORT/sign-in/
+  API:           http://127.0.0.1:$PORT/api/   (documentation: http://127.0.0.1:$PORT/api/docs/)
   Admin:         http://127.0.0.1:$PORT/admin/
   Demo sign-ins (password: $PASSWORD):
     parent1, parent2    parents of different children

@@ -47,6 +47,7 @@ from casework.services import (
     case_start,
 )
 from casework.staffing import officer_offboard
+from escalations.models import Clock
 from escalations.working_days import WorkingCalendar
 from tests.factories import ChildFactory, ProvisionItemFactory
 
@@ -224,6 +225,30 @@ def test_the_hand_built_cases_are_owned_and_stand_as_the_table_says(scenario):
     assert [scenario.case(key).reference for key in ("O", "A", "T2")] == [
         "SEND-2026-000001", "SEND-2026-000002", "SEND-2026-000011"
     ]
+
+
+def test_each_stopped_clock_stores_the_working_hours_the_table_gives(scenario):
+    taken = {
+        (key, kind): seconds
+        for key, case in scenario.cases.items()
+        for kind, seconds in Clock.objects.filter(case=case, stopped_at__isnull=False).values_list(
+            "kind", "working_seconds_taken"
+        )
+    }
+
+    # O: acknowledged at 14:00 and started at 15:00 on the day it was logged at 10:00. E's respond
+    # clock stopped when it was resolved; B's when work started on Friday 27 November at 10:00.
+    assert {name: seconds / 3600 for name, seconds in taken.items()} == {
+        ("O", "acknowledge"): 4.0, ("O", "respond"): 5.0,
+        ("A", "acknowledge"): 9.0, ("A", "respond"): 64.0, ("A", "resolve"): 64.0,
+        ("B", "acknowledge"): 16.0, ("B", "respond"): 32.0, ("B", "resolve"): 88.0,
+        ("I", "acknowledge"): 4.0,
+        ("D", "acknowledge"): 6.0,
+        ("E", "acknowledge"): 4.0, ("E", "respond"): 114.0, ("E", "resolve"): 114.0,
+        ("F", "acknowledge"): 2.0,
+        ("G", "acknowledge"): 16.0,
+        ("T1", "acknowledge"): 2.0,
+    }
 
 
 # --- SLA compliance --------------------------------------------------------------------------------
