@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -145,13 +146,20 @@ def celery_broker():
     broker.run_eagerly()
 
 
-def pytest_collection_modifyitems(items):
-    """Every transactional test must restore the migrations' data (categories, SLA policies).
+def load_reference_data() -> None:
+    """The rows the data migrations ship: the categories of concern and the default SLA policies."""
+    from django.apps import apps as django_apps
 
-    A flush without it lets Django recreate content types, which then collide
-    with the next test that does restore it.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+    import_module("casework.migrations.0002_default_categories").add_categories(django_apps, None)
+    import_module("escalations.migrations.0003_default_policies").add_policies(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """Transactional tests (and the live server) run on a database flushed after each test, which
+    takes the migrations' data with it: put it back before the test starts."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()

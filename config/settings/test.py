@@ -7,3 +7,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process; the tests marked `celery_worker` use a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The test client's login() authenticates without a request, which django-axes refuses; the
+# throttling tests switch it back on.
+AXES_ENABLED = False

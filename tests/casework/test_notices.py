@@ -147,7 +147,7 @@ def test_the_was_it_fixed_answer_is_refused_to_staff_other_families_and_open_cas
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_logging_a_case_emails_the_family_through_a_real_worker_without_calling_any_task(borough, api, celery_broker):
     celery_broker.use(os.environ["REDIS_URL"])
     celery_app.control.purge()

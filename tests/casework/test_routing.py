@@ -294,7 +294,7 @@ def test_no_matching_rule_is_a_409_and_nothing_is_written(borough, api):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concerns_logged_at_the_same_moment_get_distinct_active_officers_and_references(borough):
     barrier = threading.Barrier(2, timeout=15)
     results, errors = {}, []

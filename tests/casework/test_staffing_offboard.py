@@ -695,7 +695,7 @@ def _race_set_up(borough):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("with_successor", [True, False], ids=["successor", "routing"])
 def test_a_concern_logged_while_its_officer_is_offboarded_never_ends_with_an_inactive_owner(
     borough, with_successor
@@ -727,7 +727,7 @@ def test_a_concern_logged_while_its_officer_is_offboarded_never_ends_with_an_ina
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_concern_logged_between_the_leaver_and_the_successor_being_locked_does_not_deadlock(
     borough, monkeypatch
 ):

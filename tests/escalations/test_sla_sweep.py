@@ -372,7 +372,7 @@ def test_the_celery_task_runs_the_sweep_and_counts_what_it_sent(borough, case):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_escalate_a_breached_case_once(borough):
     breached = [log_case(borough, when=LOGGED), log_case(borough, when=LOGGED, child=borough.child2)]
     moment = uk(2026, 11, 25, 17, 5)

@@ -90,7 +90,7 @@ def stop(process: subprocess.Popen) -> None:
             continue
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_beat_and_a_worker_send_a_reminder_that_has_fallen_due_without_anyone_calling_the_sweep(
     borough, tmp_path
 ):

@@ -275,7 +275,7 @@ def test_a_notify_server_error_is_retried_and_a_rejected_request_is_not(db, noti
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_claiming_the_same_row_at_once_send_one_email(mailoutbox):
     notification = NotificationFactory()
     both_ready = threading.Barrier(2)
@@ -306,7 +306,7 @@ def test_two_workers_claiming_the_same_row_at_once_send_one_email(mailoutbox):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_skips_a_row_another_worker_has_locked_without_waiting(mailoutbox):
     notification = NotificationFactory()
     outcome = {}

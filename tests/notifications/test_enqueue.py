@@ -86,7 +86,7 @@ def test_someone_with_no_email_address_gets_only_the_in_app_message(db, enqueue)
     assert channels_of(rows) == ["in_app"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_enqueue_with_the_broker_unreachable_commits_stays_pending_and_the_redispatch_sends_it_once(
     celery_broker, enqueue, mailoutbox, caplog
 ):

@@ -14,7 +14,7 @@ from .factories import UserFactory
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_committed_notification_reaches_the_outbox_through_a_real_worker(celery_broker, enqueue, mailoutbox):
     family_member = UserFactory(username="parent1", email="parent1@example.org")
     celery_broker.use(os.environ["REDIS_URL"])

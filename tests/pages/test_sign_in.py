@@ -4,7 +4,7 @@ import pytest
 
 from .conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_sign_in_with_nothing_filled_in_shows_the_error_summary_linked_to_each_field(page, borough):
@@ -29,7 +29,8 @@ def test_the_sign_in_page_is_accessible_and_a_parent_lands_signed_in(page, borou
     assert page.get_by_role("button", name="Sign out").is_visible()
 
 
-def test_five_wrong_passwords_lock_the_account_for_a_while(client, borough):
+def test_five_wrong_passwords_lock_the_account_for_a_while(client, borough, settings):
+    settings.AXES_ENABLED = True
     for _ in range(5):
         client.post("/sign-in/", {"username": "parent1", "password": "wrong"})
 
