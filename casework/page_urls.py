@@ -1,7 +1,7 @@
 """The service's pages: those every user shares, then the families' and the staff's."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .forms import SignInForm
@@ -16,4 +16,5 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("cases/<int:pk>/", views.case_page, name="case-page"),
     path("cases/<int:pk>/was-it-fixed/", views.was_it_fixed, name="case-was-it-fixed"),
+    path("", include("casework.urls_family")),
 ]
