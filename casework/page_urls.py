@@ -17,4 +17,5 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_page, name="case-page"),
     path("cases/<int:pk>/was-it-fixed/", views.was_it_fixed, name="case-was-it-fixed"),
     path("", include("casework.urls_family")),
+    path("", include("casework.urls_staff")),
 ]

@@ -128,9 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-# The API speaks UTC (API.md). Anything about UK working days converts to
-# Europe/London explicitly (escalations.working_days.UK_TIME), and pages
-# show UK time through casework's middleware.
+# The API speaks UTC (API.md). Anything about UK working days, and every time a
+# page shows, converts to Europe/London explicitly (escalations.working_days.UK_TIME).
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
