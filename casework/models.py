@@ -355,6 +355,8 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["accountable_officer", "status"], name="case_officer_status"),
+            # An officer's queue: their cases, next due first.
+            models.Index(fields=["accountable_officer", "next_due_at", "id"], name="case_officer_queue"),
             models.Index(fields=["team", "status"], name="case_team_status"),
             models.Index(fields=["child", "status"], name="case_child_status"),
             models.Index(fields=["next_due_at", "id"], name="case_queue_order"),
