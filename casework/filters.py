@@ -1,7 +1,7 @@
 """Query parameters of the case list (API.md `GET /api/cases/`). A bad value is a 400 with field errors."""
 
 import django_filters as filters
-from django.db.models import F, Q
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -9,7 +9,7 @@ from escalations.selectors import cases_breached
 
 from .models import Case, Category
 from .permissions import officer_of
-from .selectors import covered_by
+from .selectors import owners_seen_by
 
 ORDERINGS = {
     "due": (F("next_due_at").asc(nulls_last=True), "created_at", "id"),
@@ -54,7 +54,7 @@ class CaseFilter(filters.FilterSet):
             return queryset
         if officer is None:
             return queryset.none()
-        return queryset.filter(Q(accountable_officer=officer) | Q(accountable_officer__in=covered_by(officer)))
+        return queryset.filter(accountable_officer_id__in=owners_seen_by(officer))
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def filter_breached(self, queryset, name, value):
