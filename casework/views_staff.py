@@ -27,8 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import Conflict, NotAllowed
 from escalations import reports
-from escalations.models import Alert, ClockKind
-from escalations.selectors import case_sla, cases_breached
+from escalations.models import ClockKind
+from escalations.selectors import case_sla, cases_breached, escalations_recent
 from escalations.working_days import UK_TIME, describe_moment, end_of_working_day
 
 from . import charts, selectors, services, staffing
@@ -591,11 +591,7 @@ def _every_month(rows: list[dict], first_day: date, last_day: date) -> list[dict
 
 
 def _recent_escalations(teams) -> list[dict]:
-    alerts = (
-        Alert.objects.filter(kind=Alert.Kind.ESCALATION, case__team__in=teams)
-        .select_related("case", "clock", "recipient__user", "owner__user")
-        .order_by("-created_at", "-id")[:ESCALATIONS_SHOWN]
-    )
+    alerts = escalations_recent(teams=teams, limit=ESCALATIONS_SHOWN)
     return [
         {
             "at": short_moment(alert.created_at),

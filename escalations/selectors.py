@@ -92,3 +92,12 @@ def next_escalation(case: Case, clocks: list[Clock], now: datetime) -> dict | No
         "display_name": officer.display_name if officer else None,
         "at": at,
     }
+
+
+def escalations_recent(*, teams, limit: int) -> QuerySet[Alert]:
+    """The latest escalations on these teams' cases, newest first, with who was told and who owned the case."""
+    return (
+        Alert.objects.filter(kind=Alert.Kind.ESCALATION, case__team__in=teams)
+        .select_related("case", "clock", "recipient__user", "owner__user")
+        .order_by("-created_at", "-id")[:limit]
+    )
