@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import Conflict, NotAllowed
 from escalations.models import ClockKind
 from escalations.selectors import case_sla
 from escalations.working_days import describe_moment
@@ -29,6 +27,7 @@ from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
 
 from . import selectors, services
+from .forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
 from .forms_family import (
     SOMETHING_ELSE,
     CategoryForm,
@@ -45,7 +44,6 @@ from .models import Case
 from .permissions import is_staff_member
 
 Status = Case.Status
-REFUSALS = (ValidationError, Conflict, NotAllowed)
 
 # GOV.UK tag colours for each state of a concern.
 STATUS_TAGS = {
@@ -83,21 +81,6 @@ def family_only(view):
         return view(request, *args, **kwargs)
 
     return login_required(page)
-
-
-def refusal_messages(refused: Exception) -> dict[str | None, list[str]]:
-    """A service's refusal as messages by field (None: about the whole thing)."""
-    if isinstance(refused, ValidationError):
-        if hasattr(refused, "error_dict"):
-            return {field: [m for e in errors for m in e.messages] for field, errors in refused.error_dict.items()}
-        return {None: refused.messages}
-    return {None: [refused.detail]}
-
-
-def add_refusal_to_form(form, refused: Exception) -> None:
-    for field, texts in refusal_messages(refused).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def status_tag(case: Case) -> dict:
@@ -329,7 +312,7 @@ def new_concern_check(request):
                 provision_item_id=provision.pk if provision else None,
                 safeguarding=journey.answers["safeguarding"] == "yes",
             )
-        except REFUSALS as refused:
+        except SERVICE_REFUSALS as refused:
             fields = {"child": "child", "category": "category", "provision_item": "provision"}
             errors = [
                 {"text": text, "href": journey.url(fields.get(field, "details"), change=True)}
@@ -444,7 +427,7 @@ def concern_reply(request, pk):
         was_waiting = case.status == Status.AWAITING_PARENT
         try:
             services.case_message_add(actor=request.user, case=case, text=form.cleaned_data["text"])
-        except REFUSALS as refused:
+        except SERVICE_REFUSALS as refused:
             add_refusal_to_form(form, refused)
         else:
             restarted = " We have started work on your concern again." if was_waiting else ""
@@ -461,7 +444,7 @@ def concern_reopen(request, pk):
     if form.is_valid():
         try:
             services.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except REFUSALS as refused:
+        except SERVICE_REFUSALS as refused:
             add_refusal_to_form(form, refused)
         else:
             messages.success(
@@ -477,7 +460,7 @@ def concern_chase(request, pk):
     case = selectors.case_get_for_user(request.user, pk)
     try:
         services.case_chase(actor=request.user, case=case)
-    except REFUSALS as refused:
+    except SERVICE_REFUSALS as refused:
         for texts in refusal_messages(refused).values():
             for text in texts:
                 messages.warning(request, text)
@@ -536,7 +519,7 @@ def notification_settings(request):
         choices = {name: value == "yes" for name, value in form.cleaned_data.items()}
         try:
             inbox_services.notification_preferences_update(user=request.user, **choices)
-        except REFUSALS as refused:
+        except SERVICE_REFUSALS as refused:
             add_refusal_to_form(form, refused)
         else:
             messages.success(request, "Your settings have been saved.")

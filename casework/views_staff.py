@@ -15,7 +15,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import Conflict, NotAllowed
+from config.errors import Conflict
 from escalations import reports
 from escalations.models import ClockKind
 from escalations.selectors import case_sla, cases_breached, escalations_recent
@@ -33,6 +33,7 @@ from escalations.working_days import UK_TIME, describe_moment, end_of_working_da
 
 from . import charts, selectors, services, staffing
 from .filters import ORDERINGS, CaseFilter
+from .forms import SERVICE_REFUSALS, add_refusal_to_form
 from .forms_staff import (
     STAFF_STATUS_LABELS,
     AwaitParentForm,
@@ -107,19 +108,6 @@ def person_name(user) -> str:
 
 def percentage(share: float | None) -> str:
     return "No decided cases" if share is None else f"{round(share * 100)}%"
-
-
-def apply_service_error(form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
-    """A service's field errors onto the form's fields (renamed through `fields`), anything else on the form."""
-    fields = fields or {}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in error.message_dict.items():
-        target = fields.get(name, name)
-        for message in errors:
-            form.add_error(target if target in form.fields else None, message)
 
 
 # --- queues ----------------------------------------------------------------------------------
@@ -330,15 +318,8 @@ def case_detail(request, pk):
             if failed.is_valid():
                 try:
                     CASE_ACTIONS[action].perform(user, case, failed.cleaned_data)
-                except ValidationError as invalid:
-                    apply_service_error(failed, invalid, {"reason": "reason"})
-                    status = 400
-                except Conflict as refused:
-                    failed.add_error(None, refused.detail)
-                    status = 409
-                except NotAllowed as refused:
-                    failed.add_error(None, refused.detail)
-                    status = 403
+                except SERVICE_REFUSALS as refused:
+                    status = add_refusal_to_form(failed, refused)
                 else:
                     return _after_action(request, case, action, failed.cleaned_data)
             else:
@@ -691,17 +672,12 @@ def offboard(request, pk):
                 result = staffing.officer_offboard(
                     actor=user, officer=leaver, successor=successor, note=form.cleaned_data["note"]
                 )
-            except ValidationError as invalid:
-                apply_service_error(form, invalid)
-                status = 400
             except Conflict as refused:
-                form.add_error(None, refused.detail)
+                status = add_refusal_to_form(form, refused)
                 for unplaced in refused.data.get("cases", []):
                     form.add_error(None, f"{unplaced['case']}: {unplaced['reason']}")
-                status = 409
-            except NotAllowed as refused:
-                form.add_error(None, refused.detail)
-                status = 403
+            except SERVICE_REFUSALS as refused:
+                status = add_refusal_to_form(form, refused)
             else:
                 messages.success(request, f"{leaver.display_name}: {result.detail}")
                 return redirect("manager-officers")
@@ -764,11 +740,8 @@ def cover(request, pk):
                     starts_at=timezone.now(),
                     ends_at=ends_at,
                 )
-            except ValidationError as invalid:
-                apply_service_error(form, invalid, {"ends_at": "until_day", "starts_at": "until_day"})
-            except NotAllowed as refused:
-                form.add_error(None, refused.detail)
-                status = 403
+            except SERVICE_REFUSALS as refused:
+                status = add_refusal_to_form(form, refused, {"ends_at": "until_day", "starts_at": "until_day"})
             else:
                 messages.success(
                     request,
