@@ -4,7 +4,7 @@ The notifications app knows nothing of cases; this module turns a case and
 an event into recipients, a template key and a context of plain strings.
 """
 
-from notifications.services import notification_enqueue
+from notifications.services import Telling, notification_enqueue, notification_enqueue_many
 
 from .models import Case, CaseEvent, FamilyMember, Officer
 
@@ -16,14 +16,18 @@ def case_link(case: Case) -> str:
 def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict, link: str | None = None) -> None:
     """Every parent and carer of the child hears it, so nobody has to pass it on."""
     members = FamilyMember.objects.filter(family_id=case.child.family_id).select_related("user")
-    for member in members:
-        notification_enqueue(
-            recipient=member.user,
-            template=template,
-            context={"reference": case.reference, **context},
-            link=link or case_link(case),
-            dedupe_key=f"case-event:{event.pk}:{template}",
-        )
+    notification_enqueue_many(
+        tellings=[
+            Telling(
+                recipient=member.user,
+                template=template,
+                context={"reference": case.reference, **context},
+                link=link or case_link(case),
+                dedupe_key=f"case-event:{event.pk}:{template}",
+            )
+            for member in members
+        ]
+    )
 
 
 def tell_officer(*, officer: Officer, case: Case, event: CaseEvent, template: str, context: dict) -> None:

@@ -24,6 +24,12 @@ def notification_inbox_get(*, user, notification_id: int) -> Notification:
 
 def notification_preferences_get(*, user) -> NotificationPreference:
     """The user's saved preferences, or the defaults (unsaved) if they never chose."""
+    return notification_preferences_of(users=[user])[user.pk]
+
+
+def notification_preferences_of(*, users) -> dict[int, NotificationPreference]:
+    """Each user's saved preferences, or the defaults (unsaved) for those who never chose, by user id."""
     # A query rather than `user.notification_preference`, which a caller's user
     # object may hold from before the preferences changed.
-    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+    saved = {preference.user_id: preference for preference in NotificationPreference.objects.filter(user__in=users)}
+    return {user.pk: saved.get(user.pk) or NotificationPreference(user=user) for user in users}
