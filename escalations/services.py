@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from casework.models import Case, CaseEvent, Cover, Officer
 from config.errors import Conflict, NotAllowed
-from notifications.services import notification_enqueue
+from notifications.services import Telling, notification_enqueue_many
 
 from .models import Alert, Clock, ClockKind, Pause, SlaPolicy, Unit
 from .working_days import (
@@ -96,7 +97,9 @@ def clocks_start(*, case: Case, plan: ClockPlan) -> list[Clock]:
         clocks.append(_new_clock(case=case, kind=kind, unit=unit, start=plan.started_at, due=due, calendar=calendar))
     Clock.objects.bulk_create(clocks)
     if case.safeguarding:
-        _escalate(case=case, clock=clocks[0], level=1, now=plan.started_at, kind=Alert.Kind.SAFEGUARDING)
+        alerts = AlertBatch(cases=[case], now=plan.started_at, calendar=calendar)
+        _escalate(case=case, clock=clocks[0], level=1, alerts=alerts, kind=Alert.Kind.SAFEGUARDING)
+        alerts.write()
     return clocks
 
 
@@ -308,23 +311,36 @@ def chase_start(*, case: Case, at: datetime) -> Clock:
 
 @dataclass
 class SweepResult:
-    reminders: list = field(default_factory=list)
-    escalations: list = field(default_factory=list)
+    """What went out: counts, and a line of text for each alert (kept as text, so memory stays small)."""
 
-    def lines(self) -> list[str]:
-        return [
-            f"{alert.get_kind_display()} level {alert.level} on {alert.case.reference} ({alert.clock.kind}) "
-            f"to {alert.recipient.display_name}, {alert.get_recipient_role_display()}"
-            for alert in self.reminders + self.escalations
-        ]
+    reminders: int = 0
+    escalations: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> int:
+        return self.reminders + self.escalations
+
+    def count(self, alerts: list[Alert]) -> None:
+        for alert in alerts:
+            if alert.kind == Alert.Kind.REMINDER:
+                self.reminders += 1
+            else:
+                self.escalations += 1
+            self.lines.append(
+                f"{alert.get_kind_display()} level {alert.level} on {alert.case.reference} ({alert.clock.kind}) "
+                f"to {alert.recipient.display_name}, {alert.get_recipient_role_display()}"
+            )
 
 
 def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> SweepResult:
     """Send every reminder and escalation that has fallen due, exactly once.
 
-    Reads only what is due (indexed), locks each case with SKIP LOCKED so two
+    Reads only what is due (indexed), a batch of cases at a time, so memory
+    stays flat however much is due. Locks each case with SKIP LOCKED so two
     sweeps at once share the work instead of doubling it, and relies on the
     unique constraint on alerts for the rest. A missed sweep catches up here.
+    Each batch costs a fixed number of queries, whatever its size.
     """
     now = now or timezone.now()
     result = SweepResult()
@@ -344,24 +360,36 @@ def _sweep_clocks(*, now, batch_size, calendar, result) -> int:
         ]
     )
     cases = _lock_cases(set(due_case_ids))
-    for case in cases:
-        for clock in case.clocks.filter(next_check_at__lte=now).order_by("due_at"):
-            _advance_clock(case=case, clock=clock, now=now, calendar=calendar, result=result)
-        _save_case(case, reason="SLA sweep")
-    # A full batch of which nothing could be locked means another sweep is on it: stop here.
-    return len(due_case_ids) if cases else 0
+    if not cases:
+        # A full batch of which nothing could be locked means another sweep is on it: stop here.
+        return 0
+    due_clocks = list(Clock.objects.filter(case__in=cases, next_check_at__lte=now).order_by("case_id", "due_at"))
+    cases_by_id = {case.pk: case for case in cases}
+    alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
+    covers = _covers_in_force(cases, now)
+    for clock in due_clocks:
+        _advance_clock(case=cases_by_id[clock.case_id], clock=clock, now=now, alerts=alerts, covers=covers)
+    Clock.objects.bulk_update(due_clocks, ["reminded_at", "breached_at", "next_check_at"])
+    result.count(alerts.write())
+    _save_cases(cases, reason="SLA sweep", at=now)
+    return len(due_case_ids)
 
 
 @transaction.atomic
 def _sweep_ladder(*, now, batch_size, calendar, result) -> int:
     ids = list(Case.objects.filter(escalation_due_at__lte=now).values_list("pk", flat=True)[:batch_size])
     cases = _lock_cases(set(ids))
+    if not cases:
+        return 0
+    first_breached = _first_breached_clocks(cases)
+    alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
     for case in cases:
         # A sweep that was missed for days climbs every level that fell due meanwhile.
         while case.escalation_due_at is not None and case.escalation_due_at <= now:
-            _climb_ladder(case=case, now=now, calendar=calendar, result=result)
-        _save_case(case, reason="Escalation ladder")
-    return len(ids) if cases else 0
+            _climb_ladder(case=case, clock=first_breached.get(case.pk), calendar=calendar, alerts=alerts)
+    result.count(alerts.write())
+    _save_cases(cases, reason="Escalation ladder", at=now)
+    return len(ids)
 
 
 def _lock_cases(ids) -> list[Case]:
@@ -371,6 +399,7 @@ def _lock_cases(ids) -> list[Case]:
         Case.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk__in=ids)
         .select_related(
+            "child",
             "team__manager__user",
             "team__head_of_service__user",
             "organisation__director__user",
@@ -380,128 +409,72 @@ def _lock_cases(ids) -> list[Case]:
     )
 
 
-def _advance_clock(*, case, clock, now, calendar, result) -> None:
+def _covers_in_force(cases: list[Case], now: datetime) -> dict[int, Officer]:
+    """Who covers each named officer of these cases now: the cover that started first, if several overlap."""
+    covers = (
+        Cover.objects.in_force(now)
+        .filter(officer_id__in={case.accountable_officer_id for case in cases})
+        .select_related("cover_officer__user")
+        .order_by("-starts_at")
+    )
+    return {cover.officer_id: cover.cover_officer for cover in covers}
+
+
+def _first_breached_clocks(cases: list[Case]) -> dict[int, Clock]:
+    """The ladder names the first promise each case broke."""
+    clocks = Clock.objects.filter(case__in=cases, breached_at__isnull=False).order_by("-due_at", "-id")
+    return {clock.case_id: clock for clock in clocks}
+
+
+def _advance_clock(*, case, clock, now, alerts, covers) -> None:
     if clock.running and clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
         clock.reminded_at = now
-        alert = _remind(case=case, clock=clock, now=now)
-        if alert:
-            result.reminders.append(alert)
+        recipient, role = _reminder_recipient(case, clock, covers)
+        alerts.plan(case=case, clock=clock, kind=Alert.Kind.REMINDER, level=0, recipient=recipient, role=role)
     if now >= clock.due_at and clock.breached_at is None:
         clock.breached_at = now
-        result.escalations.extend(_breach(case=case, clock=clock, now=now, calendar=calendar))
+        _breach(case=case, clock=clock, alerts=alerts)
     clock.next_check_at = _next_check(clock)
-    clock.save(update_fields=["reminded_at", "breached_at", "next_check_at"])
 
 
-def _remind(*, case, clock, now) -> Alert | None:
-    recipient, role = _reminder_recipient(case, clock, now)
-    alert, created = Alert.objects.get_or_create(
-        case=case,
-        clock=clock,
-        kind=Alert.Kind.REMINDER,
-        level=0,
-        defaults={"recipient": recipient, "recipient_role": role, "owner": case.accountable_officer, "created_at": now},
-    )
-    if not created:
-        return None
-    CaseEvent.objects.record(
-        case=case,
-        kind=CaseEvent.Kind.REMINDER,
-        at=now,
-        internal=True,
-        text=f"Reminder sent to {recipient.display_name}: {clock.get_kind_display().lower()} due {describe_moment(clock.due_at)}.",
-        data={"alert_id": alert.pk},
-    )
-    _notify(
-        recipient,
-        case,
-        "officer_reminder",
-        {"clock": clock.get_kind_display().lower(), "due": describe_moment(clock.due_at)},
-        dedupe=f"alert:{alert.pk}",
-    )
-    return alert
-
-
-def _reminder_recipient(case, clock, now) -> tuple[Officer, str]:
+def _reminder_recipient(case, clock, covers) -> tuple[Officer, str]:
     if clock.kind == ClockKind.CHASE and case.team.manager and case.team.manager.active:
         return case.team.manager, Alert.Role.TEAM_MANAGER
-    cover = (
-        Cover.objects.in_force(now)
-        .filter(officer_id=case.accountable_officer_id)
-        .select_related("cover_officer__user")
-        .order_by("starts_at")
-        .first()
-    )
-    if cover is not None:
-        return cover.cover_officer, Alert.Role.COVER
+    cover_officer = covers.get(case.accountable_officer_id)
+    if cover_officer is not None:
+        return cover_officer, Alert.Role.COVER
     return case.accountable_officer, Alert.Role.OFFICER
 
 
-def _breach(*, case, clock, now, calendar) -> list[Alert]:
+def _breach(*, case, clock, alerts) -> None:
     # A chase the team manager did not answer goes straight to the head of service.
-    level = 2 if clock.kind == ClockKind.CHASE else 1
-    alerts = [a for a in [_escalate(case=case, clock=clock, level=level, now=now)] if a]
+    _escalate(case=case, clock=clock, level=2 if clock.kind == ClockKind.CHASE else 1, alerts=alerts)
     if case.first_breached_at is None:
         case.first_breached_at = clock.due_at
     if case.escalation_due_at is None and case.escalation_level < 3 and case.is_open:
-        case.escalation_due_at = calendar.add_working_days(
+        case.escalation_due_at = alerts.calendar.add_working_days(
             case.first_breached_at, LADDER_WORKING_DAYS[max(2, case.escalation_level + 1)]
         )
-    return alerts
 
 
-def _climb_ladder(*, case, now, calendar, result) -> None:
+def _climb_ladder(*, case, clock, calendar, alerts) -> None:
     if not case.is_open or case.escalation_level >= 3:
         case.escalation_due_at = None
         return
     level = max(2, case.escalation_level + 1)
-    clock = case.clocks.filter(breached_at__isnull=False).order_by("due_at", "id").first()
-    alert = _escalate(case=case, clock=clock, level=level, now=now)
-    if alert:
-        result.escalations.append(alert)
+    _escalate(case=case, clock=clock, level=level, alerts=alerts)
     case.escalation_due_at = (
         calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
     )
 
 
-def _escalate(*, case, clock, level, now, kind=Alert.Kind.ESCALATION) -> Alert | None:
-    recipient, role = ladder_recipient(case, level)
-    if recipient is None:
-        return None
-    alert, created = Alert.objects.get_or_create(
-        case=case,
-        clock=clock,
-        kind=kind,
-        level=level,
-        defaults={"recipient": recipient, "recipient_role": role, "owner": case.accountable_officer, "created_at": now},
-    )
-    if not created:
-        return None
+def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION) -> None:
+    # The case reaches the level when it falls due, even with every post above it empty, so the ladder
+    # always climbs on and stops at the top.
     case.escalation_level = max(case.escalation_level, level)
-    safeguarding = kind == Alert.Kind.SAFEGUARDING
-    template = "manager_safeguarding_alert" if safeguarding else "manager_escalation"
-    why = (
-        "because a child may be at risk"
-        if safeguarding
-        else f"because the {clock.get_kind_display().lower()} date ({describe_moment(clock.due_at)}) was missed"
-    )
-    CaseEvent.objects.record(
-        case=case,
-        kind=CaseEvent.Kind.ESCALATED,
-        at=now,
-        text=f"Escalated to {recipient.display_name}, {Alert.Role(role).label}, {why}.",
-        data={"alert_id": alert.pk, "level": level},
-    )
-    context = {
-        "clock": clock.get_kind_display().lower(),
-        "late_by": _late_by(clock, now),
-        "officer_name": case.accountable_officer.display_name,
-        "level": str(level),
-        "child_name": case.child.display_name,
-        "summary": case.summary,
-    }
-    _notify(recipient, case, template, context, dedupe=f"alert:{alert.pk}")
-    return alert
+    recipient, role = ladder_recipient(case, level)
+    if recipient is not None:
+        alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role)
 
 
 def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
@@ -518,27 +491,143 @@ def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
     return None, ""
 
 
-def _late_by(clock: Clock, now: datetime) -> str:
-    if now <= clock.due_at:
-        return "not yet late"
-    days = WorkingCalendar().working_seconds_between(clock.due_at, now) // (8 * 3600)
-    if days < 1:
-        return "less than a working day"
-    return f"{days} working day{'s' if days != 1 else ''}"
-
-
-def _notify(recipient: Officer, case: Case, template: str, context: dict, *, dedupe: str) -> None:
-    notification_enqueue(
-        recipient=recipient.user,
-        template=template,
-        context={"reference": case.reference, **context},
-        link=f"/cases/{case.pk}/",
-        dedupe_key=dedupe,
+def _save_cases(cases: list[Case], *, reason: str, at: datetime) -> None:
+    # The sweep acts for nobody: each history row says so with an empty user and this reason.
+    for case in cases:
+        case.updated_at = at
+    bulk_update_with_history(
+        cases,
+        Case,
+        ["escalation_level", "first_breached_at", "escalation_due_at", "updated_at"],
+        default_change_reason=reason,
+        default_date=at,
     )
 
 
-def _save_case(case: Case, *, reason: str) -> None:
-    # The sweep acts for nobody: the history row says so with an empty user and this reason.
-    case._history_user = None
-    case._change_reason = reason
-    case.save()
+@dataclass
+class _PlannedAlert:
+    case: Case
+    clock: Clock
+    kind: str
+    level: int
+    recipient: Officer
+    role: str
+
+
+class AlertBatch:
+    """The alerts a batch of locked cases needs, written with their timeline lines and messages at the end.
+
+    Deciding happens case by case in memory; writing happens once, in a fixed
+    number of queries however many alerts. The cases are locked, so the alerts
+    already on them (read once here) say what has been sent; the unique
+    constraint still guards the insert against any other writer.
+    """
+
+    def __init__(self, *, cases: list[Case], now: datetime, calendar: WorkingCalendar):
+        self.now = now
+        self.calendar = calendar
+        self._sent = set(Alert.objects.filter(case__in=cases).values_list("case_id", "clock_id", "kind", "level"))
+        self._planned: list[_PlannedAlert] = []
+
+    def plan(self, *, case, clock, kind, level, recipient, role) -> None:
+        key = (case.pk, clock.pk, kind, level)
+        if key not in self._sent:
+            self._sent.add(key)
+            self._planned.append(_PlannedAlert(case, clock, kind, level, recipient, role))
+
+    def write(self) -> list[Alert]:
+        """Write the planned alerts, then a timeline line and a message for each. Returns the alerts written."""
+        if not self._planned:
+            return []
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    case=planned.case,
+                    clock=planned.clock,
+                    kind=planned.kind,
+                    level=planned.level,
+                    recipient=planned.recipient,
+                    recipient_role=planned.role,
+                    owner_id=planned.case.accountable_officer_id,
+                    created_at=self.now,
+                )
+                for planned in self._planned
+            ],
+            ignore_conflicts=True,
+        )
+        # Read back by this moment: a row another writer got in first is theirs to announce, not ours.
+        written = {
+            (alert.case_id, alert.clock_id, alert.kind, alert.level): alert
+            for alert in Alert.objects.filter(case__in={p.case.pk for p in self._planned}, created_at=self.now)
+        }
+        announced = [
+            (planned, alert)
+            for planned in self._planned
+            if (alert := written.get((planned.case.pk, planned.clock.pk, planned.kind, planned.level)))
+            and alert.recipient_id == planned.recipient.pk
+        ]
+        CaseEvent.objects.record_many([self._timeline_line(planned, alert) for planned, alert in announced])
+        notification_enqueue_many(tellings=[self._telling(planned, alert) for planned, alert in announced])
+        self._planned = []
+        for planned, alert in announced:
+            alert.case, alert.clock, alert.recipient = planned.case, planned.clock, planned.recipient
+        return [alert for _, alert in announced]
+
+    def _timeline_line(self, planned: _PlannedAlert, alert: Alert) -> CaseEvent:
+        clock, recipient = planned.clock, planned.recipient
+        if planned.kind == Alert.Kind.REMINDER:
+            return CaseEvent.objects.line(
+                case=planned.case,
+                kind=CaseEvent.Kind.REMINDER,
+                at=self.now,
+                internal=True,
+                text=f"Reminder sent to {recipient.display_name}: {clock.get_kind_display().lower()} "
+                f"due {describe_moment(clock.due_at)}.",
+                data={"alert_id": alert.pk},
+            )
+        why = (
+            "because a child may be at risk"
+            if planned.kind == Alert.Kind.SAFEGUARDING
+            else f"because the {clock.get_kind_display().lower()} date ({describe_moment(clock.due_at)}) was missed"
+        )
+        return CaseEvent.objects.line(
+            case=planned.case,
+            kind=CaseEvent.Kind.ESCALATED,
+            at=self.now,
+            text=f"Escalated to {recipient.display_name}, {Alert.Role(planned.role).label}, {why}.",
+            data={"alert_id": alert.pk, "level": planned.level},
+        )
+
+    def _telling(self, planned: _PlannedAlert, alert: Alert) -> Telling:
+        case, clock = planned.case, planned.clock
+        if planned.kind == Alert.Kind.REMINDER:
+            template = "officer_reminder"
+            context = {"clock": clock.get_kind_display().lower(), "due": describe_moment(clock.due_at)}
+        else:
+            template = (
+                "manager_safeguarding_alert" if planned.kind == Alert.Kind.SAFEGUARDING else "manager_escalation"
+            )
+            context = {
+                "clock": clock.get_kind_display().lower(),
+                "late_by": _late_by(clock, self.now, self.calendar),
+                "officer_name": case.accountable_officer.display_name,
+                "level": str(planned.level),
+                "child_name": case.child.display_name,
+                "summary": case.summary,
+            }
+        return Telling(
+            recipient=planned.recipient.user,
+            template=template,
+            context={"reference": case.reference, **context},
+            link=f"/cases/{case.pk}/",
+            dedupe_key=f"alert:{alert.pk}",
+        )
+
+
+def _late_by(clock: Clock, now: datetime, calendar: WorkingCalendar) -> str:
+    if now <= clock.due_at:
+        return "not yet late"
+    days = calendar.working_seconds_between(clock.due_at, now) // (8 * 3600)
+    if days < 1:
+        return "less than a working day"
+    return f"{days} working day{'s' if days != 1 else ''}"

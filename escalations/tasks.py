@@ -9,4 +9,4 @@ from .services import sla_sweep
 def run_sla_sweep() -> int:
     """Every minute: send what has fallen due. Returns how many reminders and escalations went out."""
     result = sla_sweep()
-    return len(result.reminders) + len(result.escalations)
+    return result.alerts

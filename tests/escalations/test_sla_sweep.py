@@ -266,11 +266,11 @@ def test_a_resolved_case_stops_climbing_the_ladder(borough, case):
 # --- cost -------------------------------------------------------------------------------------
 
 
-def bulk_open_cases(borough, count, *, start):
-    """`count` open cases whose clocks are not due for a year, made without the services (cheap)."""
+def bulk_open_cases(borough, count, *, start, due=None):
+    """`count` open cases whose clocks all fall due at `due` (a year away by default), made without the services."""
     officer = borough.officer1
     category = Category.objects.get(pk="other")
-    later = uk(2027, 11, 1, 17)
+    later = due or uk(2027, 11, 1, 17)
     cases = Case.objects.bulk_create(
         [
             Case(
@@ -323,6 +323,59 @@ def test_the_sweep_costs_the_same_number_of_queries_with_10_or_1000_open_cases_n
     assert escalations(second, 1).count() == 1
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
 
+
+
+def test_a_sweep_costs_the_same_number_of_queries_for_2_or_40_breached_cases(borough):
+    # The batch is decided in memory and written at once: alerts, timeline lines, messages and history.
+    bulk_open_cases(borough, 2, start=0, due=uk(2026, 11, 25, 17))
+    with at(uk(2026, 11, 25, 17)), CaptureQueriesContext(connection) as few:
+        sla_sweep()
+    bulk_open_cases(borough, 40, start=2, due=uk(2026, 11, 26, 17))
+    with at(uk(2026, 11, 26, 17)), CaptureQueriesContext(connection) as many:
+        result = sla_sweep()
+
+    # Three clocks a case, each breached: the team manager hears of each one once.
+    assert (result.reminders, result.escalations) == (0, 120)
+    manager = borough.north.manager
+    assert Alert.objects.filter(kind=Alert.Kind.ESCALATION, level=1, recipient=manager).count() == 126
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED, case__reference__startswith="BULK-").count() == 126
+    assert Notification.objects.filter(
+        recipient=manager.user, template="manager_escalation", channel=Notification.Channel.IN_APP
+    ).count() == 126
+    swept = Case.history.filter(history_change_reason="SLA sweep", history_user=None)
+    assert swept.filter(reference__startswith="BULK-").count() == 42
+    assert Case.objects.filter(reference__startswith="BULK-", escalation_level=1).count() == 42
+    assert statements(many) == statements(few)
+
+
+def statements(captured) -> list[str]:
+    """What each query did, with savepoint names left out and a bulk insert counted once.
+
+    SQLite splits a bulk insert into several statements (it takes at most 999
+    values at a time); PostgreSQL sends one.
+    """
+    kinds = []
+    for query in captured.captured_queries:
+        words = query["sql"].split()
+        kind = " ".join(words[:1] if "SAVEPOINT" in words else words[:4])
+        if not (kind.startswith("INSERT") and kinds and kinds[-1] == kind):
+            kinds.append(kind)
+    return kinds
+
+
+def test_with_every_post_above_the_officer_empty_the_ladder_still_climbs_to_the_top_and_stops(borough, case):
+    # A council between managers: nobody to tell, but the case still counts as escalated, and the sweep ends.
+    case.team.manager = case.team.head_of_service = None
+    case.team.save()
+    case.organisation.director = None
+    case.organisation.save()
+
+    sweep(LEVEL_THREE_AT + timedelta(days=30))
+
+    case.refresh_from_db()
+    assert case.escalation_level == 3
+    assert case.escalation_due_at is None
+    assert not Alert.objects.filter(case=case, kind=Alert.Kind.ESCALATION).exists()
 
 
 def test_the_sweep_with_nothing_due_does_not_grow_with_open_cases(borough):
@@ -397,7 +450,7 @@ def test_two_sweeps_at_the_same_moment_escalate_a_breached_case_once(borough):
 
     assert errors == []
     assert len(results) == 2
-    assert sum(len(result.escalations) for result in results) == len(breached)
+    assert sum(result.escalations for result in results) == len(breached)
     manager = borough.north.manager
     for case in breached:
         assert escalations(case, 1).count() == 1

@@ -8,8 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = sla_sweep()
-        for line in result.lines():
+        for line in result.lines:
             self.stdout.write(line)
-        self.stdout.write(
-            self.style.SUCCESS(f"{len(result.reminders)} reminders and {len(result.escalations)} escalations sent.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"{result.reminders} reminders and {result.escalations} escalations sent."))
