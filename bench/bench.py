@@ -259,9 +259,9 @@ def bench_sweep(meta: dict) -> dict:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         seconds, queries, result = timed(lambda: sla_sweep(now=t0))
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out.update(seconds=round(seconds, 2), queries=queries, reminders=len(result.reminders),
-               escalations=len(result.escalations), max_rss_growth_mb=round((rss_after - rss_before) / 1024, 1))
-    acted = len(result.reminders) + len(result.escalations)
+    out.update(seconds=round(seconds, 2), queries=queries, reminders=result.reminders,
+               escalations=result.escalations, max_rss_growth_mb=round((rss_after - rss_before) / 1024, 1))
+    acted = result.alerts
     out["ms_per_alert"] = round(seconds * 1000 / acted, 1) if acted else None
     out["queries_per_alert"] = round(queries / acted, 1) if acted else None
     del result
@@ -274,7 +274,7 @@ def bench_sweep(meta: dict) -> dict:
             result = sla_sweep(now=now)
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            memory[label] = {"due_clocks": due, "alerts": len(result.reminders) + len(result.escalations),
+            memory[label] = {"due_clocks": due, "alerts": result.alerts,
                              "peak_mb": round(peak / 2**20, 2)}
             del result
     out["tracemalloc"] = memory

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from fast_update.fast import fast_update
 
-from casework.models import Case, CaseEvent, Cover, Officer
+from casework.models import Case, CaseEvent, Cover, Officer, Organisation, Team, save_many_with_history
 from config.errors import Conflict, NotAllowed
 from notifications.services import Telling, notification_enqueue_many
 
@@ -367,11 +367,13 @@ def _sweep_clocks(*, now, batch_size, calendar, result) -> int:
     cases_by_id = {case.pk: case for case in cases}
     alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
     covers = _covers_in_force(cases, now)
+    ladder_before = {case.pk: _ladder_of(case) for case in cases}
     for clock in due_clocks:
         _advance_clock(case=cases_by_id[clock.case_id], clock=clock, now=now, alerts=alerts, covers=covers)
-    Clock.objects.bulk_update(due_clocks, ["reminded_at", "breached_at", "next_check_at"])
+    fast_update(Clock.objects.all(), due_clocks, ["reminded_at", "breached_at", "next_check_at"], batch_size=None)
     result.count(alerts.write())
-    _save_cases(cases, reason="SLA sweep", at=now)
+    # A reminder leaves the case as it was (its timeline and alerts record it): only a case the ladder moved is saved.
+    _save_cases([case for case in cases if _ladder_of(case) != ladder_before[case.pk]], reason="SLA sweep", at=now)
     return len(due_case_ids)
 
 
@@ -395,18 +397,29 @@ def _sweep_ladder(*, now, batch_size, calendar, result) -> int:
 def _lock_cases(ids) -> list[Case]:
     if not ids:
         return []
-    return list(
+    cases = list(
         Case.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk__in=ids)
-        .select_related(
-            "child",
-            "team__manager__user",
-            "team__head_of_service__user",
-            "organisation__director__user",
-            "accountable_officer__user",
-        )
+        .select_related("child", "accountable_officer__user")
         .order_by("pk")
     )
+    _attach_ladder_people(cases)
+    return cases
+
+
+def _attach_ladder_people(cases: list[Case]) -> None:
+    # Read once a batch, not once a case: a batch holds many cases of the same few teams.
+    teams = Team.objects.filter(pk__in={case.team_id for case in cases}).select_related(
+        "manager__user", "head_of_service__user"
+    )
+    organisations = Organisation.objects.filter(pk__in={case.organisation_id for case in cases}).select_related(
+        "director__user"
+    )
+    teams_by_id = {team.pk: team for team in teams}
+    organisations_by_id = {organisation.pk: organisation for organisation in organisations}
+    for case in cases:
+        case.team = teams_by_id[case.team_id]
+        case.organisation = organisations_by_id[case.organisation_id]
 
 
 def _covers_in_force(cases: list[Case], now: datetime) -> dict[int, Officer]:
@@ -491,17 +504,16 @@ def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
     return None, ""
 
 
+LADDER_FIELDS = ["escalation_level", "first_breached_at", "escalation_due_at"]
+
+
+def _ladder_of(case: Case) -> tuple:
+    return tuple(getattr(case, name) for name in LADDER_FIELDS)
+
+
 def _save_cases(cases: list[Case], *, reason: str, at: datetime) -> None:
     # The sweep acts for nobody: each history row says so with an empty user and this reason.
-    for case in cases:
-        case.updated_at = at
-    bulk_update_with_history(
-        cases,
-        Case,
-        ["escalation_level", "first_breached_at", "escalation_due_at", "updated_at"],
-        default_change_reason=reason,
-        default_date=at,
-    )
+    save_many_with_history(cases, LADDER_FIELDS, user=None, reason=reason, at=at)
 
 
 @dataclass

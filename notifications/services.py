@@ -136,7 +136,10 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
         notification
         for notification in Notification.objects.filter(
             recipient__in={row.recipient_id for row in rows}, dedupe_key__in={row.dedupe_key for row in rows}
-        ).order_by("id")
+        )
+        # What tells a row apart and whether to send it: the message itself is not read back.
+        .only("id", "recipient_id", "dedupe_key", "channel", "status")
+        .order_by("id")
         if (notification.recipient_id, notification.dedupe_key, notification.channel) in wanted
     ]
     _send_after_commit([n.pk for n in written if n.status == Notification.Status.PENDING])
