@@ -4,37 +4,85 @@ The notifications app knows nothing of cases; this module turns a case and
 an event into recipients, a template key and a context of plain strings.
 """
 
-from notifications.services import Telling, notification_enqueue, notification_enqueue_many
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from notifications.services import Telling, notification_enqueue_many
 
 from .models import Case, CaseEvent, FamilyMember, Officer
+
+
+@dataclass(frozen=True)
+class CaseNews:
+    """Something that happened to a case, as one template tells it: the event keys it, so it is told once."""
+
+    case: Case
+    event: CaseEvent
+    template: str
+    context: dict
+    link: str | None = None
 
 
 def case_link(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
+def tell(tellings: list[Telling]) -> None:
+    """Write the outbox rows for all of these together: a few queries however many."""
+    notification_enqueue_many(tellings=tellings)
+
+
 def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict, link: str | None = None) -> None:
     """Every parent and carer of the child hears it, so nobody has to pass it on."""
-    members = FamilyMember.objects.filter(family_id=case.child.family_id).select_related("user")
-    notification_enqueue_many(
-        tellings=[
-            Telling(
-                recipient=member.user,
-                template=template,
-                context={"reference": case.reference, **context},
-                link=link or case_link(case),
-                dedupe_key=f"case-event:{event.pk}:{template}",
-            )
-            for member in members
-        ]
-    )
+    tell(family_tellings([CaseNews(case=case, event=event, template=template, context=context, link=link)]))
 
 
 def tell_officer(*, officer: Officer, case: Case, event: CaseEvent, template: str, context: dict) -> None:
-    notification_enqueue(
+    tell([officer_telling(officer, CaseNews(case=case, event=event, template=template, context=context))])
+
+
+def family_tellings(news: list[CaseNews]) -> list[Telling]:
+    """Each parent and carer of each case's child, told that case's news; their members read in one query.
+
+    Each case's child must be loaded with it.
+    """
+    members: dict[int, list[FamilyMember]] = {}
+    for member in FamilyMember.objects.filter(
+        family_id__in={item.case.child.family_id for item in news}
+    ).select_related("user").order_by("pk"):
+        members.setdefault(member.family_id, []).append(member)
+    return [
+        _telling(member.user, item) for item in news for member in members.get(item.case.child.family_id, [])
+    ]
+
+
+def officer_telling(officer: Officer, news: CaseNews) -> Telling:
+    return _telling(officer.user, news)
+
+
+def officer_handover_summary(
+    *, officer: Officer, case_count: int, previous: Officer, note: str, first: CaseEvent
+) -> Telling:
+    """One message telling a new named officer how many of a leaver's cases are now theirs, not one a case.
+
+    Keyed by the first handover event of theirs, so it is written once.
+    """
+    template = "officer_cases_handed_over"
+    return Telling(
         recipient=officer.user,
         template=template,
-        context={"reference": case.reference, **context},
-        link=case_link(case),
-        dedupe_key=f"case-event:{event.pk}:{template}",
+        context={"case_count": str(case_count), "previous_officer_name": previous.display_name, "note": note},
+        link=reverse("staff-queue"),
+        dedupe_key=f"case-event:{first.pk}:{template}",
+    )
+
+
+def _telling(recipient, news: CaseNews) -> Telling:
+    return Telling(
+        recipient=recipient,
+        template=news.template,
+        context={"reference": news.case.reference, **news.context},
+        link=news.link or case_link(news.case),
+        dedupe_key=f"case-event:{news.event.pk}:{news.template}",
     )

@@ -7,7 +7,7 @@ with an owner who is active when the transaction commits.
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from config.errors import Conflict
@@ -106,66 +106,94 @@ class Placement:
 def routing_offboard_preview(*, leaver: Officer, successor: Officer | None = None) -> list[Placement]:
     """Where each case of a leaving officer would go, read-only and without locks.
 
-    `staffing.officer_offboard` hands the cases over in id order, each through
-    `officer_choose_in_team` above (continuity for the child, then the case
-    officer with the fewest open cases, then the team manager), and each case
-    moved changes who holds what for the next. This mirrors those rules in
-    memory over a fixed number of queries, taking no row locks, so a preview
-    never holds up a concern being logged. The service stays the judge: if
-    anything changed in between, its answer (or its Conflict) is what counts.
+    The same placement `staffing.officer_offboard` makes (`handover_placements`),
+    over a fixed number of queries and taking no row locks, so a preview never
+    holds up a concern being logged. The service stays the judge: if anything
+    changed in between, its answer (or its Conflict) is what counts.
     """
     cases = list(
         Case.objects.filter(accountable_officer=leaver, status__in=Case.OWNED_STATES)
-        .select_related("child", "team__manager__user", "category")
+        .select_related("child", "team", "category")
         .order_by("pk")
     )
     if successor is not None:
         return [Placement(case, successor, "Your choice") for case in cases]
+    return handover_placements(cases=cases, leaver=leaver, officers=Officer.objects.all())
+
+
+def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySet[Officer]) -> list[Placement]:
+    """Where each of a leaver's cases goes through routing, in id order, in four queries however many cases.
+
+    The rules of `officer_choose_in_team` (continuity for the child, then the
+    case officer with the fewest open cases, then the team manager, never the
+    leaver) applied in memory. Each case placed changes who holds what for the
+    next, as it would one case at a time, so the caller must write these
+    placements before placing any later case. `officers` is where officers are
+    read from: under row locks when the placements will be written.
+    """
     team_ids = {case.team_id for case in cases}
     candidates: dict[int, list[Officer]] = {team_id: [] for team_id in team_ids}
     for officer in (
-        Officer.objects.filter(team_id__in=team_ids, active=True, is_manager=False)
+        officers.filter(team_id__in=team_ids, active=True, is_manager=False)
         .exclude(pk=leaver.pk)
         .select_related("user", "team")
         .order_by("pk")
     ):
         candidates[officer.team_id].append(officer)
-    pool = [officer.pk for officers in candidates.values() for officer in officers]
+    managers = _active_managers_of_teams_without_candidates(cases, candidates, leaver, officers)
+    pool = [officer.pk for officers_of_team in candidates.values() for officer in officers_of_team]
     loads = dict(
         Case.objects.filter(accountable_officer__in=pool, status__in=Case.OPEN_STATES)
         .values_list("accountable_officer_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    # Every open case of these children, and who holds it: continuity follows the cases as they move.
-    held = sorted(
-        Case.objects.filter(child_id__in={case.child_id for case in cases}, status__in=Case.OPEN_STATES)
-        .values_list("created_at", "pk", "child_id", "accountable_officer_id")
-    )
-    holder = {pk: officer_id for _created, pk, _child, officer_id in held}
+    holders = _open_cases_by_child(cases)
     rows = []
     for case in cases:
-        team_candidates = candidates[case.team_id]
-        target, why = None, ""
-        if team_candidates:
-            by_id = {officer.pk: officer for officer in team_candidates}
-            continuing = next(
-                (holder[pk] for _created, pk, child_id, _o in held if child_id == case.child_id and holder[pk] in by_id),
-                None,
-            )
-            if continuing is not None:
-                target, why = by_id[continuing], "Already holds an open case for this child"
-            else:
-                target = min(team_candidates, key=lambda officer: (loads.get(officer.pk, 0), officer.pk))
-                why = f"Fewest open cases in {case.team.name}"
-        else:
-            manager = case.team.manager
-            if manager is not None and manager.pk != leaver.pk and manager.active:
-                target, why = manager, f"Team manager: nobody else in {case.team.name} can take it"
-            else:
-                why = f"Nobody in {case.team.name} can take this case: the team has no active officer and no active manager."
+        target, why = _place(case, candidates[case.team_id], managers, loads, holders[case.child_id])
         if target is not None and case.status in Case.OPEN_STATES:
             loads[target.pk] = loads.get(target.pk, 0) + 1
-            holder[case.pk] = target.pk
+            holders[case.child_id][case.pk] = target.pk
         rows.append(Placement(case, target, why))
     return rows
+
+
+def _place(case, team_candidates, managers, loads, holders_of_child) -> tuple[Officer | None, str]:
+    if team_candidates:
+        by_id = {officer.pk: officer for officer in team_candidates}
+        continuing = next((holder for holder in holders_of_child.values() if holder in by_id), None)
+        if continuing is not None:
+            return by_id[continuing], "Already holds an open case for this child"
+        least_loaded = min(team_candidates, key=lambda officer: (loads.get(officer.pk, 0), officer.pk))
+        return least_loaded, f"Fewest open cases in {case.team.name}"
+    manager = managers.get(case.team.manager_id)
+    if manager is not None:
+        return manager, f"Team manager: nobody else in {case.team.name} can take it"
+    return None, f"Nobody in {case.team.name} can take this case: the team has no active officer and no active manager."
+
+
+def _active_managers_of_teams_without_candidates(cases, candidates, leaver, officers) -> dict[int, Officer]:
+    wanted = {
+        case.team.manager_id
+        for case in cases
+        if not candidates[case.team_id] and case.team.manager_id not in (None, leaver.pk)
+    }
+    if not wanted:
+        return {}
+    return {
+        manager.pk: manager
+        for manager in officers.filter(pk__in=wanted, active=True).select_related("user", "team").order_by("pk")
+    }
+
+
+def _open_cases_by_child(cases: list[Case]) -> dict[int, dict[int, int]]:
+    """For each child, who holds each of their open cases, oldest case first (continuity's order)."""
+    holders: dict[int, dict[int, int]] = {case.child_id: {} for case in cases}
+    for _created, pk, child_id, officer_id in sorted(
+        Case.objects.filter(child_id__in=holders.keys(), status__in=Case.OPEN_STATES).values_list(
+            "created_at", "pk", "child_id", "accountable_officer_id"
+        )
+    ):
+        holders[child_id][pk] = officer_id
+    return holders

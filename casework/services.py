@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from config.errors import Conflict, NotAllowed
 from escalations import services as sla
@@ -490,40 +491,79 @@ def case_reassign(*, actor, case: Case, officer: Officer | int, note: str) -> Ca
 
 
 def case_transfer(*, case: Case, to: Officer, actor, note: str, kind: str) -> CaseEvent:
-    """Move a locked case to a new owner: history, timeline, a staff note, and both people told.
+    """Move one locked case to a new owner: `cases_transfer` for one case, the new owner told about it."""
+    return cases_transfer(moves=[(case, to)], actor=actor, note=note, kind=kind)[0]
 
-    The building block of reassignment, handover and offboarding; callers
-    hold the transaction and the locks.
+
+def cases_transfer(
+    *, moves: list[tuple[Case, Officer]], actor, note: str, kind: str, tell_each_new_owner: bool = True
+) -> list[CaseEvent]:
+    """Move locked cases to new owners: history, timeline, a staff note, and the family of each told.
+
+    The building block of reassignment, handover and offboarding, in a fixed
+    number of queries however many cases move (if their children and owners
+    were read with them: each one missing is a query).
+    Callers hold the transaction and the locks. Each new owner hears of each
+    case unless `tell_each_new_owner` is off: offboarding tells them once.
+    Returns each case's handover event, in the order of `moves`.
     """
-    previous = case.accountable_officer
-    case.accountable_officer = to
-    case.owner_count += 1
-    if to.team_id:
-        case.team_id = to.team_id
-    _save(case, actor=actor, reason=f"Named officer changed from {previous.display_name} to {to.display_name}")
-    event = _record(
-        case,
-        kind,
-        actor,
-        f"{to.display_name} is now the named officer, taking over from {previous.display_name}.",
-        data={"from_officer_id": previous.pk, "to_officer_id": to.pk},
+    if not moves:
+        return []
+    now = timezone.now()
+    author = _display_name(actor)
+    handovers, lines, news = [], [], []
+    for case, to in moves:
+        previous = case.accountable_officer
+        case.accountable_officer = to
+        case.owner_count += 1
+        if to.team_id:
+            case.team_id = to.team_id
+        # `bulk_update` skips `auto_now`, so the time of the change is set here.
+        case.updated_at = now
+        case._history_user = actor
+        case._change_reason = f"Named officer changed from {previous.display_name} to {to.display_name}"
+        event = CaseEvent.objects.line(
+            case=case,
+            kind=kind,
+            actor=actor,
+            text=f"{to.display_name} is now the named officer, taking over from {previous.display_name}.",
+            data={"from_officer_id": previous.pk, "to_officer_id": to.pk},
+        )
+        handovers.append(event)
+        lines.append(event)
+        if note:
+            lines.append(
+                CaseEvent.objects.line(
+                    case=case, kind=Kind.NOTE, actor=actor, text=f"Handover note from {author}: {note}", internal=True
+                )
+            )
+        news.append((case, event, {"officer_name": to.display_name, "previous_officer_name": previous.display_name}))
+    # django-simple-history writes one history row a case, with the user and reason set above.
+    bulk_update_with_history(
+        [case for case, _to in moves], Case, ["accountable_officer", "owner_count", "team", "updated_at"]
     )
-    if note:
-        _record(case, Kind.NOTE, actor, f"Handover note from {_display_name(actor)}: {note}", internal=True)
-    notices.tell_family(
-        case=case,
-        event=event,
-        template="case_new_officer",
-        context={"officer_name": to.display_name, "previous_officer_name": previous.display_name, "note": ""},
+    CaseEvent.objects.record_many(lines)
+    tellings = notices.family_tellings(
+        [
+            notices.CaseNews(case=case, event=event, template="case_new_officer", context={**names, "note": ""})
+            for case, event, names in news
+        ]
     )
-    notices.tell_officer(
-        officer=to,
-        case=case,
-        event=event,
-        template="officer_case_handed_over",
-        context={"previous_officer_name": previous.display_name, "note": note},
-    )
-    return event
+    if tell_each_new_owner:
+        tellings += [
+            notices.officer_telling(
+                case.accountable_officer,
+                notices.CaseNews(
+                    case=case,
+                    event=event,
+                    template="officer_case_handed_over",
+                    context={"previous_officer_name": names["previous_officer_name"], "note": note},
+                ),
+            )
+            for case, event, names in news
+        ]
+    notices.tell(tellings)
+    return handovers
 
 
 # --- looking at a case ------------------------------------------------------------

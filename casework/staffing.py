@@ -21,9 +21,9 @@ from escalations.working_days import describe_moment
 from . import notices
 from .models import Case, CaseEvent, Cover, Officer
 from .permissions import officer_of, organisations_of, teams_overseen_by
-from .routing import officer_choose_in_team
+from .routing import Placement, handover_placements, officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, is_manager_over
+from .services import case_transfer, cases_transfer, is_manager_over
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -41,6 +41,12 @@ class OffboardResult:
         return f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over."
 
 
+# Cases handed over per round: a fixed number of queries each, so the cost of
+# a caseload is a few queries a round plus what each case's rows weigh, and
+# a round's rows stay small enough for one INSERT of each kind.
+HANDOVER_CHUNK = 250
+
+
 @transaction.atomic
 def officer_offboard(
     *, actor, officer: Officer, successor: Officer | int | None = None, note: str
@@ -49,8 +55,9 @@ def officer_offboard(
 
     With a successor, every case goes to them; without, each goes back through
     routing (never to the leaver). Each case gets a handover event carrying
-    the note; each family is told their new officer's name. If any case
-    cannot be placed, nothing changes and the Conflict lists which and why.
+    the note; each family is told their new officer's name; each new officer
+    is told once how many cases are now theirs. If any case cannot be placed,
+    nothing changes and the Conflict lists which and why.
     """
     _require_manager_over(actor, officer)
     leaver = _lock_officers_of_council(officer, successor)
@@ -59,27 +66,58 @@ def officer_offboard(
     if not note or not note.strip():
         raise ValidationError({"note": ["Write a handover note for whoever takes the cases on."]})
     new_owner = _successor(successor, leaver) if successor is not None else None
-    cases = list(
-        Case.objects.select_for_update(of=("self",))
-        .filter(accountable_officer=leaver, status__in=Case.OWNED_STATES)
-        .select_related("child__family", "team", "accountable_officer__user")
-        .order_by("pk")
-    )
+    received: dict[int, tuple[Officer, list[CaseEvent]]] = {}
     unplaced = []
-    for case in cases:
-        try:
-            target = new_owner or officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
-        except Conflict as reason:
-            unplaced.append({"case": case.reference, "reason": reason.detail})
-            continue
-        case_transfer(case=case, to=target, actor=actor, note=note, kind=Kind.HANDOVER)
+    for cases in _owned_cases_in_chunks(leaver):
+        placements = _placements(cases, leaver=leaver, new_owner=new_owner)
+        unplaced += [{"case": p.case.reference, "reason": p.why} for p in placements if p.officer is None]
+        moves = [(p.case, p.officer) for p in placements if p.officer is not None]
+        events = cases_transfer(moves=moves, actor=actor, note=note, kind=Kind.HANDOVER, tell_each_new_owner=False)
+        for (_case, to), event in zip(moves, events, strict=True):
+            received.setdefault(to.pk, (to, []))[1].append(event)
     if unplaced:
         raise Conflict(
             f"{len(unplaced)} case{'s' if len(unplaced) != 1 else ''} could not be handed over, so nothing was changed.",
             data={"cases": unplaced},
         )
+    notices.tell(
+        [
+            notices.officer_handover_summary(
+                officer=to, case_count=len(events), previous=leaver, note=note, first=events[0]
+            )
+            for to, events in received.values()
+        ]
+    )
     _deactivate(leaver, actor=actor)
-    return OffboardResult(reassigned=len(cases))
+    return OffboardResult(reassigned=sum(len(events) for _to, events in received.values()))
+
+
+def _owned_cases_in_chunks(leaver: Officer):
+    """The leaver's owned cases, locked a chunk at a time in id order (the order every case lock is taken in).
+
+    Each chunk is read after the one before it was handed over, so routing
+    sees where those cases went.
+    """
+    after = 0
+    while True:
+        chunk = list(
+            Case.objects.select_for_update(of=("self",))
+            .filter(accountable_officer=leaver, status__in=Case.OWNED_STATES, pk__gt=after)
+            .select_related("child", "team", "accountable_officer__user")
+            .order_by("pk")[:HANDOVER_CHUNK]
+        )
+        if chunk:
+            yield chunk
+        if len(chunk) < HANDOVER_CHUNK:
+            return
+        after = chunk[-1].pk
+
+
+def _placements(cases: list[Case], *, leaver: Officer, new_owner: Officer | None) -> list[Placement]:
+    if new_owner is not None:
+        return [Placement(case, new_owner, "") for case in cases]
+    # Read under locks, as routing reads them; the council's officers are held already (`_lock_officers_of_council`).
+    return handover_placements(cases=cases, leaver=leaver, officers=Officer.objects.select_for_update(of=("self",)))
 
 
 def _lock_officers_of_council(leaver: Officer, successor: Officer | int | None) -> Officer:
@@ -150,6 +188,7 @@ def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: 
         cases_visible_to(actor)
         .select_for_update(of=("self",))
         .filter(pk__in=case_ids, status__in=Case.OWNED_STATES)
+        .select_related("child", "accountable_officer__user")
         .order_by("pk")
     )
     if len(cases) != len(set(case_ids)):
@@ -161,8 +200,7 @@ def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: 
         if case.organisation_id not in councils:
             raise ValidationError({"officer": ["Choose an officer who works for this council."]})
     moving = [case for case in cases if case.accountable_officer_id != new_owner.pk]
-    for case in moving:
-        case_transfer(case=case, to=new_owner, actor=actor, note=note, kind=Kind.REASSIGNED)
+    cases_transfer(moves=[(case, new_owner) for case in moving], actor=actor, note=note, kind=Kind.REASSIGNED)
     return len(moving)
 
 

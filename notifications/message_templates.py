@@ -33,6 +33,8 @@ OFFICER_TEMPLATES = {
     "officer_case_assigned": {"reference", "child_name", "category", "summary", "acknowledge_due", "safeguarding"},
     "officer_reminder": {"reference", "clock", "due"},
     "officer_case_handed_over": {"reference", "previous_officer_name", "note"},
+    # After an offboarding: one message for all the cases a new officer takes on, not one a case.
+    "officer_cases_handed_over": {"case_count", "previous_officer_name", "note"},
     "officer_family_replied": {"reference", "text"},
 }
 MANAGER_TEMPLATES = {

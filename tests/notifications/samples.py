@@ -2,6 +2,8 @@
 
 REFERENCE = "SEND-2026-000123"
 LINK = "/cases/123/"
+# Templates about many cases at once, with no one case reference.
+MANY_CASE_TEMPLATES = {"officer_cases_handed_over"}
 
 CONTEXTS = {
     "case_logged": {
@@ -56,6 +58,11 @@ CONTEXTS = {
         "reference": REFERENCE,
         "previous_officer_name": "Sam Officer",
         "note": "Waiting for the provider to confirm dates.",
+    },
+    "officer_cases_handed_over": {
+        "case_count": "250",
+        "previous_officer_name": "Sam Officer",
+        "note": "Waiting for the provider to confirm dates on several cases.",
     },
     "officer_family_replied": {"reference": REFERENCE, "text": "Thank you, Monday suits us."},
     "manager_escalation": {
