@@ -422,12 +422,13 @@ class CaseMessage(models.Model):
         ordering = ["created_at", "id"]
 
 
-def save_many_with_history(objs: list, fields: list[str], *, user, reason: str, at) -> None:
+def save_many_with_history(objs: list, fields: list[str], *, at, user=None, reason: str = "") -> None:
     """Save the same fields of many rows of one history-tracked model: one UPDATE, one insert of history rows.
 
     STYLE.md forbids `bulk_update()` on these models because it skips history.
     This is the one way to change many at once and keep the audit trail: each
-    history row carries the acting user (None for the system) and the reason.
+    history row carries the acting user (None for the system) and the reason,
+    or an object's own `_history_user` and `_change_reason` where it has them.
     An `auto_now` field is set to `at`, as a save would.
     """
     if not objs:

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from config.errors import Conflict, NotAllowed
 from escalations import services as sla
@@ -31,6 +30,7 @@ from .models import (
     Category,
     Officer,
     ProvisionItem,
+    save_many_with_history,
 )
 from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import officer_choose_in_team, routing_team_for
@@ -518,8 +518,6 @@ def cases_transfer(
         case.owner_count += 1
         if to.team_id:
             case.team_id = to.team_id
-        # `bulk_update` skips `auto_now`, so the time of the change is set here.
-        case.updated_at = now
         case._history_user = actor
         case._change_reason = f"Named officer changed from {previous.display_name} to {to.display_name}"
         event = CaseEvent.objects.line(
@@ -538,10 +536,8 @@ def cases_transfer(
                 )
             )
         news.append((case, event, {"officer_name": to.display_name, "previous_officer_name": previous.display_name}))
-    # django-simple-history writes one history row a case, with the user and reason set above.
-    bulk_update_with_history(
-        [case for case, _to in moves], Case, ["accountable_officer", "owner_count", "team", "updated_at"]
-    )
+    # One history row a case, with the user and reason set above.
+    save_many_with_history([case for case, _to in moves], ["accountable_officer", "owner_count", "team"], at=now)
     CaseEvent.objects.record_many(lines)
     tellings = notices.family_tellings(
         [
