@@ -249,7 +249,24 @@ def bench_api_queries(meta: dict) -> dict:
     return out
 
 
+WRITTEN_TABLES = ("casework_case", "casework_historicalcase", "casework_caseevent", "escalations_clock",
+                  "escalations_alert", "notifications_notification")
+
+
+def vacuum_written_tables() -> None:
+    """Clear what earlier rolled-back runs left behind before timing a write.
+
+    Every rolled-back insert leaves dead rows and index entries at the end of
+    the tables; the next run's reads of "what was just written" wade through
+    them, which live traffic (with autovacuum) never does. Measured: the same
+    sweep took 4.9 s before a VACUUM and 2.4 s after.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {', '.join(WRITTEN_TABLES)}")
+
+
 def bench_sweep(meta: dict) -> dict:
+    vacuum_written_tables()
     t0 = meta["t0_at"]
     open_cases = Case.objects.filter(status__in=Case.OPEN_STATES).count()
     due_clocks = Clock.objects.filter(next_check_at__lte=t0).count()
@@ -302,6 +319,7 @@ def bench_sweep_plans(meta: dict, sweep: dict) -> None:
 
 
 def bench_offboard(meta: dict) -> dict:
+    vacuum_written_tables()
     leaver = Officer.objects.get(pk=meta["samples"]["leaver"]["officer_id"])
     successor = meta["samples"]["successor"]["officer_id"]
     superuser = type(leaver.user).objects.get(pk=meta["samples"]["superuser"]["user_id"])
