@@ -296,7 +296,8 @@ def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetim
 
 
 def _clock_figures(now: datetime) -> dict:
-    stopped = Q(stopped_at__isnull=False)
+    # Only these times are reported, and each percentile sorts its values: none are sorted for nothing.
+    stopped = Q(stopped_at__isnull=False, kind__in=[ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE])
     return {
         **clock_state_counts(now),
         "median_working_seconds": Percentile("working_seconds_taken", 0.5, filter=stopped),
