@@ -684,7 +684,8 @@ class CaseWriter:
             clock_rows.append({"id": s.next_id("clock"), "kind": kind, "unit": unit, "started_at": created,
                                "due_at": due, "remind_at": remind, "reminded_at": None, "stopped_at": stopped,
                                "paused_at": paused, "breached_at": None, "next_check_at": None, "extensions": 0,
-                               "case_id": case_id})
+                               # No seeded case is reopened or chased, so each clock is its case's current one.
+                               "superseded_at": None, "case_id": case_id})
         forced = None
         if force:
             forced = next(c for c in clock_rows if c["stopped_at"] is None and c["paused_at"] is None)

@@ -522,6 +522,14 @@ class CaseEvent(models.Model):
                 name="case_event_owner_changes",
                 condition=models.Q(kind__in=["handover", "reassigned"]),
             ),
+            # The same count read from the index alone on PostgreSQL: the officers' ids are in `data`,
+            # and owner changes are spread thinly over the biggest table (1.8 s a count without it).
+            models.Index(
+                fields=["case"],
+                include=["id", "data"],
+                name="case_event_owner_change_data",
+                condition=models.Q(kind__in=["handover", "reassigned"]),
+            ),
         ]
 
 

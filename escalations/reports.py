@@ -17,7 +17,18 @@ from math import floor
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import (
     Cast,
@@ -176,12 +187,6 @@ def month_label(month: datetime) -> str:
     return f"{month:%B %Y}"
 
 
-def count_per_outer_row(queryset: QuerySet, field: str):
-    """How many rows of `queryset` have `field` equal to the outer row's id: one correlated subquery."""
-    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), 0)
-
-
 def round_or_none(value: float | None, places: int = 1) -> float | None:
     return None if value is None else round(value, places)
 
@@ -230,15 +235,17 @@ def with_totals(counts: dict) -> dict:
 
 def latest_clocks(cases: QuerySet[Case], kinds=SHOWN_KINDS) -> QuerySet[Clock]:
     """Each case's latest clock of each kind: a reopened case is judged on its newest resolve date."""
-    later = Clock.objects.filter(case=OuterRef("case"), kind=OuterRef("kind")).filter(
-        Q(started_at__gt=OuterRef("started_at")) | Q(started_at=OuterRef("started_at"), pk__gt=OuterRef("pk"))
-    )
-    return Clock.objects.filter(case__in=cases.values("pk"), kind__in=kinds).exclude(Exists(later))
+    return Clock.objects.filter(case__in=cases.values("pk"), kind__in=kinds, superseded_at__isnull=True)
 
 
 @dataclass(frozen=True)
 class Grouping:
-    """How the SLA report groups clocks: by a key, shown with a label, in an order."""
+    """How the SLA report groups clocks: by a key, shown with a label, in an order.
+
+    The label and order follow from the key, so the database groups by the key
+    alone and takes them as aggregates: sorting millions of clocks by a name
+    costs far more than by an id.
+    """
 
     key: object
     label: object
@@ -253,7 +260,7 @@ SLA_GROUPINGS = {
         display_name("case__accountable_officer__user"),
         display_name("case__accountable_officer__user"),
     ),
-    "month": Grouping(uk_month("case__created_at"), Value(""), uk_month("case__created_at")),
+    "month": Grouping(uk_month("case__created_at"), uk_month("case__created_at"), uk_month("case__created_at")),
 }
 
 
@@ -270,9 +277,9 @@ def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetim
     clocks = latest_clocks(cases)
     grouping = SLA_GROUPINGS[group_by]
     per_group = (
-        clocks.annotate(group_key=grouping.key, group_label=grouping.label, group_order=grouping.order)
-        .values("group_key", "group_label", "group_order", "kind")
-        .annotate(**_clock_figures(now))
+        clocks.annotate(group_key=grouping.key)
+        .values("group_key", "kind")
+        .annotate(group_label=Min(grouping.label), group_order=Min(grouping.order), **_clock_figures(now))
         .order_by("group_order", "group_key", "kind")
     )
     overall = clocks.values("kind").annotate(**_clock_figures(now)).order_by("kind")
@@ -289,7 +296,8 @@ def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetim
 
 
 def _clock_figures(now: datetime) -> dict:
-    stopped = Q(stopped_at__isnull=False)
+    # Only these times are reported, and each percentile sorts its values: none are sorted for nothing.
+    stopped = Q(stopped_at__isnull=False, kind__in=[ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE])
     return {
         **clock_state_counts(now),
         "median_working_seconds": Percentile("working_seconds_taken", 0.5, filter=stopped),
@@ -342,42 +350,68 @@ def _yyyymmdd(path: str, **extract):
 
 
 def accountability_report(*, user, now: datetime) -> dict:
-    """Per officer of the teams `user` oversees: open and breached cases, escalations, handovers. Two queries."""
+    """Per officer of the teams `user` oversees: open and breached cases, escalations, handovers. Three queries.
+
+    Each figure is one GROUP BY over its own table (cases, alerts, timeline events),
+    all sent together as one UNION ALL, and matched to the officers in Python: a
+    correlated count per officer would look the officer up in every table again.
+    """
     cases = cases_reported_to(user)
-    open_cases = cases.filter(status__in=Case.OPEN_STATES)
-    breached_open = open_cases.filter(Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk"))))
-    escalations = Alert.objects.filter(case__in=cases.values("pk"), kind=Alert.Kind.ESCALATION)
-    owner_changes = CaseEvent.objects.filter(case__in=cases.values("pk"), kind__in=OWNER_CHANGE_KINDS).annotate(
-        to_officer=_officer_id_in_event("to_officer_id"),
-        from_officer=_officer_id_in_event("from_officer_id"),
-    )
     officers = (
         Officer.objects.filter(team__in=teams_reported_to(user))
-        .annotate(
-            name=display_name("user"),
-            open=count_per_outer_row(open_cases, "accountable_officer"),
-            breached_open=count_per_outer_row(breached_open, "accountable_officer"),
-            **{
-                f"escalations_{level}": count_per_outer_row(escalations.filter(level=level), "owner")
-                for level in LEVELS
-            },
-            handovers_in=count_per_outer_row(owner_changes, "to_officer"),
-            handovers_out=count_per_outer_row(owner_changes, "from_officer"),
-        )
-        .values("pk", "name", "active", "team_id", "team__name", "open", "breached_open", "handovers_in",
-                "handovers_out", *(f"escalations_{level}" for level in LEVELS))
+        .annotate(name=display_name("user"))
+        .values("pk", "name", "active", "team_id", "team__name")
         .order_by("team__name", "team_id", "name", "pk")
     )
-    rows = [_accountability_row(officer) for officer in officers]
+    figures = _figures_per_officer(cases, now)
+    rows = [_accountability_row(officer, figures.get(officer["pk"], {})) for officer in officers]
     return {"rows": rows, "teams": _per_team(rows), "most_owners": _most_owners(cases)}
+
+
+def _figures_per_officer(cases: QuerySet[Case], now: datetime) -> dict[int, dict[str, int]]:
+    """{officer id: {figure: count}} for every officer any figure counts; figures that are zero are left out."""
+    open_cases = cases.filter(status__in=Case.OPEN_STATES)
+    breached = Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk")))
+    escalations = _of_cases(Alert.objects.filter(kind=Alert.Kind.ESCALATION), cases)
+    owner_changes = _of_cases(CaseEvent.objects.filter(kind__in=OWNER_CHANGE_KINDS), cases)
+    escalation_level = Concat(Value("escalations_"), Cast("level", models.CharField()), output_field=models.CharField())
+    counts = [
+        _count_per_officer(open_cases, "accountable_officer_id", Value("open")),
+        _count_per_officer(open_cases.filter(breached), "accountable_officer_id", Value("breached_open")),
+        _count_per_officer(escalations, "owner_id", escalation_level),
+        _count_per_officer(owner_changes, _officer_id_in_event("to_officer_id"), Value("handovers_in")),
+        _count_per_officer(owner_changes, _officer_id_in_event("from_officer_id"), Value("handovers_out")),
+    ]
+    figures: dict = {}
+    for row in counts[0].union(*counts[1:], all=True):
+        figures.setdefault(row["officer_id"], {})[row["figure"]] = row["n"]
+    return figures
+
+
+def _of_cases(queryset: QuerySet, cases: QuerySet[Case]) -> QuerySet:
+    """Rows of `queryset` that belong to `cases`. Every row belongs to some case, so all cases need no filter."""
+    if not cases.query.has_filters():
+        return queryset
+    return queryset.filter(case__in=cases.values("pk"))
+
+
+def _count_per_officer(queryset: QuerySet, officer, figure) -> QuerySet:
+    """(officer id, the figure's name, count) rows: one GROUP BY, to be sent in a UNION ALL with the others."""
+    officer_id = F(officer) if isinstance(officer, str) else officer
+    return (
+        queryset.annotate(officer_id=officer_id, figure=ExpressionWrapper(figure, output_field=models.CharField()))
+        .values("officer_id", "figure")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def _officer_id_in_event(key: str):
     return Cast(KeyTextTransform(key, "data"), models.BigIntegerField())
 
 
-def _accountability_row(officer: dict) -> dict:
-    by_level = {str(level): officer[f"escalations_{level}"] for level in LEVELS}
+def _accountability_row(officer: dict, figures: dict[str, int]) -> dict:
+    by_level = {str(level): figures.get(f"escalations_{level}", 0) for level in LEVELS}
     return {
         "officer": {
             "id": officer["pk"],
@@ -386,12 +420,12 @@ def _accountability_row(officer: dict) -> dict:
             "active": officer["active"],
         },
         "team_id": officer["team_id"],
-        "open": officer["open"],
-        "breached_open": officer["breached_open"],
+        "open": figures.get("open", 0),
+        "breached_open": figures.get("breached_open", 0),
         "escalations": sum(by_level.values()),
         "escalations_by_level": by_level,
-        "handovers_in": officer["handovers_in"],
-        "handovers_out": officer["handovers_out"],
+        "handovers_in": figures.get("handovers_in", 0),
+        "handovers_out": figures.get("handovers_out", 0),
     }
 
 
@@ -538,13 +572,12 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
     else:
         keyword_expression = _first_word("provision_item__description")
     resolved = Q(resolved_at__isnull=False)
-    latest_resolve = (
-        Clock.objects.filter(case=OuterRef("pk"), kind=ClockKind.RESOLVE)
-        .order_by("-started_at", "-pk")
-        .values("working_seconds_taken")[:1]
-    )
     per_item = (
         undelivered.annotate(
+            # At most one current clock of each kind per case (a constraint), so the join adds no rows.
+            latest_resolve=FilteredRelation(
+                "clocks", condition=Q(clocks__kind=ClockKind.RESOLVE, clocks__superseded_at__isnull=True)
+            ),
             section=F("provision_item__section"),
             provider=Coalesce("provision_item__provider", Value("")),
             keyword=Coalesce(keyword_expression, Value("")),
@@ -553,7 +586,7 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
         .annotate(
             cases=Count("pk"),
             resolved=Count("pk", filter=resolved),
-            median_working_seconds=Percentile(Subquery(latest_resolve), 0.5, filter=resolved),
+            median_working_seconds=Percentile("latest_resolve__working_seconds_taken", 0.5, filter=resolved),
         )
         .order_by("section", "provider", "keyword")
     )

@@ -264,9 +264,15 @@ def clock_restart_resolve(*, case: Case, at: datetime) -> Clock:
         due=calendar.add_working_days(at, policy.resolve_within),
         calendar=calendar,
     )
-    clock.save()
+    _start_again(case=case, clock=clock, at=at)
     _refresh_case_due(case)
     return clock
+
+
+def _start_again(*, case: Case, clock: Clock, at: datetime) -> None:
+    """Save `clock` as the case's current clock of its kind; the one before it is superseded from `at`."""
+    case.clocks.filter(kind=clock.kind, superseded_at__isnull=True).update(superseded_at=at)
+    clock.save()
 
 
 def _refresh_case_due(case: Case) -> None:
@@ -301,7 +307,7 @@ def chase_start(*, case: Case, at: datetime) -> Clock:
         due=calendar.add_working_days(at, CHASE_REPLY_WORKING_DAYS),
         calendar=calendar,
     )
-    clock.save()
+    _start_again(case=case, clock=clock, at=at)
     _refresh_case_due(case)
     return clock
 
