@@ -96,7 +96,8 @@ class Clock(models.Model):
     for a later clock of every clock.
     """
 
-    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="clocks")
+    # Read through the (case, kind) index.
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="clocks", db_index=False)
     kind = models.CharField(max_length=12, choices=ClockKind.choices)
     unit = models.CharField(max_length=5, choices=Unit.choices)
     started_at = models.DateTimeField()
@@ -193,7 +194,8 @@ class Alert(models.Model):
         HEAD_OF_SERVICE = "head_of_service", "head of service"
         DIRECTOR = "director", "director"
 
-    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="alerts")
+    # Read through the unique constraint's index, which leads with the case.
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="alerts", db_index=False)
     clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(default=0, help_text="0 for reminders; 1-3 up the ladder.")
@@ -204,6 +206,7 @@ class Alert(models.Model):
         on_delete=models.PROTECT,
         related_name="alerts_as_owner",
         help_text="Who was accountable for the case at that moment.",
+        db_index=False,  # the (owner, kind, level) index leads with it
     )
     created_at = models.DateTimeField(default=timezone.now)
 
