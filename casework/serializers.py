@@ -177,14 +177,11 @@ class CoverBrief(serializers.Serializer):
     until = serializers.DateTimeField(source="ends_at")
 
 
+# The case of API.md. The fields below describe it (the OpenAPI schema reads them, so no docstring
+# here: it would show in the schema); `to_representation` writes it field by field in the same shapes
+# without DRF's per-field machinery, which was most of the time of a queue page of 25 cases.
+# tests/casework/test_api_case_output.py holds the two equal.
 class CaseOutput(serializers.ModelSerializer):
-    """The case of API.md.
-
-    The fields below describe it (the OpenAPI schema reads them); `to_representation` writes it field
-    by field in the same shapes without DRF's per-field machinery, which was most of the time of a
-    queue page of 25 cases (bench/README.md). tests/casework/test_api_case_output.py holds the two equal.
-    """
-
     child = ChildBrief()
     category = serializers.CharField(source="category_id")
     provision_item = serializers.IntegerField(source="provision_item_id", allow_null=True)
