@@ -48,8 +48,9 @@ def covered_by(officer: Officer) -> QuerySet[Officer]:
 
 # Who each rung of the escalation ladder is, for a case's `next_escalation`: each prefetched with its user.
 LADDER_POSTS = ("team__manager", "team__head_of_service", "organisation__director")
-# Planning time grows steeply with each table joined (bench/README.md): past these four, the
-# case's relations come by prefetch, one small query each.
+# PostgreSQL's planning time grows steeply with each table joined (at a million cases eight took
+# 10-45 ms to plan and under 1 ms to run): past these four, a case's relations come by prefetch,
+# one small query each.
 CASE_JOINS = ("child", "category", "team", "organisation")
 
 
