@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from notifications.services import Telling, notification_enqueue_many
 
-from .models import Case, CaseEvent, FamilyMember, Officer
+from .models import Case, CaseEvent, Child, FamilyMember, Officer
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ def case_link(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
+def family_of(child: Child) -> list[FamilyMember]:
+    """The child's parents and carers, with their users: everyone `tell_family` tells."""
+    return list(FamilyMember.objects.filter(family_id=child.family_id).select_related("user").order_by("pk"))
+
+
 def tell(tellings: list[Telling]) -> None:
     """Write the outbox rows for all of these together: a few queries however many."""
     notification_enqueue_many(tellings=tellings)
@@ -42,19 +47,20 @@ def tell_officer(*, officer: Officer, case: Case, event: CaseEvent, template: st
     tell([officer_telling(officer, CaseNews(case=case, event=event, template=template, context=context))])
 
 
-def family_tellings(news: list[CaseNews]) -> list[Telling]:
+def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = None) -> list[Telling]:
     """Each parent and carer of each case's child, told that case's news; their members read in one query.
 
-    Each case's child must be loaded with it.
+    Each case's child must be loaded with it. `members`, from `family_of`, when
+    the caller read them already.
     """
-    members: dict[int, list[FamilyMember]] = {}
-    for member in FamilyMember.objects.filter(
-        family_id__in={item.case.child.family_id for item in news}
-    ).select_related("user").order_by("pk"):
-        members.setdefault(member.family_id, []).append(member)
-    return [
-        _telling(member.user, item) for item in news for member in members.get(item.case.child.family_id, [])
-    ]
+    if members is None:
+        members = FamilyMember.objects.filter(family_id__in={item.case.child.family_id for item in news}).select_related(
+            "user"
+        ).order_by("pk")
+    by_family: dict[int, list[FamilyMember]] = {}
+    for member in members:
+        by_family.setdefault(member.family_id, []).append(member)
+    return [_telling(member.user, item) for item in news for member in by_family.get(item.case.child.family_id, [])]
 
 
 def officer_telling(officer: Officer, news: CaseNews) -> Telling:

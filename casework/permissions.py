@@ -54,6 +54,13 @@ def teams_of(officer: Officer) -> QuerySet[Team]:
     return Team.objects.filter(own)
 
 
+def team_ids_of(officer: Officer) -> list[int]:
+    """The ids of `teams_of(officer)`; an officer who manages nothing needs no query for them."""
+    if not officer.is_manager:
+        return [officer.team_id] if officer.team_id else []
+    return list(teams_of(officer).values_list("pk", flat=True))
+
+
 def organisations_of(officer: Officer) -> set[int]:
     """The councils an officer works for: their team's, and those whose teams they head or direct."""
     ids = set(teams_overseen_by(officer).values_list("organisation_id", flat=True))

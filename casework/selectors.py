@@ -20,7 +20,7 @@ from .models import (
     Officer,
     ProvisionItem,
 )
-from .permissions import officer_of, teams_of
+from .permissions import officer_of, team_ids_of, teams_of
 
 
 def _case_scope(user) -> Q:
@@ -29,14 +29,16 @@ def _case_scope(user) -> Q:
     officer = officer_of(user)
     if officer is not None:
         # Ids read first: a subquery inside an OR stops PostgreSQL combining the indexes (bench/README.md).
-        team_ids = list(teams_of(officer).values_list("pk", flat=True))
-        return Q(team_id__in=team_ids) | Q(accountable_officer_id__in=owners_seen_by(officer))
-    return Q(child__family__memberships__user=user)
+        return Q(team_id__in=team_ids_of(officer)) | Q(accountable_officer_id__in=owners_seen_by(officer))
+    # The children's ids read first too: joining the family and its members into every case query
+    # cost PostgreSQL more time planning than running it.
+    return Q(child_id__in=list(Child.objects.filter(family__memberships__user=user).values_list("pk", flat=True)))
 
 
 def owners_seen_by(officer: Officer) -> list[int]:
     """The officer's own id and those of the officers they are covering now: whose queue is theirs."""
-    return [officer.pk, *covered_by(officer).values_list("pk", flat=True)]
+    covering = Cover.objects.in_force().filter(cover_officer=officer).values_list("officer_id", flat=True)
+    return [officer.pk, *covering]
 
 
 def covered_by(officer: Officer) -> QuerySet[Officer]:
@@ -44,21 +46,26 @@ def covered_by(officer: Officer) -> QuerySet[Officer]:
     return Officer.objects.filter(pk__in=Cover.objects.in_force().filter(cover_officer=officer).values("officer_id"))
 
 
+# Who each rung of the escalation ladder is, for a case's `next_escalation`: each prefetched with its user.
+LADDER_POSTS = ("team__manager", "team__head_of_service", "organisation__director")
+# PostgreSQL's planning time grows steeply with each table joined (at a million cases eight took
+# 10-45 ms to plan and under 1 ms to run): past these four, a case's relations come by prefetch,
+# one small query each.
+CASE_JOINS = ("child", "category", "team", "organisation")
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
-    """Every case `user` may see, with what a case page or list needs in one query."""
+    """Every case `user` may see, with what a case page or list needs loaded up front."""
     if not user.is_authenticated:
         return Case.objects.none()
-    # Filtered directly, not through `pk IN (subquery)`: no condition of the scope can repeat a row
-    # (a user belongs to a family once), and a direct filter lets PostgreSQL use the indexes.
+    # Filtered directly, not through `pk IN (subquery)`: no condition of the scope can repeat a row,
+    # and a direct filter lets PostgreSQL use the indexes.
     return (
         Case.objects.filter(_case_scope(user))
-        # Few joins, so PostgreSQL may reorder them (past join_collapse_limit it keeps Django's
-        # order and joins every case first); the escalation ladder's people come by prefetch.
-        .select_related("child", "category", "team", "organisation", "accountable_officer__user", "accountable_officer__team")
+        .select_related(*CASE_JOINS)
         .prefetch_related(
-            "team__manager__user",
-            "team__head_of_service__user",
-            "organisation__director__user",
+            Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team")),
+            *(Prefetch(ladder_post, queryset=Officer.objects.select_related("user")) for ladder_post in LADDER_POSTS),
             "clocks",
             Prefetch(
                 "accountable_officer__covers",

@@ -1,10 +1,12 @@
 """Input and output shapes of the cases API (API.md). Thin: rules live in services."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from escalations.models import ClockKind
 from escalations.selectors import case_sla
+from escalations.working_days import WorkingCalendar
 
 from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
 from .permissions import role_of
@@ -175,6 +177,10 @@ class CoverBrief(serializers.Serializer):
     until = serializers.DateTimeField(source="ends_at")
 
 
+# The case of API.md. The fields below describe it (the OpenAPI schema reads them, so no docstring
+# here: it would show in the schema); `to_representation` writes it field by field in the same shapes
+# without DRF's per-field machinery, which was most of the time of a queue page of 25 cases.
+# tests/casework/test_api_case_output.py holds the two equal.
 class CaseOutput(serializers.ModelSerializer):
     child = ChildBrief()
     category = serializers.CharField(source="category_id")
@@ -216,9 +222,43 @@ class CaseOutput(serializers.ModelSerializer):
             "escalation_level",
         ]
 
+    def to_representation(self, case):
+        officer = case.accountable_officer
+        return {
+            "id": case.pk,
+            "reference": case.reference,
+            "child": {"id": case.child.pk, "display_name": case.child.display_name},
+            "category": case.category_id,
+            "provision_item": case.provision_item_id,
+            "summary": case.summary,
+            "description": case.description,
+            "status": str(case.status),
+            "status_label": str(case.get_status_display()),
+            "actions": self.get_actions(case),
+            "priority": str(case.priority),
+            "safeguarding": case.safeguarding,
+            "accountable_officer": _officer_brief(officer),
+            "covered_by": self.get_covered_by(case),
+            "team": case.team.name,
+            "owner_count": case.owner_count,
+            "logged_on_behalf": case.logged_on_behalf,
+            "contact_method": str(case.contact_method),
+            "outcome": case.outcome,
+            "created_at": _moment(case.created_at),
+            "acknowledged_at": _moment(case.acknowledged_at),
+            "resolved_at": _moment(case.resolved_at),
+            "closed_at": _moment(case.closed_at),
+            "sla": self.get_sla(case),
+            "escalation_level": case.escalation_level,
+        }
+
     @extend_schema_field(SlaOutput)
     def get_sla(self, case):
-        return SlaOutput(case_sla(case)).data
+        # One moment and one calendar for every case of a list, so a page reads the closure days once.
+        context = self.context
+        now = context.setdefault("now", timezone.now())
+        calendar = context.setdefault("calendar", WorkingCalendar())
+        return _sla_representation(case_sla(case, now=now, calendar=calendar))
 
     def get_actions(self, case) -> list[str]:
         return case_moves_available(case)
@@ -228,7 +268,56 @@ class CaseOutput(serializers.ModelSerializer):
         covers = getattr(case.accountable_officer, "covers_in_force", None)
         if covers is None:
             covers = list(case.accountable_officer.covers.in_force().select_related("cover_officer__user"))
-        return CoverBrief(covers[0]).data if covers else None
+        if not covers:
+            return None
+        cover_officer = covers[0].cover_officer
+        return {"id": cover_officer.pk, "display_name": cover_officer.display_name, "until": _moment(covers[0].ends_at)}
+
+
+# Formats every moment exactly as a declared DateTimeField does (ISO 8601 in UTC, "Z" for +00:00).
+_MOMENT_FIELD = serializers.DateTimeField()
+
+
+def _moment(value) -> str | None:
+    return None if value is None else _MOMENT_FIELD.to_representation(value)
+
+
+def _officer_brief(officer) -> dict:
+    """`OfficerBrief` of an officer with its user and team already loaded."""
+    return {
+        "id": officer.pk,
+        "display_name": officer.display_name,
+        "team": officer.team.name if officer.team_id else None,
+    }
+
+
+def _sla_representation(sla: dict) -> dict:
+    """`SlaOutput` of a `case_sla` block."""
+    escalation = sla["next_escalation"]
+    return {
+        "acknowledge_due": _moment(sla["acknowledge_due"]),
+        "respond_due": _moment(sla["respond_due"]),
+        "resolve_due": _moment(sla["resolve_due"]),
+        "paused": sla["paused"],
+        "breached": [str(kind) for kind in sla["breached"]],
+        "next_escalation": escalation
+        and {
+            "level": escalation["level"],
+            "role": str(escalation["role"]),
+            "display_name": escalation["display_name"],
+            "at": _moment(escalation["at"]),
+        },
+        "clocks": [
+            {
+                "kind": str(clock["kind"]),
+                "due": _moment(clock["due"]),
+                "met_at": _moment(clock["met_at"]),
+                "state": clock["state"],
+                "extended": clock["extended"],
+            }
+            for clock in sla["clocks"]
+        ],
+    }
 
 
 class HandoverOutput(serializers.Serializer):
@@ -256,6 +345,9 @@ class CaseDetailOutput(CaseOutput):
 
     class Meta(CaseOutput.Meta):
         fields = CaseOutput.Meta.fields + ["accountability"]
+
+    def to_representation(self, case):
+        return {**super().to_representation(case), "accountability": self.fields["accountability"].to_representation(case)}
 
 
 class ActorOutput(serializers.Serializer):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.errors import Conflict, NotAllowed
@@ -76,6 +76,9 @@ def case_log(
     officer = officer_choose_in_team(team=team, child=child)
     now = timezone.now()
     plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
+    family = notices.family_of(child)
+    # Everything that can be read is read above: from here to commit every concern logged this
+    # year waits on the reference counter, so the work below is only writes.
     case = Case(
         reference=_next_reference(now.year),
         organisation_id=child.family.organisation_id,
@@ -107,7 +110,7 @@ def case_log(
     sla.clocks_start(case=case, plan=plan)
     if case.escalation_level:
         _save(case, actor=actor, reason="Safeguarding: the team manager was alerted at once")
-    notices.tell_family(
+    news_for_family = notices.CaseNews(
         case=case,
         event=event,
         template="case_logged",
@@ -120,8 +123,7 @@ def case_log(
             "resolve_due": describe_moment(plan.due[ClockKind.RESOLVE]),
         },
     )
-    notices.tell_officer(
-        officer=officer,
+    news_for_officer = notices.CaseNews(
         case=case,
         event=event,
         template="officer_case_assigned",
@@ -132,6 +134,10 @@ def case_log(
             "acknowledge_due": describe_moment(plan.due[ClockKind.ACKNOWLEDGE]),
             "safeguarding": "yes" if safeguarding else "",
         },
+    )
+    notices.tell(
+        notices.family_tellings([news_for_family], members=family)
+        + [notices.officer_telling(officer, news_for_officer)]
     )
     return case
 
@@ -146,12 +152,19 @@ def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:
 
 
 def _next_reference(year: int) -> str:
-    # One counter row per year, locked until commit, keeps references gapless and unique.
-    CaseReferenceCounter.objects.bulk_create([CaseReferenceCounter(year=year)], ignore_conflicts=True)
-    counter = CaseReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{counter.last_number:06d}"
+    # One counter row per year, locked from here until commit, keeps references unique and gapless
+    # (a rolled-back case rolls its number back too). Logging locks a team's officers first and the
+    # counter last, and offboarding never takes the counter, so the two cannot deadlock. One
+    # statement makes the year's row if it is the first case of the year, and takes the next number.
+    table = connection.ops.quote_name(CaseReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:06d}"
 
 
 # --- moving a case through its lifecycle --------------------------------------

@@ -32,8 +32,9 @@ def pauses_past_their_limit(now: datetime | None = None) -> QuerySet[Pause]:
     return Pause.objects.filter(ended_at__isnull=True, ends_by_itself_at__lte=now or timezone.now())
 
 
-def case_sla(case: Case, now: datetime | None = None) -> dict:
-    """The `sla` block of API.md for one case. Uses `case.clocks.all()`, so prefetch clocks for lists."""
+def case_sla(case: Case, now: datetime | None = None, calendar: WorkingCalendar | None = None) -> dict:
+    """The `sla` block of API.md for one case. Uses `case.clocks.all()`, so prefetch clocks for lists,
+    and pass one `calendar` for a whole list: each calendar reads the closure days once."""
     now = now or timezone.now()
     clocks = sorted(case.clocks.all(), key=lambda c: (c.started_at, c.pk))
     latest = {clock.kind: clock for clock in clocks}
@@ -44,7 +45,7 @@ def case_sla(case: Case, now: datetime | None = None) -> dict:
         "resolve_due": _due(latest, ClockKind.RESOLVE),
         "paused": any(c.paused_at is not None and c.stopped_at is None for c in clocks),
         "breached": [c.kind for c in shown if c.is_breached(now)],
-        "next_escalation": next_escalation(case, clocks, now),
+        "next_escalation": next_escalation(case, clocks, now, calendar),
         "clocks": [
             {
                 "kind": c.kind,
@@ -71,13 +72,15 @@ def _state(clock: Clock, now: datetime) -> str:
     return "breached" if clock.is_breached(now) else "running"
 
 
-def next_escalation(case: Case, clocks: list[Clock], now: datetime) -> dict | None:
+def next_escalation(
+    case: Case, clocks: list[Clock], now: datetime, calendar: WorkingCalendar | None = None
+) -> dict | None:
     """Who the case goes to next, and when, if nothing happens first. None once resolved or at the top."""
     if not case.is_open or case.escalation_level >= 3:
         return None
     if case.escalation_level >= 1 or case.first_breached_at is not None:
         level = max(2, case.escalation_level + 1)
-        at = case.escalation_due_at or WorkingCalendar().add_working_days(
+        at = case.escalation_due_at or (calendar or WorkingCalendar()).add_working_days(
             case.first_breached_at or now, LADDER_WORKING_DAYS[level]
         )
     else:

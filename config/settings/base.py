@@ -216,7 +216,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "casework.api_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

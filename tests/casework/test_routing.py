@@ -327,3 +327,50 @@ def test_two_concerns_logged_at_the_same_moment_get_distinct_active_officers_and
     assert all(case.accountable_officer in case_officers(borough.north) for case in cases)
     assert cases[0].accountable_officer != cases[1].accountable_officer
     assert cases[0].reference != cases[1].reference
+
+
+def reference_number(case) -> int:
+    return int(case.reference.rsplit("-", 1)[1])
+
+
+def test_references_run_on_without_a_gap_when_a_concern_fails_after_taking_its_number(borough, monkeypatch):
+    first = log(borough.parent1, borough.child1)
+
+    def clocks_fail(**kwargs):
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services.sla, "clocks_start", clocks_fail)
+        with pytest.raises(RuntimeError):
+            log(borough.parent1, borough.child1)
+    second = log(borough.parent2, borough.child2)
+
+    assert Case.objects.count() == 2
+    assert reference_number(second) == reference_number(first) + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concerns_logged_at_the_same_moment_take_consecutive_references(borough):
+    barrier = threading.Barrier(4, timeout=15)
+    results, errors = [], []
+
+    def log_in_own_connection(parent, child):
+        try:
+            Case.objects.exists()
+            barrier.wait()
+            results.append(log(parent, child))
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    families = [(borough.parent1, borough.child1), (borough.parent2, borough.child2)] * 2
+    threads = [threading.Thread(target=log_in_own_connection, args=family) for family in families]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(reference_number(case) for case in results) == [1, 2, 3, 4]
