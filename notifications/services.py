@@ -134,10 +134,9 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
     wanted = {(row.recipient_id, row.dedupe_key, row.channel) for row in rows}
     written = [
         notification
-        for notification in Notification.objects.filter(
-            recipient__in={row.recipient_id for row in rows}, dedupe_key__in={row.dedupe_key for row in rows}
-        )
-        # What tells a row apart and whether to send it: the message itself is not read back.
+        # By event key alone, which leads the unique index (an event's other recipients are few and dropped
+        # here); only what tells a row apart and whether to send it, not the message.
+        for notification in Notification.objects.filter(dedupe_key__in={row.dedupe_key for row in rows})
         .only("id", "recipient_id", "dedupe_key", "channel", "status")
         .order_by("id")
         if (notification.recipient_id, notification.dedupe_key, notification.channel) in wanted

@@ -121,6 +121,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Compiling these short queries costs more than it saves (bench/README.md: 1.4 s of a 3.2 s report).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters travel apart from the SQL instead of being quoted into it in Python: a third of the
+    # sweep's time at a million cases went on quoting the rows of its bulk inserts (bench/README.md).
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
