@@ -351,21 +351,22 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> SweepRes
     now = now or timezone.now()
     result = SweepResult()
     calendar = WorkingCalendar()
-    while _sweep_clocks(now=now, batch_size=batch_size, calendar=calendar, result=result) == batch_size:
+    ladder = _LadderPeople()
+    while _sweep_clocks(now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result) == batch_size:
         pass
-    while _sweep_ladder(now=now, batch_size=batch_size, calendar=calendar, result=result) == batch_size:
+    while _sweep_ladder(now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result) == batch_size:
         pass
     return result
 
 
 @transaction.atomic
-def _sweep_clocks(*, now, batch_size, calendar, result) -> int:
+def _sweep_clocks(*, now, batch_size, calendar, ladder, result) -> int:
     due_case_ids = list(
         Clock.objects.filter(next_check_at__lte=now).order_by("next_check_at").values_list("case_id", flat=True)[
             :batch_size
         ]
     )
-    cases = _lock_cases(set(due_case_ids))
+    cases = _lock_cases(set(due_case_ids), ladder)
     if not cases:
         # A full batch of which nothing could be locked means another sweep is on it: stop here.
         return 0
@@ -384,9 +385,9 @@ def _sweep_clocks(*, now, batch_size, calendar, result) -> int:
 
 
 @transaction.atomic
-def _sweep_ladder(*, now, batch_size, calendar, result) -> int:
+def _sweep_ladder(*, now, batch_size, calendar, ladder, result) -> int:
     ids = list(Case.objects.filter(escalation_due_at__lte=now).values_list("pk", flat=True)[:batch_size])
-    cases = _lock_cases(set(ids))
+    cases = _lock_cases(set(ids), ladder)
     if not cases:
         return 0
     first_breached = _first_breached_clocks(cases)
@@ -400,7 +401,7 @@ def _sweep_ladder(*, now, batch_size, calendar, result) -> int:
     return len(ids)
 
 
-def _lock_cases(ids) -> list[Case]:
+def _lock_cases(ids, ladder: "_LadderPeople") -> list[Case]:
     if not ids:
         return []
     cases = list(
@@ -409,23 +410,33 @@ def _lock_cases(ids) -> list[Case]:
         .select_related("child", "accountable_officer__user")
         .order_by("pk")
     )
-    _attach_ladder_people(cases)
+    ladder.attach(cases)
     return cases
 
 
-def _attach_ladder_people(cases: list[Case]) -> None:
-    # Read once a batch, not once a case: a batch holds many cases of the same few teams.
-    teams = Team.objects.filter(pk__in={case.team_id for case in cases}).select_related(
-        "manager__user", "head_of_service__user"
-    )
-    organisations = Organisation.objects.filter(pk__in={case.organisation_id for case in cases}).select_related(
-        "director__user"
-    )
-    teams_by_id = {team.pk: team for team in teams}
-    organisations_by_id = {organisation.pk: organisation for organisation in organisations}
-    for case in cases:
-        case.team = teams_by_id[case.team_id]
-        case.organisation = organisations_by_id[case.organisation_id]
+class _LadderPeople:
+    """Each team's and council's ladder posts, with their users, read once a sweep.
+
+    A national sweep meets the same few hundred teams batch after batch; a
+    sweep lasts seconds, so what it read at the start is still true at the end.
+    """
+
+    def __init__(self):
+        self.teams: dict[int, Team] = {}
+        self.organisations: dict[int, Organisation] = {}
+
+    def attach(self, cases: list[Case]) -> None:
+        new_teams = {case.team_id for case in cases} - self.teams.keys()
+        if new_teams:
+            teams = Team.objects.filter(pk__in=new_teams).select_related("manager__user", "head_of_service__user")
+            self.teams.update((team.pk, team) for team in teams.order_by())
+        new_organisations = {case.organisation_id for case in cases} - self.organisations.keys()
+        if new_organisations:
+            organisations = Organisation.objects.filter(pk__in=new_organisations).select_related("director__user")
+            self.organisations.update((organisation.pk, organisation) for organisation in organisations.order_by())
+        for case in cases:
+            case.team = self.teams[case.team_id]
+            case.organisation = self.organisations[case.organisation_id]
 
 
 def _covers_in_force(cases: list[Case], now: datetime) -> dict[int, Officer]:
