@@ -363,6 +363,21 @@ def statements(captured) -> list[str]:
     return kinds
 
 
+def test_a_sweep_in_several_batches_acts_on_every_due_case_once_and_reads_the_ladder_once(borough):
+    bulk_open_cases(borough, 7, start=0, due=uk(2026, 11, 25, 17))
+
+    with at(uk(2026, 11, 25, 17)), CaptureQueriesContext(connection) as captured:
+        result = sla_sweep(batch_size=3)
+
+    assert result.escalations == 21
+    assert Case.objects.filter(reference__startswith="BULK-", escalation_level=1).count() == 7
+    assert Alert.objects.filter(kind=Alert.Kind.ESCALATION).count() == 21
+    team_reads = [q for q in captured.captured_queries if q["sql"].startswith('SELECT "casework_team"')]
+    assert len(team_reads) == 1
+    with at(uk(2026, 11, 25, 17)):
+        assert sla_sweep(batch_size=3).alerts == 0
+
+
 def test_with_every_post_above_the_officer_empty_the_ladder_still_climbs_to_the_top_and_stops(borough, case):
     # A council between managers: nobody to tell, but the case still counts as escalated, and the sweep ends.
     case.team.manager = case.team.head_of_service = None
