@@ -6,6 +6,7 @@ change the case (`next_due_at`, the ladder columns) change the instance they
 are given; the caller saves it once, with its history.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +27,8 @@ from .working_days import (
     describe_moment,
     start_of_working_day,
 )
+
+logger = logging.getLogger(__name__)
 
 # DESIGN.md: the ladder climbs 5 and 10 working days after the first breach.
 LADDER_WORKING_DAYS = {2: 5, 3: 10}
@@ -508,8 +511,14 @@ def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION) -> None
     # always climbs on and stops at the top.
     case.escalation_level = max(case.escalation_level, level)
     recipient, role = ladder_recipient(case, level)
-    if recipient is not None:
-        alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role)
+    if recipient is None:
+        logger.warning(
+            "Case %s reached escalation level %s, but its team and council have nobody in post to tell.",
+            case.reference,
+            level,
+        )
+        return
+    alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role)
 
 
 def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:

@@ -378,7 +378,7 @@ def test_a_sweep_in_several_batches_acts_on_every_due_case_once_and_reads_the_la
         assert sla_sweep(batch_size=3).alerts == 0
 
 
-def test_with_every_post_above_the_officer_empty_the_ladder_still_climbs_to_the_top_and_stops(borough, case):
+def test_with_every_post_above_the_officer_empty_the_ladder_still_climbs_to_the_top_and_stops(borough, case, caplog):
     # A council between managers: nobody to tell, but the case still counts as escalated, and the sweep ends.
     case.team.manager = case.team.head_of_service = None
     case.team.save()
@@ -391,6 +391,7 @@ def test_with_every_post_above_the_officer_empty_the_ladder_still_climbs_to_the_
     assert case.escalation_level == 3
     assert case.escalation_due_at is None
     assert not Alert.objects.filter(case=case, kind=Alert.Kind.ESCALATION).exists()
+    assert f"Case {case.reference} reached escalation level 3, but its team and council have nobody" in caplog.text
 
 
 def test_the_sweep_with_nothing_due_does_not_grow_with_open_cases(borough):
