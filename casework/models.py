@@ -523,9 +523,9 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["case", "at", "id"], name="case_event_timeline"),
-            # The accountability report counts handovers in and out of every officer, from the index alone
-            # on PostgreSQL: the officers' ids are in `data`,
-            # and owner changes are spread thinly over the biggest table (1.8 s a count without it).
+            # The accountability report counts handovers in and out of every officer from this index
+            # alone on PostgreSQL (the officers' ids are in `data`): owner changes are spread thinly over
+            # the biggest table, and a count took 1.8 s without it.
             models.Index(
                 fields=["case"],
                 include=["id", "data"],

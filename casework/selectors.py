@@ -37,13 +37,16 @@ def _case_scope(user) -> Q:
 
 def owners_seen_by(officer: Officer) -> list[int]:
     """The officer's own id and those of the officers they are covering now: whose queue is theirs."""
-    covering = Cover.objects.in_force().filter(cover_officer=officer).values_list("officer_id", flat=True)
-    return [officer.pk, *covering]
+    return [officer.pk, *_covers_held_by(officer).values_list("officer_id", flat=True)]
+
+
+def _covers_held_by(officer: Officer) -> QuerySet[Cover]:
+    return Cover.objects.in_force().filter(cover_officer=officer)
 
 
 def covered_by(officer: Officer) -> QuerySet[Officer]:
     """The officers whose cases `officer` is covering now."""
-    return Officer.objects.filter(pk__in=Cover.objects.in_force().filter(cover_officer=officer).values("officer_id"))
+    return Officer.objects.filter(pk__in=_covers_held_by(officer).values("officer_id"))
 
 
 # Who each rung of the escalation ladder is, for a case's `next_escalation`: each prefetched with its user.

@@ -403,7 +403,7 @@ def _sweep_ladder(*, now, batch_size, calendar, ladder, result) -> int:
     for case in cases:
         # A sweep that was missed for days climbs every level that fell due meanwhile.
         while case.escalation_due_at is not None and case.escalation_due_at <= now:
-            _climb_ladder(case=case, clock=first_breached.get(case.pk), calendar=calendar, alerts=alerts)
+            _climb_ladder(case=case, clock=first_breached.get(case.pk), alerts=alerts)
     result.count(alerts.write())
     _save_cases(cases, reason="Escalation ladder", at=now)
     return len(ids)
@@ -495,14 +495,14 @@ def _breach(*, case, clock, alerts) -> None:
         )
 
 
-def _climb_ladder(*, case, clock, calendar, alerts) -> None:
+def _climb_ladder(*, case, clock, alerts) -> None:
     if not case.is_open or case.escalation_level >= 3:
         case.escalation_due_at = None
         return
     level = max(2, case.escalation_level + 1)
     _escalate(case=case, clock=clock, level=level, alerts=alerts)
     case.escalation_due_at = (
-        calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
+        alerts.calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
     )
 
 
