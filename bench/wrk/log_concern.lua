@@ -1,10 +1,9 @@
 -- wrk: POST /api/cases/ as the parents of seeded families, each for one of their own children.
 -- Usage: wrk -s log_concern.lua http://127.0.0.1:PORT -- PAIRS_FILE MAX_REQUESTS_PER_THREAD
 -- PAIRS_FILE has "token child_id" per line. The results go to $BENCH_WRK_OUT as JSON.
+local common = dofile("bench/wrk/common.lua")
 local pairs_list = {}
 local next_index = 1
-local max_requests = 0
-local responses = 0
 local categories = {"provision_not_delivered", "process_delay", "no_response", "transport", "placement",
                     "inclusion", "health", "social_care", "panel_decision", "other"}
 local thread_number = 0
@@ -19,7 +18,7 @@ function init(args)
     local token, child = line:match("^(%S+) (%d+)$")
     if token then table.insert(pairs_list, {token, child}) end
   end
-  max_requests = tonumber(args[2])
+  common.max_requests = tonumber(args[2])
   math.randomseed(7919 * (thread_number or 1))
   next_index = math.random(#pairs_list)
 end
@@ -36,19 +35,5 @@ function request()
     {["Authorization"] = "Token " .. pair[1], ["Content-Type"] = "application/json"}, body)
 end
 
-function response(status, headers, body)
-  responses = responses + 1
-  if responses >= max_requests then wrk.thread:stop() end
-end
-
-function done(summary, latency, requests)
-  local out = io.open(os.getenv("BENCH_WRK_OUT"), "w")
-  out:write(string.format(
-    '{"requests": %d, "duration_us": %d, "errors_status": %d, "errors_connect": %d, "errors_read": %d, ' ..
-    '"errors_write": %d, "errors_timeout": %d, "latency_us": {"min": %d, "mean": %.1f, "max": %d, ' ..
-    '"p50": %d, "p90": %d, "p95": %d, "p99": %d}}',
-    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read,
-    summary.errors.write, summary.errors.timeout, latency.min, latency.mean, latency.max,
-    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99)))
-  out:close()
-end
+response = common.response
+done = common.done
