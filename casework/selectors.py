@@ -18,7 +18,9 @@ from .models import (
     Cover,
     FamilyMember,
     Officer,
+    Organisation,
     ProvisionItem,
+    Team,
 )
 from .permissions import officer_of, team_ids_of, teams_of
 
@@ -49,12 +51,10 @@ def covered_by(officer: Officer) -> QuerySet[Officer]:
     return Officer.objects.filter(pk__in=_covers_held_by(officer).values("officer_id"))
 
 
-# Who each rung of the escalation ladder is, for a case's `next_escalation`: each prefetched with its user.
-LADDER_POSTS = ("team__manager", "team__head_of_service", "organisation__director")
 # PostgreSQL's planning time grows steeply with each table joined (at a million cases eight took
-# 10-45 ms to plan and under 1 ms to run): past these four, a case's relations come by prefetch,
-# one small query each.
-CASE_JOINS = ("child", "category", "team", "organisation")
+# 10-45 ms to plan and under 1 ms to run): only these are joined to the case; the rest come by
+# prefetch, one small query each.
+CASE_JOINS = ("child", "category")
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -68,7 +68,10 @@ def cases_visible_to(user) -> QuerySet[Case]:
         .select_related(*CASE_JOINS)
         .prefetch_related(
             Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team")),
-            *(Prefetch(ladder_post, queryset=Officer.objects.select_related("user")) for ladder_post in LADDER_POSTS),
+            # The rungs of the escalation ladder, for `next_escalation`, come with the case's team and council:
+            # a page has a few of each, so each query brings every post holder on the page.
+            Prefetch("team", queryset=Team.objects.select_related("manager__user", "head_of_service__user")),
+            Prefetch("organisation", queryset=Organisation.objects.select_related("director__user")),
             "clocks",
             Prefetch(
                 "accountable_officer__covers",

@@ -1,5 +1,7 @@
 """Input and output shapes of the cases API (API.md). Thin: rules live in services."""
 
+from datetime import UTC
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -274,12 +276,16 @@ class CaseOutput(serializers.ModelSerializer):
         return {"id": cover_officer.pk, "display_name": cover_officer.display_name, "until": _moment(covers[0].ends_at)}
 
 
-# Formats every moment exactly as a declared DateTimeField does (ISO 8601 in UTC, "Z" for +00:00).
-_MOMENT_FIELD = serializers.DateTimeField()
-
-
 def _moment(value) -> str | None:
-    return None if value is None else _MOMENT_FIELD.to_representation(value)
+    """A moment as a declared DateTimeField gives it: ISO 8601 in UTC, with "Z" for +00:00.
+
+    Written out rather than calling the field: a page of cases has some 300 moments,
+    and the field's time zone lookup for each cost more than the rest of the formatting.
+    """
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _officer_brief(officer) -> dict:

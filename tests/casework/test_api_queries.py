@@ -44,9 +44,9 @@ def test_an_officers_queue_takes_the_same_few_queries_however_many_cases_and_esc
     assert body["count"] > first_count
     assert all(case["sla"]["breached"] and case["sla"]["next_escalation"] for case in body["results"])
     # Token with user and officer; whom the officer covers (for the scope, then for `mine`);
-    # count; cases; officers; the three rungs of the ladder; clocks; covers in force; and
-    # the closure days once for the whole page.
-    assert few == many == 12
+    # count; cases; officers; the cases' teams and councils, with the rungs of the ladder; clocks;
+    # covers in force; and the closure days once for the whole page.
+    assert few == many == 11
 
 
 def test_a_parents_list_takes_a_fixed_number_of_queries(borough):
@@ -56,9 +56,9 @@ def test_a_parents_list_takes_a_fixed_number_of_queries(borough):
         queries, body = queries_for(client, "get", "/api/cases/")
 
     assert body["count"] == 3
-    # Token with user and officer; the children's ids; count; cases; officers; the three
-    # rungs of the ladder; clocks; covers in force; closure days.
-    assert queries == 11
+    # Token with user and officer; the children's ids; count; cases; officers; the cases' teams
+    # and councils, with the rungs of the ladder; clocks; covers in force; closure days.
+    assert queries == 10
 
 
 # Without safeguarding: the token, the child, category, routing rules, the team's officers
@@ -66,10 +66,10 @@ def test_a_parents_list_takes_a_fixed_number_of_queries(borough):
 # default), closure days, the family; then the reference, the case and its history, the
 # event, the clocks, and the outbox (in a savepoint: preferences, insert, read back); then
 # the case read back as the family may see it (their children's ids, the case, its officer,
-# the three rungs of the ladder, clocks, covers); and the savepoint the test's transaction
+# its team and council with the rungs of the ladder, clocks, covers); and the savepoint the test's transaction
 # puts round the service.
 # Safeguarding adds the alert to the team manager, its event, outbox rows and history.
-@pytest.mark.parametrize("safeguarding, expected", [(False, 30), (True, 47)])
+@pytest.mark.parametrize("safeguarding, expected", [(False, 29), (True, 46)])
 def test_logging_a_concern_takes_a_fixed_number_of_queries(borough, safeguarding, expected):
     client = client_with_token(borough.parent1)
     body = {"child": borough.child1.pk, "category": "other", "summary": "Transport", "description": "No bus",
