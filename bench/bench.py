@@ -532,17 +532,10 @@ def report(workdir: Path) -> None:
     inproc = json.loads((workdir / "inprocess.json").read_text()) if (workdir / "inprocess.json").exists() else {}
     http = {}
     for name in ("log_concern", "queue", "parent_list"):
-        path = workdir / f"wrk-{name}.json"
-        if path.exists():
-            raw = json.loads(path.read_text())
-            seconds = raw["duration_us"] / 1e6
-            http[name] = {
-                "requests": raw["requests"], "seconds": round(seconds, 1),
-                "throughput_rps": round(raw["requests"] / seconds, 1) if seconds else None,
-                "non_2xx": raw["errors_status"],
-                "socket_errors": raw["errors_connect"] + raw["errors_read"] + raw["errors_write"] + raw["errors_timeout"],
-                **{f"{k}_ms": round(v / 1000, 1) for k, v in raw["latency_us"].items()},
-            }
+        if (workdir / f"wrk-{name}.json").exists():
+            http[name] = wrk_figures(workdir / f"wrk-{name}.json")
+            if (workdir / f"wrk-{name}-alone.json").exists():
+                http[name]["alone"] = wrk_figures(workdir / f"wrk-{name}-alone.json")
     http_settings = json.loads((workdir / "http.json").read_text()) if (workdir / "http.json").exists() else {}
     results = {
         "cases": meta["cases"], "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -556,6 +549,24 @@ def report(workdir: Path) -> None:
     markdown = render_markdown(results)
     (RESULTS / f"{stem}.md").write_text(markdown)
     print(markdown)
+
+
+def wrk_figures(path: Path) -> dict:
+    raw = json.loads(path.read_text())
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests": raw["requests"], "seconds": round(seconds, 1),
+        "throughput_rps": round(raw["requests"] / seconds, 1) if seconds else None,
+        "non_2xx": raw["errors_status"],
+        "socket_errors": raw["errors_connect"] + raw["errors_read"] + raw["errors_write"] + raw["errors_timeout"],
+        **{f"{k}_ms": round(v / 1000, 1) for k, v in raw["latency_us"].items()},
+    }
+
+
+def alone(h: dict) -> str:
+    """The same requests one at a time, if they were run: each request's own time, without queueing."""
+    a = h.get("alone")
+    return f"; one at a time: p50 {a['p50_ms']} ms, p95 {a['p95_ms']} ms" if a else ""
 
 
 def render_markdown(r: dict) -> str:
@@ -572,7 +583,8 @@ def render_markdown(r: dict) -> str:
         lines.append(f"| Log a concern, `POST /api/cases/` ({r.get('http_settings', {}).get('workers', 4)} gunicorn "
                      f"workers, {r.get('http_settings', {}).get('connections', 4)} connections) | "
                      f"p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms, p99 {h['p99_ms']} ms; {h['throughput_rps']} req/s; "
-                     f"{aq.get('log_concern', {}).get('queries', '?')} queries; {h['non_2xx']} non-2xx | p95 < 50 ms | "
+                     f"{aq.get('log_concern', {}).get('queries', '?')} queries; {h['non_2xx']} non-2xx{alone(h)} | "
+                     f"p95 < 50 ms | "
                      f"{verdict(h['p95_ms'] / 1000, TARGETS['log_concern_p95'])} | {HELPDESK['log_concern']} |")
     for name, label in (("queue", "An officer's queue, `GET /api/cases/?mine=true`"),
                         ("parent_list", "A parent's cases, `GET /api/cases/`")):
@@ -585,7 +597,7 @@ def render_markdown(r: dict) -> str:
                           f"in-process p50 {aq.get(name, {}).get('in_process_p50_ms', '?')} ms")
                 value = None
             else:
-                figure = f"p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms; {h['throughput_rps']} req/s"
+                figure = f"p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms; {h['throughput_rps']} req/s{alone(h)}"
                 value = h["p95_ms"] / 1000
             lines.append(f"| {label}, first page | {figure}; {queries} queries | {target} | "
                          f"{'**missed**' if value is None else verdict(value, TARGETS['queue_p95'])} | "

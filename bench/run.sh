@@ -5,6 +5,7 @@
 #   DATABASE_URL=...           default postgres://postgres@127.0.0.1:5432/send_casework_bench (created here)
 #   BENCH_RESEED=1             seed again even if the database already holds BENCH_CASES cases
 #   BENCH_DURATION=30          seconds of load for each HTTP benchmark (each also stops after BENCH_MAX_REQUESTS)
+#   BENCH_ALONE_DURATION=10    then seconds of the same requests one at a time (one connection)
 #   BENCH_WORKERS=4            gunicorn workers; BENCH_CONNECTIONS=4 concurrent wrk connections
 #   BENCH_ONLY=sweep,reports   only these in-process parts (api_queries, sweep, offboard, reports); BENCH_SKIP_HTTP=1
 #
@@ -17,6 +18,7 @@ PY="$ROOT/.venv/bin/python"
 export BENCH_CASES="${BENCH_CASES:-1000000}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/send_casework_bench}"
 DURATION="${BENCH_DURATION:-30}"
+ALONE_DURATION="${BENCH_ALONE_DURATION:-10}"
 MAX_REQUESTS="${BENCH_MAX_REQUESTS:-20000}"
 WORKERS="${BENCH_WORKERS:-4}"
 CONNECTIONS="${BENCH_CONNECTIONS:-4}"
@@ -104,6 +106,10 @@ if [ "${BENCH_SKIP_HTTP:-0}" != 1 ]; then
             "http://127.0.0.1:$PORT" -- "$@" >/dev/null
         BENCH_WRK_OUT="$WORK/wrk-$name.json" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s \
             -s "bench/wrk/$script" "http://127.0.0.1:$PORT" -- "$@" | sed 's/^/    /'
+        # One connection: each request's own time, with no other request queued on the two cores before it.
+        say "wrk: $name, one request at a time (${ALONE_DURATION} s)"
+        BENCH_WRK_OUT="$WORK/wrk-$name-alone.json" wrk -t1 -c1 -d"${ALONE_DURATION}s" --timeout 10s \
+            -s "bench/wrk/$script" "http://127.0.0.1:$PORT" -- "$@" >/dev/null
     }
     run_wrk log_concern log_concern.lua "$WORK/parents.txt" "$per_thread"
     run_wrk queue get_as.lua "$WORK/officers.txt" "/api/cases/?mine=true" "$per_thread"
