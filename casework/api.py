@@ -110,8 +110,8 @@ class CaseListView(generics.ListCreateAPIView):
             safeguarding=data["safeguarding"],
             contact_method=data.get("contact_method"),
         )
-        case = selectors.case_get_for_user(request.user, case.pk)
-        return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
+        logged = selectors.case_just_logged(request.user, case.pk)
+        return Response(CaseOutput(logged).data, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailView(APIView):

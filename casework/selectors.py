@@ -63,22 +63,32 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return Case.objects.none()
     # Filtered directly, not through `pk IN (subquery)`: no condition of the scope can repeat a row,
     # and a direct filter lets PostgreSQL use the indexes.
-    return (
-        Case.objects.filter(_case_scope(user))
-        .select_related(*CASE_JOINS)
-        .prefetch_related(
-            Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team")),
-            # The rungs of the escalation ladder, for `next_escalation`, come with the case's team and council:
-            # a page has a few of each, so each query brings every post holder on the page.
-            Prefetch("team", queryset=Team.objects.select_related("manager__user", "head_of_service__user")),
-            Prefetch("organisation", queryset=Organisation.objects.select_related("director__user")),
-            "clocks",
-            Prefetch(
-                "accountable_officer__covers",
-                queryset=Cover.objects.in_force().select_related("cover_officer__user"),
-                to_attr="covers_in_force",
-            ),
-        )
+    return _with_what_a_case_shows(Case.objects.filter(_case_scope(user)))
+
+
+def case_just_logged(user, case_id) -> Case:
+    """The case `user` has just logged, to show them what they logged and who now owns it.
+
+    An officer taking a family's call may log a concern that the routing rules send to
+    another team: they cannot open it later, but they need its reference and its named
+    officer to tell the family there and then.
+    """
+    return _with_what_a_case_shows(Case.objects.filter(logged_by=user)).get(pk=case_id)
+
+
+def _with_what_a_case_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related(*CASE_JOINS).prefetch_related(
+        Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team")),
+        # The rungs of the escalation ladder, for `next_escalation`, come with the case's team and council:
+        # a page has a few of each, so each query brings every post holder on the page.
+        Prefetch("team", queryset=Team.objects.select_related("manager__user", "head_of_service__user")),
+        Prefetch("organisation", queryset=Organisation.objects.select_related("director__user")),
+        "clocks",
+        Prefetch(
+            "accountable_officer__covers",
+            queryset=Cover.objects.in_force().select_related("cover_officer__user"),
+            to_attr="covers_in_force",
+        ),
     )
 
 

@@ -285,6 +285,24 @@ def test_officer_logs_a_concern_on_a_familys_behalf(world):
     assert case.logged_by == world.borough.officer1.user
 
 
+def test_an_officer_logging_for_another_team_is_told_who_owns_the_case_but_cannot_open_it_later(world):
+    # SEND North's officer takes a call about the bus, which the routing rules send to Transport.
+    client = client_for(world, "officer1")
+    response = client.post(
+        "/api/cases/",
+        {"child": world.borough.child2.pk, "category": "transport", "summary": "No bus", "description": "By phone."},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    logged = response.json()
+    assert logged["team"] == "Transport"
+    assert logged["accountable_officer"]["team"] == "Transport"
+    assert logged["sla"]["acknowledge_due"] is not None
+    assert Case.objects.get(pk=logged["id"]).logged_by == world.borough.officer1.user
+    assert client.get(f"/api/cases/{logged['id']}/").status_code == 404
+
+
 def test_stranger_cannot_log_a_concern_for_any_child(world):
     before = Case.objects.count()
     response = client_for(world, "stranger").post(
