@@ -110,8 +110,7 @@ class CaseListView(generics.ListCreateAPIView):
             safeguarding=data["safeguarding"],
             contact_method=data.get("contact_method"),
         )
-        logged = selectors.case_just_logged(request.user, case.pk)
-        return Response(CaseOutput(logged).data, status=status.HTTP_201_CREATED)
+        return Response(CaseOutput(selectors.case_as_acted_on(case.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailView(APIView):
@@ -187,7 +186,7 @@ class CaseActionView(generics.GenericAPIView):
         case = selectors.case_get_for_user(request.user, pk)
         data = validated(self.input_serializer, request)
         self.perform(case, data)
-        return Response(CaseOutput(selectors.case_get_for_user(request.user, pk)).data)
+        return Response(CaseOutput(selectors.case_as_acted_on(case.pk)).data)
 
 
 class AcknowledgeView(CaseActionView):

@@ -66,14 +66,15 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return _with_what_a_case_shows(Case.objects.filter(_case_scope(user)))
 
 
-def case_just_logged(user, case_id) -> Case:
-    """The case `user` has just logged, to show them what they logged and who now owns it.
+def case_as_acted_on(case_id) -> Case:
+    """The case as an action has just left it, to answer the person who took that action.
 
-    An officer taking a family's call may log a concern that the routing rules send to
-    another team: they cannot open it later, but they need its reference and its named
-    officer to tell the family there and then.
+    Only for that answer: the service has already checked their right to act. The action
+    may have taken the case out of their sight (a concern the routing rules sent to another
+    team, a case handed to an officer elsewhere), and they still need its reference, who owns
+    it now and what is due, to tell the family there and then. They cannot open it afterwards.
     """
-    return _with_what_a_case_shows(Case.objects.filter(logged_by=user)).get(pk=case_id)
+    return _with_what_a_case_shows(Case.objects.filter(pk=case_id)).get()
 
 
 def _with_what_a_case_shows(cases: QuerySet[Case]) -> QuerySet[Case]:

@@ -303,6 +303,25 @@ def test_an_officer_logging_for_another_team_is_told_who_owns_the_case_but_canno
     assert client.get(f"/api/cases/{logged['id']}/").status_code == 404
 
 
+@pytest.mark.parametrize("role", ["officer1", "north_manager"])
+def test_handing_a_case_to_another_team_answers_with_its_new_owner_though_it_leaves_the_handers_sight(world, role):
+    case = world.cases["north"]
+    new_owner = world.successors["transport"]
+    client = client_for(world, role)
+
+    response = client.post(
+        f"/api/cases/{case.pk}/reassign/", {"officer": new_owner.pk, "note": "Transport's to sort."}, format="json"
+    )
+
+    assert response.status_code == 200
+    moved = response.json()
+    assert moved["accountable_officer"]["id"] == new_owner.pk
+    assert moved["team"] == "Transport"
+    case.refresh_from_db()
+    assert case.accountable_officer == new_owner
+    assert client.get(f"/api/cases/{case.pk}/").status_code == 404
+
+
 def test_stranger_cannot_log_a_concern_for_any_child(world):
     before = Case.objects.count()
     response = client_for(world, "stranger").post(
