@@ -327,7 +327,8 @@ class OfficersView(generics.ListAPIView):
         officers = selectors.officers_visible_to(self.request.user)
         team = self.request.query_params.get("team")
         active = self.request.query_params.get("active")
-        if team and team.isdigit():
+        # Not isdigit(): that passes "²", which int() cannot read.
+        if team and team.isdecimal():
             officers = officers.filter(team_id=int(team))
         if active in ("true", "false"):
             officers = officers.filter(active=active == "true")

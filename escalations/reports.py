@@ -101,7 +101,18 @@ def cases_reported_to(user) -> QuerySet[Case]:
 
 def logged_between(cases: QuerySet[Case], first_day: date, last_day: date) -> QuerySet[Case]:
     """Cases logged on any UK date from `first_day` to `last_day`, both included."""
-    return cases.filter(created_at__gte=uk_midnight(first_day), created_at__lt=uk_midnight(last_day + timedelta(days=1)))
+    return cases.filter(on_uk_dates("created_at", first_day, last_day))
+
+
+def on_uk_dates(field: str, first_day: date, last_day: date) -> Q:
+    """`field` falls on any UK date from `first_day` to `last_day`, both included.
+
+    The last date there is (31 December 9999) has no day after it, so nothing bounds it from above.
+    """
+    condition = Q(**{f"{field}__gte": uk_midnight(first_day)})
+    if last_day < date.max:
+        condition &= Q(**{f"{field}__lt": uk_midnight(last_day + timedelta(days=1))})
+    return condition
 
 
 def uk_midnight(day: date) -> datetime:
@@ -525,10 +536,9 @@ def escalations_report(*, cases: QuerySet[Case], first_day: date, last_day: date
     """Escalations raised on UK dates from `first_day` to `last_day`, by month and ladder level. One query."""
     per_month = (
         Alert.objects.filter(
+            on_uk_dates("created_at", first_day, last_day),
             case__in=cases.values("pk"),
             kind=Alert.Kind.ESCALATION,
-            created_at__gte=uk_midnight(first_day),
-            created_at__lt=uk_midnight(last_day + timedelta(days=1)),
         )
         .annotate(month=uk_month("created_at"))
         .values("month")

@@ -371,3 +371,14 @@ def test_good_query_parameters_on_the_case_list_are_accepted(borough, api):
         {"status": "open", "category": "transport", "mine": "true", "ordering": "-created", "breached": "false"},
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("team", ["north", "²"], ids=["word", "superscript-two"])
+def test_a_team_on_the_officers_list_that_is_not_a_number_is_ignored_not_a_500(borough, api, team):
+    # Superscript two passes str.isdigit() but is not a number int() can read.
+    api.as_user(borough.north.manager.user)
+
+    response = api.get("/api/officers/", {"team": team})
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json() == api.get("/api/officers/").json()

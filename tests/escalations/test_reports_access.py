@@ -102,6 +102,30 @@ def test_bad_report_queries_get_400_naming_each_wrong_field(api, borough, query,
     assert set(response.json()) == errors
 
 
+PERIOD_REPORTS = [
+    ("sla", {"group_by": "category"}),
+    ("transition", {"group_by": "category"}),
+    ("escalations", {}),
+    ("provision", {}),
+]
+
+
+@pytest.mark.parametrize(("report", "params"), PERIOD_REPORTS, ids=[report for report, _params in PERIOD_REPORTS])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_period_to_the_last_day_the_calendar_has_counts_everything_from_the_first_day(
+    api, borough, logged, report, params, fmt
+):
+    head = borough.head_of_service.user
+    path = f"/api/reports/{report}/"
+
+    with at(uk(2026, 11, 24, 12)):
+        open_ended = api.as_user(head).get(path, {**params, "from": "2026-11-01", "to": "9999-12-31", "format": fmt})
+        far_ahead = api.as_user(head).get(path, {**params, "from": "2026-11-01", "to": "2999-12-31", "format": fmt})
+
+    assert open_ended.status_code == 200, open_ended.content[:300]
+    assert open_ended.content == far_ahead.content
+
+
 def test_a_bad_query_asking_for_csv_still_gets_its_errors_as_json(api, borough):
     response = api.as_user(borough.head_of_service.user).get("/api/reports/escalations/?format=csv&from=2026-11-01")
 
