@@ -242,6 +242,12 @@ def case_resume_after_pause_limit(*, case: Case) -> Case:
     return case
 
 
+def _end_wait_on_family(case: Case, *, actor, at) -> None:
+    # A case that ends while it waits on the family ends the wait too, as a resume would: left open, the
+    # pause would later "end by itself" on the case, even after a reopen and a new wait.
+    sla.clocks_resume(case=case, actor=actor, at=at)
+
+
 def _resume(case: Case, *, actor, text: str) -> None:
     sla.clocks_resume(case=case, actor=actor, at=timezone.now())
     _save(case, actor=actor, reason="Resumed")
@@ -257,6 +263,7 @@ def case_resolve(*, actor, case: Case, outcome: str) -> Case:
     case.resolved_at = timezone.now()
     case.follow_up_due_at = case.resolved_at + FOLLOW_UP_AFTER
     case.follow_up_sent_at = None
+    _end_wait_on_family(case, actor=actor, at=case.resolved_at)
     sla.clocks_stop(case=case, kinds=ClockKind.values, at=case.resolved_at)
     _save(case, actor=actor, reason="Resolved")
     event = _record(case, Kind.RESOLVED, actor, outcome)
@@ -280,6 +287,7 @@ def case_close(*, actor, case: Case, outcome: str) -> Case:
     case = _move(case, actor=actor, action="close")
     case.outcome = outcome
     case.closed_at = timezone.now()
+    _end_wait_on_family(case, actor=actor, at=case.closed_at)
     sla.clocks_stop(case=case, kinds=ClockKind.values, at=case.closed_at)
     _save(case, actor=actor, reason="Closed")
     _record(case, Kind.CLOSED, actor, outcome)

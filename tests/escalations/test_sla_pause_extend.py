@@ -321,13 +321,58 @@ def test_a_case_resolved_while_it_waits_on_the_family_does_not_count_the_wait(bo
 
     post(api, officer, case, "resolve", {"outcome": "The family found another way."}, when=uk(2026, 12, 1, 12))
 
-    # The pause is still open at 12:00 on Tuesday 1 December, so the clocks count only to Thursday 12:00:
-    # 7.75 + 8 + 8 + 3 = 26.75 working hours.
+    # The wait lasts from Thursday 12:00 until the case is resolved at 12:00 on Tuesday 1 December, so
+    # the clocks count only to Thursday 12:00: 7.75 + 8 + 8 + 3 = 26.75 working hours.
     assert working_seconds_taken(case) == {
         ClockKind.ACKNOWLEDGE: 6300,
         ClockKind.RESPOND: 96300,
         ClockKind.RESOLVE: 96300,
     }
+
+
+@pytest.mark.parametrize("action, ended", [("resolve", Case.Status.RESOLVED), ("close", Case.Status.CLOSED)])
+def test_a_case_that_ends_while_it_waits_on_the_family_ends_the_wait_too(borough, api, case, officer, action, ended):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+
+    assert post(api, officer, case, action, {"outcome": "Sorted."}, when=uk(2026, 11, 27, 12)).status_code == 200
+
+    pause = Pause.objects.get(case=case)
+    assert pause.ended_at == uk(2026, 11, 27, 12)
+    assert pause.ended_by == officer
+    with at(uk(2026, 12, 11, 17)):
+        assert resume_expired_pauses.delay().get() == 0
+    assert Case.objects.get(pk=case.pk).status == ended
+
+
+def test_a_reopened_case_put_on_hold_again_waits_its_full_time_before_starting_by_itself(borough, api, case, officer):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+    post(api, officer, case, "resolve", {"outcome": "Sorted."}, when=uk(2026, 11, 27, 12))
+    reopened = post(api, borough.parent1, case, "reopen", {"reason": "Still no bus."}, when=uk(2026, 11, 30, 10))
+    assert reopened.status_code == 200
+    post(api, officer, case, "await-parent", {"note": "Please send the new timetable."}, when=uk(2026, 11, 30, 12))
+
+    # The first wait's ten working days ran out on Thursday 10 December; the second's run to Monday 14th.
+    with at(uk(2026, 12, 11, 17)):
+        assert resume_expired_pauses.delay().get() == 0
+    assert Case.objects.get(pk=case.pk).status == Case.Status.AWAITING_PARENT
+    with at(uk(2026, 12, 14, 17)):
+        assert resume_expired_pauses.delay().get() == 1
+    assert Case.objects.get(pk=case.pk).status == Case.Status.IN_PROGRESS
+
+
+def test_a_wait_left_open_on_a_case_that_has_ended_never_restarts_it(borough, api, case, officer):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+    post(api, officer, case, "resolve", {"outcome": "Sorted."}, when=uk(2026, 11, 27, 12))
+    # As resolving used to leave it (data from before the wait was ended with the case): still open.
+    Pause.objects.filter(case=case).update(ended_at=None, ended_by=None)
+
+    with at(uk(2026, 12, 11, 17)):
+        assert resume_expired_pauses.delay().get() == 0
+    assert Case.objects.get(pk=case.pk).status == Case.Status.RESOLVED
+    assert not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.RESUMED).exists()
 
 
 def test_the_migration_fills_in_clocks_that_stopped_before_the_working_time_was_stored(borough, api, case, officer):
