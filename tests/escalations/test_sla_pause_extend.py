@@ -391,3 +391,28 @@ def test_the_migration_fills_in_clocks_that_stopped_before_the_working_time_was_
         ClockKind.RESPOND: 182700,
         ClockKind.RESOLVE: 182700,
     }
+
+
+def test_the_migration_ends_waits_that_ended_cases_left_open_and_counts_a_reopened_case_again(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 11, 26, 12))
+    post(api, officer, case, "resolve", {"outcome": "Sorted."}, when=uk(2026, 11, 27, 12))
+    post(api, borough.parent1, case, "reopen", {"reason": "Still no bus."}, when=uk(2026, 11, 30, 10))
+    post(api, officer, case, "resolve", {"outcome": "Sorted again."}, when=uk(2026, 12, 2, 12))
+    first_round = Clock.objects.get(case=case, kind=ClockKind.RESOLVE, superseded_at__isnull=False)
+    reopened = Clock.objects.get(case=case, kind=ClockKind.RESOLVE, superseded_at__isnull=True)
+    # As the services used to leave it: the first wait still open, so the reopened clock counted nothing.
+    Pause.objects.filter(case=case).update(ended_at=None, ended_by=None, working_seconds=0)
+    Clock.objects.filter(pk=reopened.pk).update(working_seconds_taken=0)
+
+    migration = importlib.import_module("escalations.migrations.0010_end_waits_of_ended_cases")
+    migration.end_waits_of_ended_cases(django_apps, None)
+
+    pause = Pause.objects.get(case=case)
+    assert (pause.ended_at, pause.ended_by) == (uk(2026, 11, 27, 12), officer)
+    assert pause.working_seconds == 8 * 3600
+    # Monday 10:00 to Wednesday 12:00: 7 + 8 + 3 working hours.
+    assert Clock.objects.get(pk=reopened.pk).working_seconds_taken == 18 * 3600
+    assert Clock.objects.get(pk=first_round.pk).working_seconds_taken == first_round.working_seconds_taken
