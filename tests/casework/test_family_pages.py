@@ -470,6 +470,25 @@ def test_the_was_it_fixed_question_is_linked_once_asked(parent, borough):
     assert f'href="/cases/{case.pk}/was-it-fixed/"' in page
 
 
+def test_the_was_it_fixed_link_opened_again_after_answering_asks_nothing_and_leads_to_the_concern(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    officer = named_officer(case)
+    services.case_acknowledge(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, outcome="Sorted.")
+    services.case_follow_up_send(case=case)
+    parent.post(f"/cases/{case.pk}/was-it-fixed/", {"fixed": "yes"})
+    events = CaseEvent.objects.filter(case=case).count()
+
+    response = parent.get(f"/cases/{case.pk}/was-it-fixed/")
+
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "No, it is not fixed" not in page and "Yes, it is still fixed" not in page
+    assert "You have already answered, or we no longer need an answer." in page
+    assert f'href="/concerns/{case.pk}/"' in page
+    assert CaseEvent.objects.filter(case=case).count() == events
+
+
 def test_links_in_messages_lead_to_the_family_concern_page(parent, borough):
     case = log(borough.parent1, borough.child1)
 
