@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from config.errors import Conflict, NotAllowed
 
 from . import selectors, services
+from .models import Case
 from .navigation import start_page_for
 from .permissions import is_staff_member
 
@@ -36,7 +37,7 @@ def case_page(request, pk):
 def was_it_fixed(request, pk):
     """Four weeks after resolution: one click to say the problem is still fixed, or what is wrong now."""
     case = selectors.case_get_for_user(request.user, pk)
-    context = {"case": case, "errors": [], "answered": False}
+    context = {"case": case, "errors": [], "answered": False, "waiting": case.status == Case.Status.RESOLVED}
     if request.method == "POST":
         fixed = request.POST.get("fixed") == "yes"
         try:

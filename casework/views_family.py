@@ -344,6 +344,7 @@ def concern_sent(request, pk):
 
 
 def _clock_rows(sla: dict) -> list[dict]:
+    now = timezone.now()
     latest = {}
     for clock in sla["clocks"]:
         latest[clock["kind"]] = clock
@@ -354,11 +355,14 @@ def _clock_rows(sla: dict) -> list[dict]:
             continue
         state_text, colour = CLOCK_STATES[clock["state"]]
         due = describe_moment(clock["due"])
+        # A date still ahead is never "was due": a late date we extended, or one on hold, is due later.
+        ahead = clock["due"] > now
         detail = {
             "running": f"By {due}.",
             "met": f"Done by {describe_moment(clock['met_at'])}. It was due by {due}." if clock["met_at"] else "",
-            "breached": f"This was due by {due}.",
-            "paused": f"This was due by {due}. The date moves later by the time we wait for you.",
+            "breached": f"We missed the first date we gave you. We now aim to do this by {due}." if ahead
+            else f"This was due by {due}.",
+            "paused": f"This {'is' if ahead else 'was'} due by {due}. The date moves later by the time we wait for you.",
         }[clock["state"]]
         if clock["extended"]:
             detail += " We gave ourselves more time for this."

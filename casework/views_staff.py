@@ -666,8 +666,10 @@ def offboard(request, pk):
     successor = None
     if request.method == "POST":
         form = OffboardForm(request.POST, successors=successors)
-        if form.is_valid():
-            successor = form.cleaned_data["successor"]
+        valid = form.is_valid()
+        # A missing note must not lose the successor previewed: the page shows where the cases would go.
+        successor = form.cleaned_data.get("successor")
+        if valid:
             try:
                 result = staffing.officer_offboard(
                     actor=user, officer=leaver, successor=successor, note=form.cleaned_data["note"]

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from casework import services
 from casework.models import Case, CaseEvent, CaseMessage, Category, Cover
-from escalations.working_days import add_working_days
+from escalations.models import ClockKind
+from escalations.services import sla_sweep
+from escalations.working_days import add_working_days, describe_moment
 from notifications.models import Notification, NotificationPreference
 from tests.factories import ChildFactory, EHCPFactory, OfficerFactory, ProvisionItemFactory
 
@@ -375,6 +377,38 @@ def test_the_concern_page_names_the_officer_covering(parent, borough):
     assert f"Casey Cover is covering while {owner.display_name} is away" in page
 
 
+def test_a_missed_date_we_then_extended_says_the_new_date_is_ahead_not_that_it_was_due(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    officer = named_officer(case)
+    services.case_message_add(actor=officer, case=case, text="I have called the school.")
+    resolve = case.clocks.get(kind=ClockKind.RESOLVE)
+
+    with time_machine.travel(add_working_days(resolve.due_at, 1), tick=False):
+        sla_sweep()
+        services.case_extend(actor=officer, case=case, working_days=5, reason="The therapist starts next week.")
+        resolve.refresh_from_db()
+        assert resolve.due_at > timezone.now() and resolve.breached_at is not None
+
+    page = text_of(parent.get(f"/concerns/{case.pk}/"))
+
+    new_date = describe_moment(resolve.due_at)
+    assert f"This was due by {new_date}" not in page
+    assert f"We missed the first date we gave you. We now aim to do this by {new_date}." in page
+
+
+def test_dates_on_hold_say_when_they_are_due_not_that_they_were_due(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    officer = named_officer(case)
+    services.case_acknowledge(actor=officer, case=case)
+    services.case_await_parent(actor=officer, case=case, note="Please send the school's letter.")
+    resolve_due = describe_moment(case.clocks.get(kind=ClockKind.RESOLVE).due_at)
+
+    page = text_of(parent.get(f"/concerns/{case.pk}/"))
+
+    assert f"This was due by {resolve_due}" not in page
+    assert f"This is due by {resolve_due}. The date moves later by the time we wait for you." in page
+
+
 def test_a_reply_while_we_wait_on_the_family_restarts_the_work(parent, borough):
     case = log(borough.parent1, borough.child1)
     officer = named_officer(case)
@@ -468,6 +502,25 @@ def test_the_was_it_fixed_question_is_linked_once_asked(parent, borough):
     page = text_of(parent.get(f"/concerns/{case.pk}/"))
 
     assert f'href="/cases/{case.pk}/was-it-fixed/"' in page
+
+
+def test_the_was_it_fixed_link_opened_again_after_answering_asks_nothing_and_leads_to_the_concern(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    officer = named_officer(case)
+    services.case_acknowledge(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, outcome="Sorted.")
+    services.case_follow_up_send(case=case)
+    parent.post(f"/cases/{case.pk}/was-it-fixed/", {"fixed": "yes"})
+    events = CaseEvent.objects.filter(case=case).count()
+
+    response = parent.get(f"/cases/{case.pk}/was-it-fixed/")
+
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "No, it is not fixed" not in page and "Yes, it is still fixed" not in page
+    assert "You have already answered, or we no longer need an answer." in page
+    assert f'href="/concerns/{case.pk}/"' in page
+    assert CaseEvent.objects.filter(case=case).count() == events
 
 
 def test_links_in_messages_lead_to_the_family_concern_page(parent, borough):

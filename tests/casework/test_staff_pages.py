@@ -682,6 +682,26 @@ def test_offboarding_without_a_note_shows_the_error_summary_and_changes_nothing(
     assert borough.officer1.active and case.accountable_officer == borough.officer1
 
 
+def test_confirming_without_a_note_keeps_the_chosen_successor_in_the_preview(client, borough):
+    leaver = borough.officer1
+    cases = [log(borough), log(borough)]
+    successor = borough.officer2  # Transport: routing would never send these cases there
+    signed_in(client, borough.north.manager.user)
+    url = reverse("manager-offboard", args=[leaver.pk])
+
+    response = client.post(url, {"successor": successor.pk, "note": ""})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Write a handover note for whoever takes the cases on" in html
+    assert html.count(f'<td class="govuk-table__cell">{shown(successor.display_name)}</td>') == 2
+    assert re.search(rf'<option value="{successor.pk}"[^>]* selected>', html)
+    assert f'name="successor" value="{successor.pk}"' in html
+    leaver.refresh_from_db()
+    assert leaver.active
+    assert {Case.objects.get(pk=case.pk).accountable_officer for case in cases} == {leaver}
+
+
 def test_a_bad_successor_in_the_preview_shows_the_error_summary(client, borough):
     signed_in(client, borough.north.manager.user)
 
