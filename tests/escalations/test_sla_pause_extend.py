@@ -204,6 +204,31 @@ def test_a_family_message_while_the_case_waits_on_them_starts_the_clocks_again(b
     assert kinds[-2:] == ["message", "resumed"]
 
 
+
+def test_an_officer_who_replies_while_the_case_waits_on_the_family_has_met_the_respond_date(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    # Thursday 3 December, two working days before the respond date of Monday 7 December.
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 12, 3, 12))
+
+    # The family has not replied yet; the officer writes to them on Tuesday 8 December.
+    with at(uk(2026, 12, 8, 10)):
+        response = api.as_user(officer).post(
+            f"/api/cases/{case.pk}/messages/", {"text": "Just checking you got my request."}, format="json"
+        )
+
+    assert response.status_code == 201, response.content
+    body = get_case(api, borough.parent1, case, when=uk(2026, 12, 8, 11))
+    # The respond clock stood still from Thursday 12:00 with 21 working hours left, so the reply kept it;
+    # its date moves on by the 22 working hours waited, as a resume would move it.
+    assert clock_states(body)["respond"] == "met"
+    assert "respond" not in body["sla"]["breached"]
+    assert body["sla"]["respond_due"] == iso_utc(uk(2026, 12, 10, 15))
+    with at(uk(2026, 12, 8, 11)):
+        chased = api.as_user(borough.parent1).post(f"/api/cases/{case.pk}/chase/", {}, format="json")
+    assert chased.status_code == 409, chased.content
+
 # --- extending the resolve date --------------------------------------------------------------
 
 
