@@ -475,7 +475,10 @@ def _advance_clock(*, case, clock, now, alerts, covers) -> None:
     if clock.running and clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
         clock.reminded_at = now
         recipient, role = _reminder_recipient(case, clock, covers)
-        alerts.plan(case=case, clock=clock, kind=Alert.Kind.REMINDER, level=0, recipient=recipient, role=role)
+        # One reminder for each date the clock has had: an extension after the reminder earns a new one.
+        alerts.plan(
+            case=case, clock=clock, kind=Alert.Kind.REMINDER, level=clock.extensions, recipient=recipient, role=role
+        )
     if now >= clock.due_at and clock.breached_at is None:
         clock.breached_at = now
         _breach(case=case, clock=clock, alerts=alerts)

@@ -15,7 +15,7 @@ from casework.tasks import resume_expired_pauses
 from escalations.models import Clock, ClockKind, Pause
 from escalations.services import clocks_pause
 
-from .conftest import at, events, iso_utc, log_case, outbox, uk
+from .conftest import at, events, iso_utc, log_case, outbox, sweep, uk
 
 LOGGED = uk(2026, 11, 23, 9, 15)
 ACKNOWLEDGE_DUE = uk(2026, 11, 25, 17)
@@ -282,6 +282,23 @@ def test_a_second_extension_needs_a_manager(borough, api, case, officer):
     assert clock(case, ClockKind.RESOLVE).extensions == 2
     assert events(case, CaseEvent.Kind.EXTENDED).count() == 2
 
+
+def test_an_officer_who_extends_after_the_reminder_is_reminded_again_on_the_new_resolve_date(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    sweep(uk(2026, 12, 21, 9))
+    # The reminder on the morning the resolve date falls due is what prompts the extension.
+    extended = post(api, officer, case, "extend", {"working_days": 5, "reason": REASON}, when=uk(2026, 12, 21, 10))
+    assert extended.status_code == 200, extended.content
+
+    sweep(uk(2026, 12, 30, 9))
+
+    reminders = outbox(officer, "officer_reminder").filter(channel="in_app").order_by("id")
+    assert reminders.count() == 2
+    assert "30 December 2026" in reminders.last().body
+    assert events(case, CaseEvent.Kind.REMINDER).count() == 2
 
 def test_an_extension_of_more_than_ten_working_days_is_refused_with_a_field_error(borough, api, case, officer):
     response = post(api, officer, case, "extend", {"working_days": 11, "reason": REASON}, when=uk(2026, 11, 24, 10))
