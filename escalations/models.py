@@ -198,7 +198,13 @@ class Alert(models.Model):
     case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="alerts", db_index=False)
     clock = models.ForeignKey(Clock, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    level = models.PositiveSmallIntegerField(default=0, help_text="0 for reminders; 1-3 up the ladder.")
+    level = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=(
+            "1-3 up the ladder. For a reminder, how many times its clock had been extended: "
+            "0 for the date first promised, so each new date gets its own reminder."
+        ),
+    )
     recipient = models.ForeignKey("casework.Officer", on_delete=models.PROTECT, related_name="alerts_received")
     recipient_role = models.CharField(max_length=20, choices=Role.choices)
     owner = models.ForeignKey(

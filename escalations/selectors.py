@@ -82,16 +82,21 @@ def next_escalation(
     """Who the case goes to next, and when, if nothing happens first. None once resolved or at the top."""
     if not case.is_open or case.escalation_level >= 3:
         return None
-    if case.escalation_level >= 1 or case.first_breached_at is not None:
+    if case.first_breached_at is not None:
         level = max(2, case.escalation_level + 1)
         at = case.escalation_due_at or (calendar or WorkingCalendar()).add_working_days(
-            case.first_breached_at or now, LADDER_WORKING_DAYS[level]
+            case.first_breached_at, LADDER_WORKING_DAYS[level]
         )
     else:
         running = [c.due_at for c in clocks if c.running and c.breached_at is None]
         if not running:
             return None
         level, at = 1, min(running)
+        if case.escalation_level >= 1:
+            # Safeguarding: the team manager was told when the case was logged, so the head of service is
+            # next, counted from the first date that can still be missed (as the sweep will count it).
+            level = 2
+            at = (calendar or WorkingCalendar()).add_working_days(at, LADDER_WORKING_DAYS[level])
     officer, role = ladder_recipient(case, level)
     return {
         "level": level,

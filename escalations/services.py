@@ -140,6 +140,13 @@ def clocks_stop(*, case: Case, kinds, at: datetime) -> None:
     clocks = list(case.clocks.filter(kind__in=kinds, stopped_at__isnull=True))
     pauses = _pauses_overlapping(case, clocks, at)
     for clock in clocks:
+        if clock.paused_at is not None:
+            # Kept while the case waits on the family (a reply to them, say): the clock stood still from its
+            # pause, so its date moves on by the wait so far, as a resume would, before it is judged.
+            clock.due_at = calendar.add_working_seconds(
+                clock.due_at, calendar.working_seconds_between(clock.paused_at, at)
+            )
+            clock.paused_at = None
         clock.stopped_at = at
         clock.working_seconds_taken = clock_working_seconds_taken(
             clock=clock, stopped_at=at, pauses=pauses, calendar=calendar
@@ -147,7 +154,7 @@ def clocks_stop(*, case: Case, kinds, at: datetime) -> None:
         # Kept late but not yet seen by the sweep: leave it due, so the breach is still escalated.
         late_and_unrecorded = at > clock.due_at and clock.breached_at is None and clock.paused_at is None
         clock.next_check_at = clock.due_at if late_and_unrecorded else None
-        clock.save(update_fields=["stopped_at", "working_seconds_taken", "next_check_at"])
+        clock.save(update_fields=["due_at", "paused_at", "stopped_at", "working_seconds_taken", "next_check_at"])
     _refresh_case_due(case)
     if case.status in Case.CLOSED_STATES:
         case.escalation_due_at = None
@@ -468,7 +475,10 @@ def _advance_clock(*, case, clock, now, alerts, covers) -> None:
     if clock.running and clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
         clock.reminded_at = now
         recipient, role = _reminder_recipient(case, clock, covers)
-        alerts.plan(case=case, clock=clock, kind=Alert.Kind.REMINDER, level=0, recipient=recipient, role=role)
+        # One reminder for each date the clock has had: an extension after the reminder earns a new one.
+        alerts.plan(
+            case=case, clock=clock, kind=Alert.Kind.REMINDER, level=clock.extensions, recipient=recipient, role=role
+        )
     if now >= clock.due_at and clock.breached_at is None:
         clock.breached_at = now
         _breach(case=case, clock=clock, alerts=alerts)

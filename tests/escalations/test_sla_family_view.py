@@ -94,6 +94,28 @@ def test_a_resolved_case_has_no_next_escalation(borough, api, case):
     assert body["sla"]["breached"] == ["acknowledge"]
 
 
+
+def test_a_safeguarding_case_shows_the_family_when_the_head_of_service_would_be_told_not_a_date_that_moves(
+    borough, api
+):
+    # The team manager was told when it was logged; the head of service follows 5 working days after the
+    # first date missed, if one is: the respond date, Tuesday 24 November 17:00, once acknowledged.
+    case = log_case(borough, when=uk(2026, 11, 23, 10), category="other", safeguarding=True)
+    with at(uk(2026, 11, 23, 10, 30)):
+        acknowledged = api.as_user(case.accountable_officer.user).post(
+            f"/api/cases/{case.pk}/acknowledge/", {}, format="json"
+        )
+    assert acknowledged.status_code == 200, acknowledged.content
+    expected = {
+        "level": 2,
+        "role": "head of service",
+        "display_name": borough.head_of_service.display_name,
+        "at": iso_utc(uk(2026, 12, 1, 17)),
+    }
+
+    assert get_case(api, borough.parent1, case, when=uk(2026, 11, 23, 11))["sla"]["next_escalation"] == expected
+    assert get_case(api, borough.parent1, case, when=uk(2026, 11, 24, 16))["sla"]["next_escalation"] == expected
+
 # --- chasing ----------------------------------------------------------------------------------
 
 

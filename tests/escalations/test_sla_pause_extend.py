@@ -15,7 +15,7 @@ from casework.tasks import resume_expired_pauses
 from escalations.models import Clock, ClockKind, Pause
 from escalations.services import clocks_pause
 
-from .conftest import at, events, iso_utc, log_case, outbox, uk
+from .conftest import at, events, iso_utc, log_case, outbox, sweep, uk
 
 LOGGED = uk(2026, 11, 23, 9, 15)
 ACKNOWLEDGE_DUE = uk(2026, 11, 25, 17)
@@ -204,6 +204,31 @@ def test_a_family_message_while_the_case_waits_on_them_starts_the_clocks_again(b
     assert kinds[-2:] == ["message", "resumed"]
 
 
+
+def test_an_officer_who_replies_while_the_case_waits_on_the_family_has_met_the_respond_date(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    # Thursday 3 December, two working days before the respond date of Monday 7 December.
+    post(api, officer, case, "await-parent", {"note": "Please send the letter."}, when=uk(2026, 12, 3, 12))
+
+    # The family has not replied yet; the officer writes to them on Tuesday 8 December.
+    with at(uk(2026, 12, 8, 10)):
+        response = api.as_user(officer).post(
+            f"/api/cases/{case.pk}/messages/", {"text": "Just checking you got my request."}, format="json"
+        )
+
+    assert response.status_code == 201, response.content
+    body = get_case(api, borough.parent1, case, when=uk(2026, 12, 8, 11))
+    # The respond clock stood still from Thursday 12:00 with 21 working hours left, so the reply kept it;
+    # its date moves on by the 22 working hours waited, as a resume would move it.
+    assert clock_states(body)["respond"] == "met"
+    assert "respond" not in body["sla"]["breached"]
+    assert body["sla"]["respond_due"] == iso_utc(uk(2026, 12, 10, 15))
+    with at(uk(2026, 12, 8, 11)):
+        chased = api.as_user(borough.parent1).post(f"/api/cases/{case.pk}/chase/", {}, format="json")
+    assert chased.status_code == 409, chased.content
+
 # --- extending the resolve date --------------------------------------------------------------
 
 
@@ -257,6 +282,23 @@ def test_a_second_extension_needs_a_manager(borough, api, case, officer):
     assert clock(case, ClockKind.RESOLVE).extensions == 2
     assert events(case, CaseEvent.Kind.EXTENDED).count() == 2
 
+
+def test_an_officer_who_extends_after_the_reminder_is_reminded_again_on_the_new_resolve_date(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    sweep(uk(2026, 12, 21, 9))
+    # The reminder on the morning the resolve date falls due is what prompts the extension.
+    extended = post(api, officer, case, "extend", {"working_days": 5, "reason": REASON}, when=uk(2026, 12, 21, 10))
+    assert extended.status_code == 200, extended.content
+
+    sweep(uk(2026, 12, 30, 9))
+
+    reminders = outbox(officer, "officer_reminder").filter(channel="in_app").order_by("id")
+    assert reminders.count() == 2
+    assert "30 December 2026" in reminders.last().body
+    assert events(case, CaseEvent.Kind.REMINDER).count() == 2
 
 def test_an_extension_of_more_than_ten_working_days_is_refused_with_a_field_error(borough, api, case, officer):
     response = post(api, officer, case, "extend", {"working_days": 11, "reason": REASON}, when=uk(2026, 11, 24, 10))
