@@ -449,7 +449,7 @@ def test_the_migration_ends_waits_that_ended_cases_left_open_and_counts_a_reopen
     Pause.objects.filter(case=case).update(ended_at=None, ended_by=None, working_seconds=0)
     Clock.objects.filter(pk=reopened.pk).update(working_seconds_taken=0)
 
-    migration = importlib.import_module("escalations.migrations.0010_end_waits_of_ended_cases")
+    migration = importlib.import_module("escalations.migrations.0011_end_waits_of_ended_cases")
     migration.end_waits_of_ended_cases(django_apps, None)
 
     pause = Pause.objects.get(case=case)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("casework", "0009_indexes_covered_by_others"),
-        ("escalations", "0009_indexes_covered_by_others"),
+        ("escalations", "0010_alert_reminder_level_per_date"),
     ]
 
     operations = [
