@@ -29,8 +29,10 @@ def cases_breached(cases: QuerySet[Case], now: datetime | None = None) -> QueryS
 
 
 def pauses_past_their_limit(now: datetime | None = None) -> QuerySet[Pause]:
-    """Waits on a family that have run their time, on cases still waiting: a pause left open by a case
-    that ended before that was fixed must not resume the case later."""
+    """Waits on a family that have run their time, on cases still waiting.
+
+    Older versions left a wait open when its case ended; such a pause must never resume the case later.
+    """
     return Pause.objects.filter(
         ended_at__isnull=True, ends_by_itself_at__lte=now or timezone.now(), case__status=Case.Status.AWAITING_PARENT
     )
