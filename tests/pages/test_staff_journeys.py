@@ -84,6 +84,27 @@ def test_the_case_page_shows_the_error_summary_for_an_empty_message(page, boroug
     screenshot(page, "staff-case-errors")
 
 
+@pytest.mark.parametrize("button", ["Send", "Acknowledge"])
+def test_a_second_click_on_a_case_page_button_does_not_send_the_form_again(page, borough, button):
+    case = log(borough)
+    sign_in(page, borough.officer1.user.username)
+    page.goto(f"/queue/cases/{case.pk}/")
+    page.get_by_label("Message", exact=True).fill("We have chased the therapist today.")
+
+    # Counted in the page, not at the server: a fast server can answer the first click before the second.
+    submits = page.get_by_role("button", name=button, exact=True).evaluate(
+        """button => {
+            let submits = 0;
+            button.form.addEventListener("submit", event => { submits += 1; event.preventDefault(); });
+            button.click();
+            button.click();
+            return submits;
+        }"""
+    )
+
+    assert submits == 1
+
+
 def test_a_manager_offboards_an_officer_and_the_case_shows_its_new_owner(page, borough):
     case = log(borough)
     leaver = borough.officer1
