@@ -469,7 +469,8 @@ def concern_chase(request, pk):
             for text in texts:
                 messages.warning(request, text)
     else:
-        messages.success(request, "You have chased this concern. The team manager has been told and will reply.")
+        # Not "the team manager": with that post empty the chase goes up the ladder.
+        messages.success(request, "You have chased this concern. A manager has been told and has 2 working days to reply.")
     return redirect("family-concern", pk=case.pk)
 
 

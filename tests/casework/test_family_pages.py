@@ -458,6 +458,22 @@ def test_chasing_before_any_date_has_passed_shows_the_services_refusal(parent, b
     assert not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).exists()
 
 
+def test_a_chase_with_no_team_manager_in_post_goes_higher_and_the_family_is_not_told_otherwise(parent, borough):
+    borough.north.manager = None
+    borough.north.save()
+    case = log(borough.parent1, borough.child1)
+
+    with time_machine.travel(add_working_days(timezone.now(), 3), tick=False):
+        response = parent.post(f"/concerns/{case.pk}/chase/", follow=True)
+
+    said = text_of(response)
+    assert "A manager has been told and has 2 working days to reply." in said
+    assert "team manager" not in said
+    assert Notification.objects.filter(
+        recipient=borough.head_of_service.user, template="manager_chased", channel=Notification.Channel.IN_APP
+    ).count() == 1
+
+
 def test_a_parent_can_chase_once_a_date_has_passed(parent, borough):
     case = log(borough.parent1, borough.child1)
 
