@@ -132,6 +132,23 @@ class ReopenForm(forms.Form):
     )
 
 
+class WasItFixedForm(forms.Form):
+    """The answer to "is the problem still fixed?": the button pressed, and what is wrong now if it is not."""
+
+    fixed = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={
+            "required": "Say whether the problem is still fixed",
+            "invalid_choice": "Say whether the problem is still fixed",
+        },
+    )
+    text = forms.CharField(
+        required=False,
+        max_length=5_000,
+        error_messages={"max_length": "What is wrong now must be 5,000 characters or fewer"},
+    )
+
+
 # --- how you hear from us ------------------------------------------------------------
 
 

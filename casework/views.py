@@ -1,14 +1,13 @@
 """Pages shared by every kind of user. Thin: each finds what the signed-in person may see and calls one service."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
-from config.errors import Conflict, NotAllowed
-
 from . import selectors, services
+from .forms import SERVICE_REFUSALS, refusal_messages
+from .forms_family import WasItFixedForm
 from .models import Case
 from .navigation import start_page_for
 from .permissions import is_staff_member
@@ -39,15 +38,21 @@ def was_it_fixed(request, pk):
     case = selectors.case_get_for_user(request.user, pk)
     context = {"case": case, "errors": [], "answered": False, "waiting": case.status == Case.Status.RESOLVED}
     if request.method == "POST":
-        fixed = request.POST.get("fixed") == "yes"
-        try:
-            services.case_follow_up_answer(
-                actor=request.user, case=case, fixed=fixed, text=request.POST.get("text", "")
-            )
-        except ValidationError as invalid:
-            context["errors"] = invalid.messages
-        except (Conflict, NotAllowed) as refused:
-            context["errors"] = [refused.detail]
+        form = WasItFixedForm(request.POST)
+        # What they typed is shown again with any error, so a worried parent does not have to write it twice.
+        context["text"] = request.POST.get("text", "")
+        if form.is_valid():
+            context["errors"] = _follow_up_refusals(request.user, case, form.cleaned_data)
+            context.update(answered=not context["errors"], fixed=form.cleaned_data["fixed"] == "yes")
         else:
-            context.update(answered=True, fixed=fixed)
+            context["errors"] = [error for errors in form.errors.values() for error in errors]
     return render(request, "casework/was_it_fixed.html", context, status=400 if context["errors"] else 200)
+
+
+def _follow_up_refusals(actor, case, answer: dict) -> list[str]:
+    """Record the family's answer; returns why it was refused, if it was."""
+    try:
+        services.case_follow_up_answer(actor=actor, case=case, fixed=answer["fixed"] == "yes", text=answer["text"])
+    except SERVICE_REFUSALS as refused:
+        return [text for texts in refusal_messages(refused).values() for text in texts]
+    return []

@@ -539,6 +539,35 @@ def test_the_was_it_fixed_link_opened_again_after_answering_asks_nothing_and_lea
     assert CaseEvent.objects.filter(case=case).count() == events
 
 
+@pytest.mark.parametrize(
+    "answer, error",
+    [
+        ({"text": "The bus did not come."}, "Say whether the problem is still fixed"),
+        ({"fixed": "maybe", "text": "The bus did not come."}, "Say whether the problem is still fixed"),
+        ({"fixed": "no", "text": "x" * 5_001}, "What is wrong now must be 5,000 characters or fewer"),
+    ],
+)
+def test_an_answer_to_is_it_still_fixed_that_cannot_be_read_is_asked_again_and_changes_nothing(
+    parent, borough, answer, error
+):
+    case = log(borough.parent1, borough.child1)
+    officer = named_officer(case)
+    services.case_acknowledge(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, outcome="Sorted.")
+    services.case_follow_up_send(case=case)
+    events = CaseEvent.objects.filter(case=case).count()
+
+    response = parent.post(f"/cases/{case.pk}/was-it-fixed/", answer)
+
+    page = text_of(response)
+    assert response.status_code == 400
+    assert error in page
+    assert answer["text"][:100] in page
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
+    assert CaseEvent.objects.filter(case=case).count() == events
+
+
 def test_links_in_messages_lead_to_the_family_concern_page(parent, borough):
     case = log(borough.parent1, borough.child1)
 
