@@ -388,6 +388,11 @@ class Case(models.Model):
     def is_open(self):
         return self.status not in self.CLOSED_STATES
 
+    @property
+    def awaits_was_it_fixed(self) -> bool:
+        """Whether the family may still answer "is the problem still fixed?": only while it is resolved."""
+        return self.status == self.Status.RESOLVED
+
 
 # The lifecycle, declared once (DESIGN.md "The case lifecycle"): each action,
 # the states it may start from, and the state it leaves the case in.

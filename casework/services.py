@@ -359,7 +359,7 @@ def case_follow_up_answer(*, actor, case: Case, fixed: bool, text: str = "") -> 
     _require_may_see(actor, case)
     if officer_of(actor) is not None or actor.is_superuser:
         raise NotAllowed("Only the family can say whether the problem is still fixed.")
-    if case.status != Status.RESOLVED:
+    if not case.awaits_was_it_fixed:
         raise Conflict("This case is not waiting for your answer.")
     if fixed:
         case.status = CASE_MOVES["close"][1]

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 from . import selectors, services
 from .forms import SERVICE_REFUSALS, refusal_messages
 from .forms_family import WasItFixedForm
-from .models import Case
 from .navigation import start_page_for
 from .permissions import is_staff_member
 
@@ -36,7 +35,7 @@ def case_page(request, pk):
 def was_it_fixed(request, pk):
     """Four weeks after resolution: one click to say the problem is still fixed, or what is wrong now."""
     case = selectors.case_get_for_user(request.user, pk)
-    context = {"case": case, "errors": [], "answered": False, "waiting": case.status == Case.Status.RESOLVED}
+    context = {"case": case, "errors": [], "answered": False, "waiting": case.awaits_was_it_fixed}
     if request.method == "POST":
         form = WasItFixedForm(request.POST)
         # What they typed is shown again with any error, so a worried parent does not have to write it twice.
