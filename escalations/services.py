@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from fast_update.fast import fast_update
 
@@ -262,8 +262,13 @@ def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
     return clock
 
 
-def clock_restart_resolve(*, case: Case, at: datetime) -> Clock:
-    """A reopened case gets a fresh resolve date from its policy."""
+def clocks_reopen(*, case: Case, at: datetime) -> Clock:
+    """A reopened case is a new promise: a fresh resolve date from its policy, and a fresh escalation ladder.
+
+    The ladder starts again from the team manager when a date is next missed,
+    and climbs counted from that breach (`_ladder_start_again`). The alerts
+    already sent stay, so the timeline and the reports still show them.
+    """
     policy = sla_policy_for(category_id=case.category_id, safeguarding=case.safeguarding)
     calendar = WorkingCalendar()
     clock = _new_clock(
@@ -276,6 +281,7 @@ def clock_restart_resolve(*, case: Case, at: datetime) -> Clock:
     )
     _start_again(case=case, clock=clock, at=at)
     _refresh_case_due(case)
+    _ladder_start_again(case)
     return clock
 
 
@@ -466,8 +472,15 @@ def _covers_in_force(cases: list[Case], now: datetime) -> dict[int, Officer]:
 
 
 def _first_breached_clocks(cases: list[Case]) -> dict[int, Clock]:
-    """The ladder names the first promise each case broke."""
-    clocks = Clock.objects.filter(case__in=cases, breached_at__isnull=False).order_by("-due_at", "-id")
+    """The ladder names the first promise each case broke since its ladder started.
+
+    A reopened case's ladder starts again, and its alerts are keyed by clock:
+    named after a promise broken before the reopening, a rung already climbed
+    then would be taken as sent, and nobody would be told.
+    """
+    clocks = Clock.objects.filter(
+        case__in=cases, breached_at__isnull=False, due_at__gte=F("case__first_breached_at")
+    ).order_by("-due_at", "-id")
     return {clock.case_id: clock for clock in clocks}
 
 
@@ -514,6 +527,15 @@ def _climb_ladder(*, case, clock, alerts) -> None:
     case.escalation_due_at = (
         alerts.calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
     )
+
+
+def _ladder_start_again(case: Case) -> None:
+    # The old first breach and level belong to a promise the case no longer makes. Kept, they would send the
+    # next breach up the ladder with no working days between the rungs, or nowhere once the director had been
+    # told. A safeguarding case starts at the bottom too: its team manager was told when it was logged.
+    case.escalation_level = 0
+    case.first_breached_at = None
+    case.escalation_due_at = None
 
 
 def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION) -> None:
