@@ -119,6 +119,21 @@ def _remind_at(unit: str, due: datetime, calendar: WorkingCalendar) -> datetime:
     return start_of_working_day(timezone.localtime(due, UK_TIME).date())
 
 
+def _move_due(clock: Clock, due: datetime, calendar: WorkingCalendar) -> None:
+    """Give `clock` a new due moment (an extension, or a wait on the family), with its reminder point.
+
+    A reminder sent before the new reminder point warned of a date that no
+    longer counts, so the new date earns its own: the sweep gives each reminder
+    on a clock its own level (`AlertBatch.next_reminder_level`). A clock already
+    breached is past reminding: its breach was escalated and the sweep leaves it.
+    """
+    clock.due_at = due
+    clock.remind_at = _remind_at(clock.unit, due, calendar)
+    if clock.breached_at is None and clock.reminded_at is not None and clock.reminded_at < clock.remind_at:
+        clock.reminded_at = None
+    clock.next_check_at = _next_check(clock)
+
+
 def _next_check(clock: Clock) -> datetime | None:
     if not clock.running or clock.breached_at is not None:
         return None
@@ -230,11 +245,9 @@ def clocks_resume(*, case: Case, actor, at: datetime) -> Pause | None:
     pause.working_seconds = calendar.working_seconds_between(pause.started_at, at)
     pause.save(update_fields=["ended_at", "ended_by", "working_seconds"])
     for clock in case.clocks.filter(paused_at__isnull=False, stopped_at__isnull=True):
-        clock.due_at = calendar.add_working_seconds(clock.due_at, pause.working_seconds)
-        clock.remind_at = _remind_at(clock.unit, clock.due_at, calendar)
         clock.paused_at = None
-        clock.next_check_at = _next_check(clock)
-        clock.save(update_fields=["due_at", "remind_at", "paused_at", "next_check_at"])
+        _move_due(clock, calendar.add_working_seconds(clock.due_at, pause.working_seconds), calendar)
+        clock.save(update_fields=["due_at", "remind_at", "reminded_at", "paused_at", "next_check_at"])
     _refresh_case_due(case)
     return pause
 
@@ -251,12 +264,8 @@ def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
     if clock.extensions >= 1 and not by_manager:
         raise NotAllowed("The resolve date has been extended once already. A manager must agree a second extension.")
     calendar = WorkingCalendar()
-    clock.due_at = calendar.add_working_days(clock.due_at, working_days)
-    clock.remind_at = _remind_at(clock.unit, clock.due_at, calendar)
+    _move_due(clock, calendar.add_working_days(clock.due_at, working_days), calendar)
     clock.extensions += 1
-    if clock.breached_at is None:
-        clock.reminded_at = None
-        clock.next_check_at = _next_check(clock)
     clock.save(update_fields=["due_at", "remind_at", "reminded_at", "extensions", "next_check_at"])
     _refresh_case_due(case)
     return clock
@@ -488,9 +497,13 @@ def _advance_clock(*, case, clock, now, alerts, covers) -> None:
     if clock.running and clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
         clock.reminded_at = now
         recipient, role = _reminder_recipient(case, clock, covers)
-        # One reminder for each date the clock has had: an extension after the reminder earns a new one.
         alerts.plan(
-            case=case, clock=clock, kind=Alert.Kind.REMINDER, level=clock.extensions, recipient=recipient, role=role
+            case=case,
+            clock=clock,
+            kind=Alert.Kind.REMINDER,
+            level=alerts.next_reminder_level(clock),
+            recipient=recipient,
+            role=role,
         )
     if now >= clock.due_at and clock.breached_at is None:
         clock.breached_at = now
@@ -602,12 +615,30 @@ class AlertBatch:
         self.now = now
         self.calendar = calendar
         self._sent = set(Alert.objects.filter(case__in=cases).values_list("case_id", "clock_id", "kind", "level"))
+        self._reminder_levels: dict[int, int] = {}
+        for _case_id, clock_id, kind, level in self._sent:
+            if kind == Alert.Kind.REMINDER:
+                self._note_reminder(clock_id, level)
         self._planned: list[_PlannedAlert] = []
+
+    def next_reminder_level(self, clock: Clock) -> int:
+        """One reminder for each date a clock has had: 0 for its first, then one more each time.
+
+        The clock's `reminded_at`, under the case's lock, says whether its date
+        has had a reminder; this numbers them, so a date that moved after its
+        reminder (`_move_due`) gets a key of its own under the unique constraint.
+        """
+        return self._reminder_levels.get(clock.pk, -1) + 1
+
+    def _note_reminder(self, clock_id: int, level: int) -> None:
+        self._reminder_levels[clock_id] = max(level, self._reminder_levels.get(clock_id, -1))
 
     def plan(self, *, case, clock, kind, level, recipient, role) -> None:
         key = (case.pk, clock.pk, kind, level)
         if key not in self._sent:
             self._sent.add(key)
+            if kind == Alert.Kind.REMINDER:
+                self._note_reminder(clock.pk, level)
             self._planned.append(_PlannedAlert(case, clock, kind, level, recipient, role))
 
     def write(self) -> list[Alert]:
