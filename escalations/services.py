@@ -525,21 +525,26 @@ def _breach(*, case, clock, alerts) -> None:
     _escalate(case=case, clock=clock, level=2 if clock.kind == ClockKind.CHASE else 1, alerts=alerts)
     if case.first_breached_at is None:
         case.first_breached_at = clock.due_at
-    if case.escalation_due_at is None and case.escalation_level < 3 and case.is_open:
-        case.escalation_due_at = alerts.calendar.add_working_days(
-            case.first_breached_at, LADDER_WORKING_DAYS[max(2, case.escalation_level + 1)]
-        )
+    _schedule_next_rung(case, alerts.calendar)
 
 
 def _climb_ladder(*, case, clock, alerts) -> None:
     if not case.is_open or case.escalation_level >= 3:
         case.escalation_due_at = None
         return
-    level = max(2, case.escalation_level + 1)
-    _escalate(case=case, clock=clock, level=level, alerts=alerts)
-    case.escalation_due_at = (
-        alerts.calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
-    )
+    _escalate(case=case, clock=clock, level=max(2, case.escalation_level + 1), alerts=alerts)
+    _schedule_next_rung(case, alerts.calendar)
+
+
+def _schedule_next_rung(case: Case, calendar: WorkingCalendar) -> None:
+    # Each rung falls due a set number of working days after the first breach (DESIGN.md), whatever raised the
+    # level: a chase nobody answered takes the case to the head of service early, and the director's point must
+    # then replace the head of service's, or the director would be told on the day meant for the level below.
+    if not case.is_open or case.escalation_level >= 3:
+        case.escalation_due_at = None
+        return
+    next_level = max(2, case.escalation_level + 1)
+    case.escalation_due_at = calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[next_level])
 
 
 def _ladder_start_again(case: Case) -> None:

@@ -127,6 +127,24 @@ def test_a_case_that_reached_the_director_before_it_was_reopened_climbs_the_whol
     assert events(case, CaseEvent.Kind.ESCALATED).count() == 6
 
 
+def test_a_chase_on_a_reopened_case_that_nobody_answers_climbs_the_new_ladder(borough, api):
+    head, director = borough.head_of_service, borough.director
+    case = reopened_after_the_director_was_told(borough)
+    sweep(LATE_RESOLVE_DUE + timedelta(minutes=1))
+    with at(uk(2027, 1, 14, 10)):
+        chased = api.as_user(borough.parent1).post(f"/api/cases/{case.pk}/chase/", {}, format="json")
+    assert chased.status_code == 200, chased.content
+
+    # Nobody answered by Monday 18 January 17:00: straight to the head of service.
+    sweep(uk(2027, 1, 18, 17, 1))
+    assert told(head) == 2
+    # The director, 10 working days after the new date was missed.
+    sweep(LATE_LEVEL_TWO_AT + timedelta(minutes=1))
+    assert told(director) == 1
+    sweep(LATE_LEVEL_THREE_AT)
+    assert told(director) == 2
+
+
 # --- what the family and the reports see -----------------------------------------------------------
 
 
