@@ -314,7 +314,7 @@ def _reopen(case: Case, *, actor, reason: str) -> CaseEvent:
     case.status = CASE_MOVES["reopen"][1]
     case.resolved_at = None
     case.follow_up_due_at = None
-    sla.clock_restart_resolve(case=case, at=timezone.now())
+    sla.clocks_reopen(case=case, at=timezone.now())
     _save(case, actor=actor, reason="Reopened")
     event = _record(case, Kind.REOPENED, actor, reason)
     notices.tell_officer(

@@ -201,8 +201,9 @@ class Alert(models.Model):
     level = models.PositiveSmallIntegerField(
         default=0,
         help_text=(
-            "1-3 up the ladder. For a reminder, how many times its clock had been extended: "
-            "0 for the date first promised, so each new date gets its own reminder."
+            "1-3 up the ladder. For a reminder, 0 for the first on its clock, then one more for each "
+            "new date the clock was given after a reminder (an extension, or a wait on the family), "
+            "so each date gets its own reminder."
         ),
     )
     recipient = models.ForeignKey("casework.Officer", on_delete=models.PROTECT, related_name="alerts_received")

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from fast_update.fast import fast_update
 
@@ -117,6 +117,21 @@ def _remind_at(unit: str, due: datetime, calendar: WorkingCalendar) -> datetime:
     if unit == Unit.WORKING_HOURS:
         return calendar.subtract_working_hours(due, 1)
     return start_of_working_day(timezone.localtime(due, UK_TIME).date())
+
+
+def _move_due(clock: Clock, due: datetime, calendar: WorkingCalendar) -> None:
+    """Give `clock` a new due moment (an extension, or a wait on the family), with its reminder point.
+
+    A reminder sent before the new reminder point warned of a date that no
+    longer counts, so the new date earns its own: the sweep gives each reminder
+    on a clock its own level (`AlertBatch.next_reminder_level`). A clock already
+    breached is past reminding: its breach was escalated and the sweep leaves it.
+    """
+    clock.due_at = due
+    clock.remind_at = _remind_at(clock.unit, due, calendar)
+    if clock.breached_at is None and clock.reminded_at is not None and clock.reminded_at < clock.remind_at:
+        clock.reminded_at = None
+    clock.next_check_at = _next_check(clock)
 
 
 def _next_check(clock: Clock) -> datetime | None:
@@ -230,11 +245,9 @@ def clocks_resume(*, case: Case, actor, at: datetime) -> Pause | None:
     pause.working_seconds = calendar.working_seconds_between(pause.started_at, at)
     pause.save(update_fields=["ended_at", "ended_by", "working_seconds"])
     for clock in case.clocks.filter(paused_at__isnull=False, stopped_at__isnull=True):
-        clock.due_at = calendar.add_working_seconds(clock.due_at, pause.working_seconds)
-        clock.remind_at = _remind_at(clock.unit, clock.due_at, calendar)
         clock.paused_at = None
-        clock.next_check_at = _next_check(clock)
-        clock.save(update_fields=["due_at", "remind_at", "paused_at", "next_check_at"])
+        _move_due(clock, calendar.add_working_seconds(clock.due_at, pause.working_seconds), calendar)
+        clock.save(update_fields=["due_at", "remind_at", "reminded_at", "paused_at", "next_check_at"])
     _refresh_case_due(case)
     return pause
 
@@ -251,19 +264,20 @@ def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
     if clock.extensions >= 1 and not by_manager:
         raise NotAllowed("The resolve date has been extended once already. A manager must agree a second extension.")
     calendar = WorkingCalendar()
-    clock.due_at = calendar.add_working_days(clock.due_at, working_days)
-    clock.remind_at = _remind_at(clock.unit, clock.due_at, calendar)
+    _move_due(clock, calendar.add_working_days(clock.due_at, working_days), calendar)
     clock.extensions += 1
-    if clock.breached_at is None:
-        clock.reminded_at = None
-        clock.next_check_at = _next_check(clock)
     clock.save(update_fields=["due_at", "remind_at", "reminded_at", "extensions", "next_check_at"])
     _refresh_case_due(case)
     return clock
 
 
-def clock_restart_resolve(*, case: Case, at: datetime) -> Clock:
-    """A reopened case gets a fresh resolve date from its policy."""
+def clocks_reopen(*, case: Case, at: datetime) -> Clock:
+    """A reopened case is a new promise: a fresh resolve date from its policy, and a fresh escalation ladder.
+
+    The ladder starts again from the team manager when a date is next missed,
+    and climbs counted from that breach (`_ladder_start_again`). The alerts
+    already sent stay, so the timeline and the reports still show them.
+    """
     policy = sla_policy_for(category_id=case.category_id, safeguarding=case.safeguarding)
     calendar = WorkingCalendar()
     clock = _new_clock(
@@ -276,6 +290,7 @@ def clock_restart_resolve(*, case: Case, at: datetime) -> Clock:
     )
     _start_again(case=case, clock=clock, at=at)
     _refresh_case_due(case)
+    _ladder_start_again(case)
     return clock
 
 
@@ -466,8 +481,15 @@ def _covers_in_force(cases: list[Case], now: datetime) -> dict[int, Officer]:
 
 
 def _first_breached_clocks(cases: list[Case]) -> dict[int, Clock]:
-    """The ladder names the first promise each case broke."""
-    clocks = Clock.objects.filter(case__in=cases, breached_at__isnull=False).order_by("-due_at", "-id")
+    """The ladder names the first promise each case broke since its ladder started.
+
+    A reopened case's ladder starts again, and its alerts are keyed by clock:
+    named after a promise broken before the reopening, a rung already climbed
+    then would be taken as sent, and nobody would be told.
+    """
+    clocks = Clock.objects.filter(
+        case__in=cases, breached_at__isnull=False, due_at__gte=F("case__first_breached_at")
+    ).order_by("-due_at", "-id")
     return {clock.case_id: clock for clock in clocks}
 
 
@@ -475,9 +497,13 @@ def _advance_clock(*, case, clock, now, alerts, covers) -> None:
     if clock.running and clock.reminded_at is None and clock.remind_at <= now < clock.due_at:
         clock.reminded_at = now
         recipient, role = _reminder_recipient(case, clock, covers)
-        # One reminder for each date the clock has had: an extension after the reminder earns a new one.
         alerts.plan(
-            case=case, clock=clock, kind=Alert.Kind.REMINDER, level=clock.extensions, recipient=recipient, role=role
+            case=case,
+            clock=clock,
+            kind=Alert.Kind.REMINDER,
+            level=alerts.next_reminder_level(clock),
+            recipient=recipient,
+            role=role,
         )
     if now >= clock.due_at and clock.breached_at is None:
         clock.breached_at = now
@@ -499,21 +525,35 @@ def _breach(*, case, clock, alerts) -> None:
     _escalate(case=case, clock=clock, level=2 if clock.kind == ClockKind.CHASE else 1, alerts=alerts)
     if case.first_breached_at is None:
         case.first_breached_at = clock.due_at
-    if case.escalation_due_at is None and case.escalation_level < 3 and case.is_open:
-        case.escalation_due_at = alerts.calendar.add_working_days(
-            case.first_breached_at, LADDER_WORKING_DAYS[max(2, case.escalation_level + 1)]
-        )
+    _schedule_next_rung(case, alerts.calendar)
 
 
 def _climb_ladder(*, case, clock, alerts) -> None:
     if not case.is_open or case.escalation_level >= 3:
         case.escalation_due_at = None
         return
-    level = max(2, case.escalation_level + 1)
-    _escalate(case=case, clock=clock, level=level, alerts=alerts)
-    case.escalation_due_at = (
-        alerts.calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[level + 1]) if level < 3 else None
-    )
+    _escalate(case=case, clock=clock, level=max(2, case.escalation_level + 1), alerts=alerts)
+    _schedule_next_rung(case, alerts.calendar)
+
+
+def _schedule_next_rung(case: Case, calendar: WorkingCalendar) -> None:
+    # Each rung falls due a set number of working days after the first breach (DESIGN.md), whatever raised the
+    # level: a chase nobody answered takes the case to the head of service early, and the director's point must
+    # then replace the head of service's, or the director would be told on the day meant for the level below.
+    if not case.is_open or case.escalation_level >= 3:
+        case.escalation_due_at = None
+        return
+    next_level = max(2, case.escalation_level + 1)
+    case.escalation_due_at = calendar.add_working_days(case.first_breached_at, LADDER_WORKING_DAYS[next_level])
+
+
+def _ladder_start_again(case: Case) -> None:
+    # The old first breach and level belong to a promise the case no longer makes. Kept, they would send the
+    # next breach up the ladder with no working days between the rungs, or nowhere once the director had been
+    # told. A safeguarding case starts at the bottom too: its team manager was told when it was logged.
+    case.escalation_level = 0
+    case.first_breached_at = None
+    case.escalation_due_at = None
 
 
 def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION) -> None:
@@ -580,12 +620,30 @@ class AlertBatch:
         self.now = now
         self.calendar = calendar
         self._sent = set(Alert.objects.filter(case__in=cases).values_list("case_id", "clock_id", "kind", "level"))
+        self._reminder_levels: dict[int, int] = {}
+        for _case_id, clock_id, kind, level in self._sent:
+            if kind == Alert.Kind.REMINDER:
+                self._note_reminder(clock_id, level)
         self._planned: list[_PlannedAlert] = []
+
+    def next_reminder_level(self, clock: Clock) -> int:
+        """One reminder for each date a clock has had: 0 for its first, then one more each time.
+
+        The clock's `reminded_at`, under the case's lock, says whether its date
+        has had a reminder; this numbers them, so a date that moved after its
+        reminder (`_move_due`) gets a key of its own under the unique constraint.
+        """
+        return self._reminder_levels.get(clock.pk, -1) + 1
+
+    def _note_reminder(self, clock_id: int, level: int) -> None:
+        self._reminder_levels[clock_id] = max(level, self._reminder_levels.get(clock_id, -1))
 
     def plan(self, *, case, clock, kind, level, recipient, role) -> None:
         key = (case.pk, clock.pk, kind, level)
         if key not in self._sent:
             self._sent.add(key)
+            if kind == Alert.Kind.REMINDER:
+                self._note_reminder(clock.pk, level)
             self._planned.append(_PlannedAlert(case, clock, kind, level, recipient, role))
 
     def write(self) -> list[Alert]:

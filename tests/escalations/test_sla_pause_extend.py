@@ -300,6 +300,53 @@ def test_an_officer_who_extends_after_the_reminder_is_reminded_again_on_the_new_
     assert "30 December 2026" in reminders.last().body
     assert events(case, CaseEvent.Kind.REMINDER).count() == 2
 
+
+def test_an_officer_reminded_before_a_wait_on_the_family_is_reminded_again_before_the_new_date(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    sweep(uk(2026, 12, 7, 9))
+    post(api, officer, case, "await-parent", {"note": "Which school?"}, when=uk(2026, 12, 7, 10))
+    # Monday 10:00-17:00 and Tuesday 09:00-12:00: ten working hours, so the respond date moves from
+    # Monday 7 December 17:00 to Wednesday 9 December 11:00.
+    post(api, officer, case, "resume", when=uk(2026, 12, 8, 12))
+
+    sweep(uk(2026, 12, 8, 12, 1))
+    sweep(uk(2026, 12, 9, 9), times=2)
+    sweep(uk(2026, 12, 9, 10, 59))
+
+    reminders = outbox(officer, "officer_reminder").filter(channel="in_app").order_by("id")
+    assert reminders.count() == 2
+    assert "11am on Wednesday 9 December 2026" in reminders.last().body
+    assert [event.at for event in events(case, CaseEvent.Kind.REMINDER).order_by("at")] == [
+        uk(2026, 12, 7, 9),
+        uk(2026, 12, 9, 9),
+    ]
+
+
+def test_each_date_a_clock_has_had_earns_one_reminder_after_an_extension_and_a_wait_alike(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    sweep(uk(2026, 12, 21, 9))
+    post(api, officer, case, "extend", {"working_days": 5, "reason": REASON}, when=uk(2026, 12, 21, 10))
+    sweep(uk(2026, 12, 30, 9))
+    post(api, officer, case, "await-parent", {"note": "Which school?"}, when=uk(2026, 12, 30, 10))
+    # Ten working hours waited: Wednesday 30 December 17:00 moves to Monday 4 January 11:00, after New Year's Day.
+    post(api, officer, case, "resume", when=uk(2026, 12, 31, 12))
+
+    sweep(uk(2027, 1, 4, 9), times=2)
+    sweep(uk(2027, 1, 4, 10, 59))
+
+    reminders = outbox(officer, "officer_reminder").filter(channel="in_app").order_by("id")
+    bodies = list(reminders.values_list("body", flat=True))
+    assert len(bodies) == 3
+    assert "21 December 2026" in bodies[0]
+    assert "30 December 2026" in bodies[1]
+    assert "4 January 2027" in bodies[2]
+    assert events(case, CaseEvent.Kind.REMINDER).count() == 3
+
 def test_an_extension_of_more_than_ten_working_days_is_refused_with_a_field_error(borough, api, case, officer):
     response = post(api, officer, case, "extend", {"working_days": 11, "reason": REASON}, when=uk(2026, 11, 24, 10))
 

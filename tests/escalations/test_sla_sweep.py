@@ -152,6 +152,31 @@ def test_a_breach_of_a_later_clock_tells_the_team_manager_again_about_that_clock
     assert case.escalation_due_at == uk(2026, 12, 14, 17)
 
 
+def test_a_chase_nobody_answers_goes_to_the_head_of_service_and_the_director_still_waits_ten_working_days(
+    borough, case, api
+):
+    head, director = borough.head_of_service, borough.director
+    sweep(ACKNOWLEDGE_DUE + timedelta(minutes=1))
+    with at(uk(2026, 11, 26, 10)):
+        chased = api.as_user(borough.parent1).post(f"/api/cases/{case.pk}/chase/", {}, format="json")
+    assert chased.status_code == 200, chased.content
+
+    # Nobody answered by Monday 30 November 17:00: the head of service is told at once.
+    sweep(uk(2026, 11, 30, 17, 1))
+    assert escalations(case, 2).get().recipient == head
+    with at(uk(2026, 12, 1, 10)):
+        body = api.as_user(borough.parent1).get(f"/api/cases/{case.pk}/").json()
+    assert body["sla"]["next_escalation"]["role"] == "director"
+    assert body["sla"]["next_escalation"]["at"] == "2026-12-09T17:00:00Z"
+
+    # The director hears 10 working days after the first breach, not at the point set for level 2.
+    sweep(LEVEL_TWO_AT + timedelta(minutes=1))
+    assert not escalations(case, 3).exists()
+    sweep(LEVEL_THREE_AT)
+    assert escalations(case, 3).get().recipient == director
+    assert Notification.objects.filter(recipient=director.user, template="manager_escalation").exists()
+
+
 # --- catching up ---------------------------------------------------------------------------
 
 
