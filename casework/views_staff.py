@@ -751,7 +751,7 @@ def cover(request, pk):
                     f"until {describe_moment(ends_at)}.",
                 )
                 return redirect("manager-officers")
-    covers = officer.covers.filter(ends_at__gt=timezone.now()).select_related("cover_officer__user")
+    covers = officer.covers.not_over().select_related("cover_officer__user")
     return render(
         request,
         "casework/staff/cover.html",

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Officer
 from casework.selectors import case_timeline_for
 from casework.services import case_acknowledge, case_log, case_reassign
-from escalations.working_days import UK_TIME
+from escalations.working_days import UK_TIME, describe_moment
 from tests.factories import OfficerFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -779,3 +779,26 @@ def test_bad_cover_input_shows_the_error_summary_and_arranges_nothing(client, bo
     assert "There is a problem" in response.content.decode()
     assert error in response.content.decode()
     assert not Cover.objects.exists()
+
+
+def test_cover_overlapping_cover_already_arranged_shows_its_dates_and_arranges_nothing(client, borough):
+    away, cover = north_officers(borough)
+    now = timezone.now()
+    arranged = Cover.objects.create(officer=away, cover_officer=cover, starts_at=now,
+                                    ends_at=now + timedelta(days=3), set_by=borough.north.manager.user)
+    signed_in(client, borough.north.manager.user)
+    until = timezone.localdate(now, UK_TIME) + timedelta(days=7)
+
+    response = client.post(reverse("manager-cover", args=[away.pk]), {
+        "cover_officer": borough.officer2.pk, "until_day": until.day, "until_month": until.month,
+        "until_year": until.year,
+    })
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert (f"{cover.display_name} is already covering {away.display_name} from "
+            f"{describe_moment(arranged.starts_at)} until {describe_moment(arranged.ends_at)}.") in html
+    assert 'href="#id_until_day"' in html
+    assert list(Cover.objects.all()) == [arranged]
+
