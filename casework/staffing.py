@@ -209,10 +209,15 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
     """A manager arranges cover. The cover officer gets the reminders and sees the cases; the owner stays accountable.
 
     One cover at a time: cover that overlaps cover already arranged for the officer is refused, so
-    it is never in doubt who is covering and each family is told once.
+    it is never in doubt who is covering and each family is told once. Refused too for an officer
+    who has left, and by anyone but another active officer.
     """
     _require_manager_over(actor, officer)
     officer, cover_officer = _lock_for_cover(officer, cover_officer)
+    if not officer.active:
+        raise ValidationError(
+            {"officer": [f"{officer.display_name} has left and their cases have been handed over, so they need no cover."]}
+        )
     if cover_officer.pk == officer.pk or not cover_officer.active:
         raise ValidationError({"cover_officer": ["Choose another active officer to cover."]})
     if ends_at <= starts_at:

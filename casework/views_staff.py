@@ -729,7 +729,7 @@ def cover(request, pk):
     choices = selectors.officers_visible_to(user).filter(active=True).exclude(pk=officer.pk)
     form = CoverForm(request.POST if request.method == "POST" else None, cover_officers=choices)
     status = 200
-    if request.method == "POST" and officer.active:
+    if request.method == "POST":
         status = 400
         if form.is_valid():
             # "Until Friday" means to the end of Friday's working day, as a deadline would.

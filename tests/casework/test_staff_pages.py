@@ -802,3 +802,20 @@ def test_cover_overlapping_cover_already_arranged_shows_its_dates_and_arranges_n
     assert 'href="#id_until_day"' in html
     assert list(Cover.objects.all()) == [arranged]
 
+
+def test_cover_for_an_officer_who_has_left_shows_the_error_summary_and_arranges_nothing(client, borough):
+    leaver, cover = north_officers(borough)
+    signed_in(client, borough.north.manager.user)
+    url = reverse("manager-cover", args=[leaver.pk])
+    until = timezone.localdate(timezone.now(), UK_TIME) + timedelta(days=7)
+    form = {"cover_officer": cover.pk, "until_day": until.day, "until_month": until.month, "until_year": until.year}
+    client.get(url)  # the manager opens the page; someone else offboards the officer before they send it
+    Officer.objects.filter(pk=leaver.pk).update(active=False)  # test set-up: offboarding has its own tests
+
+    response = client.post(url, form)
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert f"{leaver.display_name} has left and their cases have been handed over, so they need no cover." in html
+    assert not Cover.objects.exists()

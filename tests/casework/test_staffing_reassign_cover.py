@@ -391,6 +391,7 @@ def test_cover_sends_the_work_to_the_cover_officer_while_the_owner_stays_account
             "ends_at",
         ),
         ({"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": "self"}, "cover_officer"),
+        ({"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": "left"}, "cover_officer"),
         (
             {"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": 999_999},
             "cover_officer",
@@ -402,6 +403,7 @@ def test_cover_sends_the_work_to_the_cover_officer_while_the_owner_stays_account
         "ends-in-the-past",
         "ends-before-it-starts",
         "by-self",
+        "by-someone-who-has-left",
         "unknown-cover",
         "not-a-time",
         "no-end",
@@ -415,6 +417,8 @@ def test_bad_cover_is_a_400_on_the_field_and_nothing_is_written(
     body = {"cover_officer": case_officers(borough.north)[1].pk, **body}
     if body["cover_officer"] == "self":
         body["cover_officer"] = owner.pk
+    if body["cover_officer"] == "left":
+        body["cover_officer"] = OfficerFactory(team=borough.north, active=False).pk
     before = written()
 
     with at(COVER_SET_AT):
@@ -562,6 +566,25 @@ def test_cover_that_is_over_before_the_new_one_starts_does_not_stand_in_its_way(
     assert response.status_code == 201, response.content
     assert Cover.objects.filter(officer=owner).count() == 2
     assert len(covered_events(api, borough.parent1, case)) == 2
+
+
+def test_cover_for_an_officer_who_has_left_is_a_400_and_nothing_is_written(borough, api):
+    manager = borough.north.manager
+    leaver, colleague = case_officers(borough.north)
+    Officer.objects.filter(pk=leaver.pk).update(active=False)  # test set-up, as above
+    before = written()
+
+    with at(COVER_SET_AT):
+        response = arrange_cover(api, manager, leaver, colleague, ends_at=COVER_ENDS_AT)
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "officer": [
+            f"{leaver.display_name} has left and their cases have been handed over, "
+            "so they need no cover."
+        ]
+    }
+    assert written() == before
 
 
 @pytest.mark.postgres
