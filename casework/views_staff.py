@@ -97,13 +97,14 @@ def short_moment(moment: datetime | None) -> str:
 
 
 def person_name(user) -> str:
-    """An officer's display name; a family member's name, marked as the family's."""
+    """An officer's display name; an administrator's name; a family member's name, marked as the family's."""
     if user is None:
         return "SEND Casework"
     officer = officer_of(user)
     if officer is not None:
         return officer.display_name
-    return f"{user.get_full_name() or user.username} (family)"
+    name = user.get_full_name() or user.username
+    return name if is_staff_member(user) else f"{name} (family)"
 
 
 def percentage(share: float | None) -> str:

@@ -14,9 +14,9 @@ from django.utils.html import escape
 
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Officer
 from casework.selectors import case_timeline_for
-from casework.services import case_acknowledge, case_log, case_reassign
+from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
 from escalations.working_days import UK_TIME, describe_moment
-from tests.factories import OfficerFactory, TeamFactory
+from tests.factories import OfficerFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -345,6 +345,18 @@ def test_the_case_page_shows_the_timeline_with_internal_notes_marked_and_the_pro
     assert "Internal note (the family will not see this)" in html
     for promise in ("Acknowledge", "First response", "Resolve"):
         assert f">{promise}</th>" in html
+
+
+def test_the_case_page_names_an_administrator_by_sign_in_name_not_as_the_family(client, borough):
+    case = log(borough)
+    administrator = UserFactory(username="cadmin-7", first_name="", last_name="", is_staff=True, is_superuser=True)
+    case_message_add(actor=administrator, case=case, text="We have asked the school.")
+    signed_in(client, borough.officer1.user)
+
+    html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
+
+    assert "cadmin-7" in html
+    assert "cadmin-7 (family)" not in html
 
 
 def test_acknowledging_through_the_page_tells_the_family(client, borough):
