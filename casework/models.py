@@ -120,11 +120,17 @@ class CoverQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(starts_at__lte=at, ends_at__gt=at, cover_officer__active=True)
 
+    def not_over(self, at=None):
+        """Cover running now or still to come, by someone still here: what new cover must not overlap."""
+        at = at or timezone.now()
+        return self.filter(ends_at__gt=at, cover_officer__active=True)
+
 
 class Cover(models.Model):
     """While an officer is away, another officer covers their cases. The named officer stays accountable.
 
-    Cover ends by itself at `ends_at`: nothing has to remember to switch it off.
+    Cover ends by itself at `ends_at`: nothing has to remember to switch it off. It also ends
+    if the covering officer leaves. An officer has one cover at a time (`cover_set` refuses overlaps).
     """
 
     officer = models.ForeignKey("Officer", on_delete=models.PROTECT, related_name="covers")

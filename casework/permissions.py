@@ -39,6 +39,21 @@ def is_staff_member(user) -> bool:
     return officer_of(user) is not None or user.is_superuser
 
 
+# What a family is shown for a member of staff with no name on record (an administrator working in
+# the admin site, say), in the words the family pages use for the council's team.
+UNNAMED_STAFF = "Your council's SEND team"
+
+
+def name_shown_to_family(user) -> str:
+    """Who did something on a case, as a family is told it: a name, never a member of staff's sign-in name."""
+    name = user.get_full_name()
+    if name:
+        return name
+    if is_staff_member(user):
+        return UNNAMED_STAFF
+    return user.username
+
+
 def teams_overseen_by(officer: Officer) -> QuerySet[Team]:
     """The teams a manager answers for: those they manage, head, or direct."""
     return Team.objects.filter(

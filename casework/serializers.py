@@ -11,7 +11,7 @@ from escalations.selectors import case_sla
 from escalations.working_days import WorkingCalendar
 
 from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
-from .permissions import role_of
+from .permissions import UNNAMED_STAFF, is_staff_member, name_shown_to_family, role_of
 from .selectors import case_handovers
 
 
@@ -357,7 +357,9 @@ class CaseDetailOutput(CaseOutput):
 
 
 class ActorOutput(serializers.Serializer):
-    display_name = serializers.CharField()
+    display_name = serializers.CharField(
+        help_text=f"Families see \"{UNNAMED_STAFF}\" for staff with no name on record, never a sign-in name."
+    )
     role = serializers.CharField()
 
 
@@ -372,8 +374,14 @@ class CaseEventOutput(serializers.ModelSerializer):
     def get_actor(self, event):
         if event.actor is None:
             return None
-        me = MeOutput(event.actor).data
-        return {"display_name": me["display_name"], "role": me["role"]}
+        actor = MeOutput(event.actor).data
+        display_name = actor["display_name"] if self._read_by_staff() else name_shown_to_family(event.actor)
+        return {"display_name": display_name, "role": actor["role"]}
+
+    def _read_by_staff(self) -> bool:
+        # Without a request there is no knowing who reads it, so it is written as a family would see it.
+        request = self.context.get("request")
+        return request is not None and is_staff_member(request.user)
 
 
 class MessageOutput(serializers.Serializer):

@@ -32,7 +32,7 @@ from .models import (
     ProvisionItem,
     save_many_with_history,
 )
-from .permissions import officer_of, organisations_of, teams_overseen_by
+from .permissions import name_shown_to_family, officer_of, organisations_of, teams_overseen_by
 from .routing import officer_choose_in_team, routing_team_for
 from .selectors import cases_visible_to, child_loggable_by
 
@@ -416,7 +416,7 @@ def case_message_add(*, actor, case: Case, text: str, internal: bool = False) ->
             case=case,
             event=event,
             template="case_message",
-            context={"officer_name": _display_name(actor), "text": text},
+            context={"officer_name": name_shown_to_family(actor), "text": text},
         )
     else:
         notices.tell_officer(

@@ -206,14 +206,27 @@ def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: 
 
 @transaction.atomic
 def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: datetime, ends_at: datetime) -> Cover:
-    """A manager arranges cover. The cover officer gets the reminders and sees the cases; the owner stays accountable."""
+    """A manager arranges cover. The cover officer gets the reminders and sees the cases; the owner stays accountable.
+
+    One cover at a time: cover that overlaps cover already arranged for the officer is refused, so
+    it is never in doubt who is covering and each family is told once. Refused too for an officer
+    who has left, and by anyone but another active officer.
+    """
     _require_manager_over(actor, officer)
+    officer, cover_officer = _lock_for_cover(officer, cover_officer)
+    if not officer.active:
+        raise ValidationError(
+            {"officer": [f"{officer.display_name} has left and their cases have been handed over, so they need no cover."]}
+        )
     if cover_officer.pk == officer.pk or not cover_officer.active:
         raise ValidationError({"cover_officer": ["Choose another active officer to cover."]})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": ["Cover must end after it starts."]})
     if ends_at <= timezone.now():
         raise ValidationError({"ends_at": ["Cover must end in the future."]})
+    arranged = _cover_overlapping(officer, starts_at=starts_at, ends_at=ends_at)
+    if arranged is not None:
+        raise _overlap_refusal(arranged, starts_at=starts_at)
     cover = Cover(officer=officer, cover_officer=cover_officer, starts_at=starts_at, ends_at=ends_at, set_by=actor)
     cover._history_user = actor
     cover.save()
@@ -230,6 +243,44 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
             data={"cover_id": cover.pk},
         )
     return cover
+
+
+def _lock_for_cover(officer: Officer, cover_officer: Officer) -> tuple[Officer, Officer]:
+    """Lock both officers' rows in id order, as routing and offboarding take them, and read them afresh.
+
+    Held until commit: cover asked for the same officer at the same moment waits here, then sees
+    this cover; and neither officer can be offboarded until it is written.
+    """
+    locked = {
+        locked.pk: locked
+        for locked in Officer.objects.select_for_update(of=("self",))
+        .filter(pk__in=(officer.pk, cover_officer.pk))
+        .select_related("user", "team")
+        .order_by("pk")
+    }
+    return locked[officer.pk], locked[cover_officer.pk]
+
+
+def _cover_overlapping(officer: Officer, *, starts_at: datetime, ends_at: datetime) -> Cover | None:
+    """The officer's earliest cover, not yet over, that shares any moment with this period."""
+    return (
+        Cover.objects.not_over()
+        .filter(officer=officer, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .select_related("cover_officer__user", "officer__user")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def _overlap_refusal(arranged: Cover, *, starts_at: datetime) -> ValidationError:
+    """Name the cover in the way, on the date that has to move: the start if it falls inside that cover, else the end."""
+    already = (
+        f"{arranged.cover_officer.display_name} is already covering {arranged.officer.display_name} "
+        f"from {describe_moment(arranged.starts_at)} until {describe_moment(arranged.ends_at)}."
+    )
+    if arranged.starts_at <= starts_at:
+        return ValidationError({"starts_at": [f"{already} New cover can start when that ends."]})
+    return ValidationError({"ends_at": [f"{already} New cover must end by the time that starts."]})
 
 
 @transaction.atomic

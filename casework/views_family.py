@@ -41,7 +41,7 @@ from .forms_family import (
     provision_item_label,
 )
 from .models import Case
-from .permissions import is_staff_member
+from .permissions import is_staff_member, name_shown_to_family
 
 Status = Case.Status
 
@@ -378,8 +378,7 @@ def _timeline(request, case: Case) -> list[dict]:
         elif event.actor_id == request.user.pk:
             who = "You"
         else:
-            officer = getattr(event.actor, "officer", None)
-            who = officer.display_name if officer else (event.actor.get_full_name() or event.actor.username)
+            who = name_shown_to_family(event.actor)
         rows.append({"event": event, "title": event.get_kind_display(), "who": who, "when": describe_moment(event.at)})
     return rows
 

@@ -97,13 +97,14 @@ def short_moment(moment: datetime | None) -> str:
 
 
 def person_name(user) -> str:
-    """An officer's display name; a family member's name, marked as the family's."""
+    """An officer's display name; an administrator's name; a family member's name, marked as the family's."""
     if user is None:
         return "SEND Casework"
     officer = officer_of(user)
     if officer is not None:
         return officer.display_name
-    return f"{user.get_full_name() or user.username} (family)"
+    name = user.get_full_name() or user.username
+    return name if is_staff_member(user) else f"{name} (family)"
 
 
 def percentage(share: float | None) -> str:
@@ -729,7 +730,7 @@ def cover(request, pk):
     choices = selectors.officers_visible_to(user).filter(active=True).exclude(pk=officer.pk)
     form = CoverForm(request.POST if request.method == "POST" else None, cover_officers=choices)
     status = 200
-    if request.method == "POST" and officer.active:
+    if request.method == "POST":
         status = 400
         if form.is_valid():
             # "Until Friday" means to the end of Friday's working day, as a deadline would.
@@ -751,7 +752,7 @@ def cover(request, pk):
                     f"until {describe_moment(ends_at)}.",
                 )
                 return redirect("manager-officers")
-    covers = officer.covers.filter(ends_at__gt=timezone.now()).select_related("cover_officer__user")
+    covers = officer.covers.not_over().select_related("cover_officer__user")
     return render(
         request,
         "casework/staff/cover.html",

@@ -14,7 +14,7 @@ from escalations.models import ClockKind
 from escalations.services import sla_sweep
 from escalations.working_days import add_working_days, describe_moment
 from notifications.models import Notification, NotificationPreference
-from tests.factories import ChildFactory, EHCPFactory, OfficerFactory, ProvisionItemFactory
+from tests.factories import ChildFactory, EHCPFactory, OfficerFactory, ProvisionItemFactory, UserFactory
 
 QUESTIONS = {
     "child": "/concerns/new/which-child/",
@@ -375,6 +375,18 @@ def test_the_concern_page_names_the_officer_covering(parent, borough):
     page = text_of(parent.get(f"/concerns/{case.pk}/"))
 
     assert f"Casey Cover is covering while {owner.display_name} is away" in page
+
+
+def test_the_concern_page_never_shows_a_staff_sign_in_name_for_who_did_something(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    administrator = UserFactory(username="cadmin-7", first_name="", last_name="", is_staff=True, is_superuser=True)
+    services.case_message_add(actor=administrator, case=case, text="We have asked the school.")
+
+    page = text_of(parent.get(f"/concerns/{case.pk}/"))
+
+    assert "We have asked the school." in page
+    assert "Your council&#x27;s SEND team" in page
+    assert "cadmin-7" not in page
 
 
 def test_a_missed_date_we_then_extended_says_the_new_date_is_ahead_not_that_it_was_due(parent, borough):

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from casework import services
+from casework import services, staffing
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage
-from tests.factories import ChildFactory, make_parent
+from tests.factories import ChildFactory, UserFactory, make_parent
 
 
 def log_case(borough, parent=None, child=None):
@@ -155,6 +155,39 @@ def test_the_timeline_lists_what_happened_oldest_first(borough, api):
     assert events[0]["actor"]["role"] == "parent"
     assert events[1]["actor"] == {"display_name": borough.officer1.display_name, "role": "officer"}
     assert events[6]["text"] == "Sessions restart on Monday."
+
+
+def _administrator(borough):
+    """A superuser with no officer record and no name on record: someone working in the admin site."""
+    return UserFactory(username="cadmin-7", first_name="", last_name="", is_staff=True, is_superuser=True)
+
+
+def _manager_with_no_name(borough):
+    manager = borough.north.manager.user
+    manager.first_name = manager.last_name = ""
+    manager.save()
+    return manager
+
+
+@pytest.mark.parametrize("unnamed", [_administrator, _manager_with_no_name], ids=["administrator", "officer"])
+def test_a_family_never_sees_a_staff_sign_in_name_for_who_did_something(borough, api, unnamed):
+    staff = unnamed(borough)
+    case = log_case(borough)
+    colleague = borough.north.officers.filter(is_manager=False).exclude(pk=borough.officer1.pk).first()
+    services.case_message_add(actor=staff, case=case, text="We have asked the school.")
+    staffing.cases_reassign(actor=staff, case_ids=[case.pk], officer=colleague, note="Nearer the school")
+
+    family = api.as_user(borough.parent1)
+    events = timeline(family, case)["results"]
+    inbox = family.get("/api/notifications/")
+
+    by_staff = [event["actor"] for event in events if event["kind"] in ("message", "reassigned")]
+    assert by_staff == [{"display_name": "Your council's SEND team", "role": "manager"}] * 2
+    assert "Your council's SEND team has sent you a message" in inbox.content.decode()
+    assert staff.username not in str(events) + inbox.content.decode()
+    # Staff may still tell colleagues apart by their sign-in name.
+    staff_view = timeline(api.as_user(borough.north.manager.user), case)["results"]
+    assert {event["actor"]["display_name"] for event in staff_view if event["kind"] == "reassigned"} == {staff.username}
 
 
 def test_events_at_the_same_moment_keep_the_order_they_happened_in(borough, api):

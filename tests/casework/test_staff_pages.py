@@ -14,9 +14,9 @@ from django.utils.html import escape
 
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Officer
 from casework.selectors import case_timeline_for
-from casework.services import case_acknowledge, case_log, case_reassign
-from escalations.working_days import UK_TIME
-from tests.factories import OfficerFactory, TeamFactory
+from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
+from escalations.working_days import UK_TIME, describe_moment
+from tests.factories import OfficerFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -345,6 +345,18 @@ def test_the_case_page_shows_the_timeline_with_internal_notes_marked_and_the_pro
     assert "Internal note (the family will not see this)" in html
     for promise in ("Acknowledge", "First response", "Resolve"):
         assert f">{promise}</th>" in html
+
+
+def test_the_case_page_names_an_administrator_by_sign_in_name_not_as_the_family(client, borough):
+    case = log(borough)
+    administrator = UserFactory(username="cadmin-7", first_name="", last_name="", is_staff=True, is_superuser=True)
+    case_message_add(actor=administrator, case=case, text="We have asked the school.")
+    signed_in(client, borough.officer1.user)
+
+    html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
+
+    assert "cadmin-7" in html
+    assert "cadmin-7 (family)" not in html
 
 
 def test_acknowledging_through_the_page_tells_the_family(client, borough):
@@ -778,4 +790,44 @@ def test_bad_cover_input_shows_the_error_summary_and_arranges_nothing(client, bo
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert error in response.content.decode()
+    assert not Cover.objects.exists()
+
+
+def test_cover_overlapping_cover_already_arranged_shows_its_dates_and_arranges_nothing(client, borough):
+    away, cover = north_officers(borough)
+    now = timezone.now()
+    arranged = Cover.objects.create(officer=away, cover_officer=cover, starts_at=now,
+                                    ends_at=now + timedelta(days=3), set_by=borough.north.manager.user)
+    signed_in(client, borough.north.manager.user)
+    until = timezone.localdate(now, UK_TIME) + timedelta(days=7)
+
+    response = client.post(reverse("manager-cover", args=[away.pk]), {
+        "cover_officer": borough.officer2.pk, "until_day": until.day, "until_month": until.month,
+        "until_year": until.year,
+    })
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert (f"{cover.display_name} is already covering {away.display_name} from "
+            f"{describe_moment(arranged.starts_at)} until {describe_moment(arranged.ends_at)}.") in html
+    assert 'href="#id_until_day"' in html
+    assert list(Cover.objects.all()) == [arranged]
+
+
+def test_cover_for_an_officer_who_has_left_shows_the_error_summary_and_arranges_nothing(client, borough):
+    leaver, cover = north_officers(borough)
+    signed_in(client, borough.north.manager.user)
+    url = reverse("manager-cover", args=[leaver.pk])
+    until = timezone.localdate(timezone.now(), UK_TIME) + timedelta(days=7)
+    form = {"cover_officer": cover.pk, "until_day": until.day, "until_month": until.month, "until_year": until.year}
+    client.get(url)  # the manager opens the page; someone else offboards the officer before they send it
+    Officer.objects.filter(pk=leaver.pk).update(active=False)  # test set-up: offboarding has its own tests
+
+    response = client.post(url, form)
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert f"{leaver.display_name} has left and their cases have been handed over, so they need no cover." in html
     assert not Cover.objects.exists()

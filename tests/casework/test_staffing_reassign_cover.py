@@ -1,11 +1,18 @@
 """Reassignment, absence cover, the handover summary and accountability on the case (DESIGN.md "Staff change")."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
 
-from casework.models import Case, CaseEvent, CaseMessage, Cover
+from casework import staffing
+from casework.models import Case, CaseEvent, CaseMessage, Cover, Officer
 from escalations.models import Alert, ClockKind
+from escalations.working_days import describe_moment
 from notifications.models import Notification
 from tests.escalations.conftest import at, iso_utc, log_case, sweep, uk
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory
@@ -384,6 +391,7 @@ def test_cover_sends_the_work_to_the_cover_officer_while_the_owner_stays_account
             "ends_at",
         ),
         ({"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": "self"}, "cover_officer"),
+        ({"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": "left"}, "cover_officer"),
         (
             {"ends_at": iso_utc(COVER_ENDS_AT), "cover_officer": 999_999},
             "cover_officer",
@@ -395,6 +403,7 @@ def test_cover_sends_the_work_to_the_cover_officer_while_the_owner_stays_account
         "ends-in-the-past",
         "ends-before-it-starts",
         "by-self",
+        "by-someone-who-has-left",
         "unknown-cover",
         "not-a-time",
         "no-end",
@@ -408,6 +417,8 @@ def test_bad_cover_is_a_400_on_the_field_and_nothing_is_written(
     body = {"cover_officer": case_officers(borough.north)[1].pk, **body}
     if body["cover_officer"] == "self":
         body["cover_officer"] = owner.pk
+    if body["cover_officer"] == "left":
+        body["cover_officer"] = OfficerFactory(team=borough.north, active=False).pk
     before = written()
 
     with at(COVER_SET_AT):
@@ -434,6 +445,199 @@ def test_an_officer_cannot_arrange_cover(borough, api):
 
     assert response.status_code == 403, response.content
     assert written() == before
+
+
+def arrange_cover(api, manager, officer, cover_officer, *, ends_at, starts_at=None):
+    body = {"cover_officer": cover_officer.pk, "ends_at": iso_utc(ends_at)}
+    if starts_at is not None:
+        body["starts_at"] = iso_utc(starts_at)
+    return api.as_user(manager.user).post(
+        f"/api/officers/{officer.pk}/cover/", body, format="json"
+    )
+
+
+def covered_events(api, parent, case):
+    timeline = api.as_user(parent).get(f"/api/cases/{case.pk}/timeline/").json()
+    return [e for e in timeline["results"] if e["kind"] == "covered"]
+
+
+WEDNESDAY_9AM = uk(2026, 11, 25, 9, 0)
+THURSDAY_5PM = uk(2026, 11, 26, 17, 0)
+NEXT_WEDNESDAY_5PM = uk(2026, 12, 2, 17, 0)
+
+
+@pytest.mark.parametrize(
+    "first, second, second_by, field",
+    [
+        ((None, COVER_ENDS_AT), (None, COVER_ENDS_AT), "colleague", "starts_at"),
+        ((None, COVER_ENDS_AT), (WEDNESDAY_9AM, NEXT_WEDNESDAY_5PM), "transport", "starts_at"),
+        ((WEDNESDAY_9AM, COVER_ENDS_AT), (None, THURSDAY_5PM), "transport", "ends_at"),
+        ((WEDNESDAY_9AM, THURSDAY_5PM), (None, NEXT_WEDNESDAY_5PM), "transport", "ends_at"),
+    ],
+    ids=["set-twice", "starts-during-it", "runs-into-it", "takes-it-in"],
+)
+def test_cover_overlapping_cover_already_arranged_is_a_400_naming_its_dates(
+    borough, api, first, second, second_by, field
+):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    manager = borough.north.manager
+    with at(COVER_SET_AT):
+        starts_at, ends_at = first
+        response = arrange_cover(
+            api, manager, owner, colleague, starts_at=starts_at, ends_at=ends_at
+        )
+        assert response.status_code == 201, response.content
+        before = written()
+
+        starts_at, ends_at = second
+        cover_officer = colleague if second_by == "colleague" else borough.officer2
+        response = arrange_cover(
+            api, manager, owner, cover_officer, starts_at=starts_at, ends_at=ends_at
+        )
+
+        assert response.status_code == 400, response.content
+        [message] = response.json()[field]
+        arranged_from = describe_moment(first[0] or COVER_SET_AT)
+        assert message.startswith(
+            f"{colleague.display_name} is already covering {owner.display_name} "
+            f"from {arranged_from} until {describe_moment(first[1])}."
+        )
+        assert written() == before
+        # The family is told once who is covering: there is only one cover to tell them about.
+        assert len(covered_events(api, borough.parent1, case)) == 1
+
+
+def _cover_by_someone_who_has_since_left(borough, api, owner, colleague):
+    with at(COVER_SET_AT):
+        response = arrange_cover(
+            api, borough.north.manager, owner, colleague, ends_at=COVER_ENDS_AT
+        )
+    assert response.status_code == 201, response.content
+    # Test set-up: how the covering officer left has its own tests (test_staffing_offboard.py).
+    Officer.objects.filter(pk=colleague.pk).update(active=False)
+    return COVER_SET_AT, None
+
+
+def _cover_that_has_ended(borough, api, owner, colleague):
+    with at(COVER_SET_AT):
+        response = arrange_cover(
+            api, borough.north.manager, owner, colleague, ends_at=uk(2026, 11, 24, 17, 0)
+        )
+    assert response.status_code == 201, response.content
+    return uk(2026, 11, 25, 10, 0), uk(2026, 11, 24, 9, 0)
+
+
+def _cover_ending_as_the_new_one_starts(borough, api, owner, colleague):
+    with at(COVER_SET_AT):
+        response = arrange_cover(
+            api, borough.north.manager, owner, colleague, ends_at=WEDNESDAY_9AM
+        )
+    assert response.status_code == 201, response.content
+    return COVER_SET_AT, WEDNESDAY_9AM
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        _cover_by_someone_who_has_since_left,
+        _cover_that_has_ended,
+        _cover_ending_as_the_new_one_starts,
+    ],
+    ids=["cover-officer-left", "ended", "back-to-back"],
+)
+def test_cover_that_is_over_before_the_new_one_starts_does_not_stand_in_its_way(
+    borough, api, earlier
+):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    now, starts_at = earlier(borough, api, owner, colleague)
+
+    with at(now):
+        response = arrange_cover(
+            api,
+            borough.north.manager,
+            owner,
+            borough.officer2,
+            starts_at=starts_at,
+            ends_at=COVER_ENDS_AT,
+        )
+
+    assert response.status_code == 201, response.content
+    assert Cover.objects.filter(officer=owner).count() == 2
+    assert len(covered_events(api, borough.parent1, case)) == 2
+
+
+def test_cover_for_an_officer_who_has_left_is_a_400_and_nothing_is_written(borough, api):
+    manager = borough.north.manager
+    leaver, colleague = case_officers(borough.north)
+    Officer.objects.filter(pk=leaver.pk).update(active=False)  # test set-up, as above
+    before = written()
+
+    with at(COVER_SET_AT):
+        response = arrange_cover(api, manager, leaver, colleague, ends_at=COVER_ENDS_AT)
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "officer": [
+            f"{leaver.display_name} has left and their cases have been handed over, "
+            "so they need no cover."
+        ]
+    }
+    assert written() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_arranging_overlapping_cover_at_once_end_with_one_cover(
+    borough, monkeypatch
+):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    real_check = staffing._cover_overlapping
+
+    def slow_check(*args, **kwargs):
+        found = real_check(*args, **kwargs)
+        time.sleep(0.5)  # both requests are past the check before either writes, unless one waits for the other
+        return found
+
+    monkeypatch.setattr(staffing, "_cover_overlapping", slow_check)
+    barrier = threading.Barrier(2, timeout=15)
+    results, errors = [], []
+    starts_at = timezone.now()
+
+    def arrange(cover_officer):
+        try:
+            Officer.objects.exists()  # open this thread's own connection before the race
+            barrier.wait()
+            results.append(
+                staffing.cover_set(
+                    actor=borough.north.manager.user,
+                    officer=owner,
+                    cover_officer=cover_officer,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(days=3),
+                )
+            )
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=arrange, args=(cover_officer,))
+        for cover_officer in (colleague, borough.officer2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(results) == 1 and len(errors) == 1, errors
+    assert isinstance(errors[0], ValidationError)
+    assert "is already covering" in errors[0].message_dict["starts_at"][0]
+    assert Cover.objects.filter(officer=owner).count() == 1
+    assert case.events.filter(kind=CaseEvent.Kind.COVERED).count() == 1
 
 
 # --- the handover summary ------------------------------------------------------------------------
