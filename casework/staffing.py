@@ -23,7 +23,7 @@ from .models import Case, CaseEvent, Cover, Officer
 from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import Placement, handover_placements, officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, cases_transfer, is_manager_over
+from .services import case_transfer, cases_fallback_explain, cases_transfer, is_manager_over
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -248,13 +248,16 @@ def cases_reroute_orphans(*, limit: int = 500) -> int:
     repaired = 0
     for case in cases:
         leaver = case.accountable_officer
-        try:
-            with transaction.atomic():
-                target = officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
-        except Conflict as reason:
+        route = officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
+        if route is None:
             # Left for the next run; the log says why so an administrator can fix the team.
-            logger.error("Case %s has an inactive owner and nobody to take it: %s", case.reference, reason.detail)
+            logger.error(
+                "Case %s has an inactive owner and nobody to take it: nobody on the escalation ladder of %s is active.",
+                case.reference,
+                case.team.name,
+            )
             continue
+        target = route.officer
         repaired += 1
         event = case_transfer(
             case=case,
@@ -262,7 +265,10 @@ def cases_reroute_orphans(*, limit: int = 500) -> int:
             actor=None,
             note=f"{leaver.display_name} is no longer active, so the case was re-routed automatically.",
             kind=Kind.HANDOVER,
+            keep_team=route.fallback is not None,
         )
+        if route.fallback is not None:
+            cases_fallback_explain(placed=[(case, route.fallback)])
         manager = case.team.manager
         if manager is not None and manager.active and manager.pk != target.pk:
             notices.tell_officer(

@@ -42,6 +42,8 @@ MANAGER_TEMPLATES = {
     "manager_safeguarding_alert": {"reference", "child_name", "summary", "officer_name"},
     "manager_chased": {"reference", "note", "officer_name"},
     "manager_orphan_rerouted": {"reference", "officer_name", "previous_officer_name"},
+    # A case that nobody in its team, or no team, could take: its owner above the team is told why.
+    "manager_case_fallback": {"reference", "role", "reason", "fix"},
 }
 # Every key `notification_enqueue` accepts, with the context keys it needs.
 TEMPLATES: dict[str, frozenset[str]] = {

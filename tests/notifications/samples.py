@@ -84,4 +84,10 @@ CONTEXTS = {
         "officer_name": "Sam Officer",
         "previous_officer_name": "Lee Leaver",
     },
+    "manager_case_fallback": {
+        "reference": REFERENCE,
+        "role": "head of service",
+        "reason": "nobody in SEND North can take it: the team has no active case officer and no active manager",
+        "fix": "add an active officer or manager to SEND North",
+    },
 }
