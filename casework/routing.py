@@ -222,11 +222,12 @@ def _log_refusal(child: Child, category: Category, team: Team | None) -> None:
 
 @dataclass
 class Placement:
-    """Where a case would go, and why, in words for the manager."""
+    """Where a case would go, and why, in words for the manager; `fallback` as in `Route`."""
 
     case: Case
     officer: Officer | None
     why: str
+    fallback: Fallback | None = None
 
 
 def routing_offboard_preview(*, leaver: Officer, successor: Officer | None = None) -> list[Placement]:
@@ -251,8 +252,8 @@ def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySe
     """Where each of a leaver's cases goes through routing, in id order, in four queries however many cases.
 
     The rules of `officer_choose_in_team` (continuity for the child, then the
-    case officer with the fewest open cases, then the team manager, never the
-    leaver) applied in memory. Each case placed changes who holds what for the
+    case officer with the fewest open cases, then up the team's ladder, never
+    the leaver) applied in memory. Each case placed changes who holds what for the
     next, as it would one case at a time, so the caller must write these
     placements before placing any later case. `officers` is where officers are
     read from: under row locks when the placements will be written.
@@ -266,7 +267,7 @@ def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySe
         .order_by("pk")
     ):
         candidates[officer.team_id].append(officer)
-    managers = _active_managers_of_teams_without_candidates(cases, candidates, leaver, officers)
+    ladders = _ladders_of_teams_without_candidates(cases, candidates, leaver, officers)
     pool = [officer.pk for officers_of_team in candidates.values() for officer in officers_of_team]
     loads = dict(
         Case.objects.filter(accountable_officer__in=pool, status__in=Case.OPEN_STATES)
@@ -277,40 +278,60 @@ def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySe
     holders = _open_cases_by_child(cases)
     rows = []
     for case in cases:
-        target, why = _place(case, candidates[case.team_id], managers, loads, holders[case.child_id])
-        if target is not None and case.status in Case.OPEN_STATES:
-            loads[target.pk] = loads.get(target.pk, 0) + 1
-            holders[case.child_id][case.pk] = target.pk
-        rows.append(Placement(case, target, why))
+        placement = _place(case, candidates[case.team_id], ladders.get(case.team_id), loads, holders[case.child_id])
+        if placement.officer is not None and case.status in Case.OPEN_STATES:
+            loads[placement.officer.pk] = loads.get(placement.officer.pk, 0) + 1
+            holders[case.child_id][case.pk] = placement.officer.pk
+        rows.append(placement)
     return rows
 
 
-def _place(case, team_candidates, managers, loads, holders_of_child) -> tuple[Officer | None, str]:
+def _place(case, team_candidates, ladder, loads, holders_of_child) -> Placement:
     if team_candidates:
         by_id = {officer.pk: officer for officer in team_candidates}
         continuing = next((holder for holder in holders_of_child.values() if holder in by_id), None)
         if continuing is not None:
-            return by_id[continuing], "Already holds an open case for this child"
+            return Placement(case, by_id[continuing], "Already holds an open case for this child")
         least_loaded = min(team_candidates, key=lambda officer: (loads.get(officer.pk, 0), officer.pk))
-        return least_loaded, f"Fewest open cases in {case.team.name}"
-    manager = managers.get(case.team.manager_id)
-    if manager is not None:
-        return manager, f"Team manager: nobody else in {case.team.name} can take it"
-    return None, f"Nobody in {case.team.name} can take this case: the team has no active officer and no active manager."
+        return Placement(case, least_loaded, f"Fewest open cases in {case.team.name}")
+    team = case.team
+    chosen = _first_active_on_ladder(team, *ladder)
+    if chosen is None:
+        return Placement(
+            case,
+            None,
+            f"Nobody in {team.name} can take this case: the team has no active officer or manager, "
+            "and no active head of service or director above it.",
+        )
+    officer, fallback = chosen
+    if fallback is None:
+        return Placement(case, officer, f"Team manager: nobody else in {team.name} can take it")
+    return Placement(case, officer, f"{fallback.role.capitalize()}: nobody in {team.name} can take it", fallback)
 
 
-def _active_managers_of_teams_without_candidates(cases, candidates, leaver, officers) -> dict[int, Officer]:
-    wanted = {
-        case.team.manager_id
-        for case in cases
-        if not candidates[case.team_id] and case.team.manager_id not in (None, leaver.pk)
-    }
-    if not wanted:
+def _ladders_of_teams_without_candidates(cases, candidates, leaver, officers) -> dict[int, tuple]:
+    """For each team with no case officer to take its cases: its director's id and the active people on its ladder.
+
+    Two queries, and none when every team still has case officers. Never the leaver.
+    """
+    teams = {case.team_id: case.team for case in cases if not candidates[case.team_id]}
+    if not teams:
         return {}
-    return {
-        manager.pk: manager
-        for manager in officers.filter(pk__in=wanted, active=True).select_related("user", "team").order_by("pk")
+    directors = dict(
+        Organisation.objects.filter(pk__in={team.organisation_id for team in teams.values()}).values_list(
+            "pk", "director_id"
+        )
+    )
+    wanted = {
+        officer_id
+        for team in teams.values()
+        for officer_id in (team.manager_id, team.head_of_service_id, directors[team.organisation_id])
+    } - {None, leaver.pk}
+    active = {
+        officer.pk: officer
+        for officer in officers.filter(pk__in=wanted, active=True).select_related("user", "team").order_by("pk")
     }
+    return {team_id: (directors[team.organisation_id], active) for team_id, team in teams.items()}
 
 
 def _open_cases_by_child(cases: list[Case]) -> dict[int, dict[int, int]]:

@@ -34,7 +34,8 @@ OFFICER_TEMPLATES = {
     "officer_reminder": {"reference", "clock", "due"},
     "officer_case_handed_over": {"reference", "previous_officer_name", "note"},
     # After an offboarding: one message for all the cases a new officer takes on, not one a case.
-    "officer_cases_handed_over": {"case_count", "previous_officer_name", "note"},
+    # `up_the_ladder`: how many came to them because nobody in the case's team could take it ("" for none).
+    "officer_cases_handed_over": {"case_count", "previous_officer_name", "note", "up_the_ladder"},
     "officer_family_replied": {"reference", "text"},
 }
 MANAGER_TEMPLATES = {

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from casework import services
+from casework import services, staffing
 from casework.models import Area, Case, CaseEvent, Category, RoutingRule
 from config.errors import Conflict
 from notifications.models import Notification
@@ -520,3 +520,44 @@ def test_concerns_logged_at_the_same_moment_take_consecutive_references(borough)
     assert errors == []
     assert sorted(reference_number(case) for case in results) == [1, 2, 3, 4]
 
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concern_going_up_the_ladder_while_the_head_of_service_is_offboarded_never_ends_with_a_leaver(borough):
+    nobody_left_in(borough.north)
+    barrier = threading.Barrier(2, timeout=15)
+    results, errors = {}, []
+
+    def offboarding():
+        try:
+            Case.objects.exists()
+            barrier.wait()
+            results["offboard"] = staffing.officer_offboard(
+                actor=borough.director.user, officer=borough.head_of_service, note="Retiring at Easter."
+            )
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def logging_a_concern():
+        try:
+            Case.objects.exists()
+            barrier.wait()
+            results["case"] = log(borough.parent1, borough.child1)
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=offboarding), threading.Thread(target=logging_a_concern)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == [], [f"{type(error).__name__}: {error}" for error in errors]
+    case = Case.objects.select_related("accountable_officer").get(pk=results["case"].pk)
+    # Whichever came first, the case ends with the director: straight away, or handed on by the offboarding.
+    assert case.accountable_officer == borough.director and case.accountable_officer.active
+    assert case.team == borough.north

@@ -63,6 +63,7 @@ CONTEXTS = {
         "case_count": "250",
         "previous_officer_name": "Sam Officer",
         "note": "Waiting for the provider to confirm dates on several cases.",
+        "up_the_ladder": "",
     },
     "officer_family_replied": {"reference": REFERENCE, "text": "Thank you, Monday suits us."},
     "manager_escalation": {
