@@ -68,17 +68,24 @@ def officer_telling(officer: Officer, news: CaseNews) -> Telling:
 
 
 def officer_handover_summary(
-    *, officer: Officer, case_count: int, previous: Officer, note: str, first: CaseEvent
+    *, officer: Officer, case_count: int, previous: Officer, note: str, first: CaseEvent, up_the_ladder: int = 0
 ) -> Telling:
     """One message telling a new named officer how many of a leaver's cases are now theirs, not one a case.
 
+    `up_the_ladder` of them came to this officer from above the case's team,
+    because nobody in it could take them: the message says so, and what to do.
     Keyed by the first handover event of theirs, so it is written once.
     """
     template = "officer_cases_handed_over"
     return Telling(
         recipient=officer.user,
         template=template,
-        context={"case_count": str(case_count), "previous_officer_name": previous.display_name, "note": note},
+        context={
+            "case_count": str(case_count),
+            "previous_officer_name": previous.display_name,
+            "note": note,
+            "up_the_ladder": str(up_the_ladder) if up_the_ladder else "",
+        },
         link=reverse("staff-queue"),
         dedupe_key=f"case-event:{first.pk}:{template}",
     )

@@ -1,23 +1,83 @@
-"""Routing: which team a concern belongs to, and which officer in it will own it (DESIGN.md "Routing").
+"""Routing: which team a concern belongs to, and who in it will own it (DESIGN.md "Routing").
 
 Officers are chosen under row locks, so two concerns logged at the same
 moment, or a concern logged while its officer is being offboarded, always end
 with an owner who is active when the transaction commits.
+
+A family is never turned away because of how the council set up its teams.
+When nobody in the team the rules chose can take a case, it climbs that
+team's escalation ladder; when no rule matches, it goes to the director. Only
+when that finds nobody either is the concern refused.
 """
 
+import logging
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from config.errors import Conflict
 from escalations.working_days import UK_TIME
 
-from .models import Case, Category, Child, Officer, RoutingRule, Team
+from .models import Case, Category, Child, Officer, Organisation, RoutingRule, Team
+
+logger = logging.getLogger(__name__)
+
+# The posts above a team's case officers, in the escalation ladder's order (`escalations.services.ladder_recipient`).
+TEAM_MANAGER, HEAD_OF_SERVICE, DIRECTOR = "team manager", "head of service", "director"
+
+# What a family reads when truly nobody can own their concern: the API's 409 and the family page say the same.
+NOBODY_CAN_TAKE_IT = (
+    "Your concern has not been sent, and nothing has been saved. This is not your fault: at the moment "
+    "nobody at the council is set up to take it. Please try again later. If it cannot wait, phone or email "
+    "your council's SEND team and tell them what you wrote."
+)
+CHILD_IN_DANGER = "If a child is in immediate danger, call 999 now."
 
 
-def routing_team_for(*, child: Child, category: Category, safeguarding: bool) -> Team:
-    """The team of the first rule, in order, whose every condition fits this concern."""
+@dataclass(frozen=True)
+class Fallback:
+    """Why a case went to someone above the people who normally take it, for them, the timeline and the log.
+
+    `reason` and `fix` finish the sentences "It came to you because ..." and
+    "... ask whoever looks after the council's teams and routing rules to ...".
+    """
+
+    role: str
+    reason: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """The team a case belongs to and the officer who owns it; `fallback` is set when it had to climb."""
+
+    team: Team
+    officer: Officer
+    fallback: Fallback | None = None
+
+
+def routing_owner_for(*, child: Child, category: Category, safeguarding: bool) -> Route:
+    """Who owns a new concern and in which team, with that officer locked until commit.
+
+    The first matching rule's team, and within it `officer_choose_in_team`.
+    When no rule matches, the council's director, in their own team. Raises
+    Conflict, in words for the family, only when that finds nobody. Must run
+    inside a transaction.
+    """
+    team = routing_team_for(child=child, category=category, safeguarding=safeguarding)
+    if team is not None:
+        route = officer_choose_in_team(team=team, child=child)
+    else:
+        route = _director_for_a_concern_no_rule_matches(child.family.organisation_id)
+    if route is None:
+        _log_refusal(child, category, team)
+        raise Conflict(f"{CHILD_IN_DANGER} {NOBODY_CAN_TAKE_IT}" if safeguarding else NOBODY_CAN_TAKE_IT)
+    return route
+
+
+def routing_team_for(*, child: Child, category: Category, safeguarding: bool) -> Team | None:
+    """The team of the first rule, in order, whose every condition fits this concern; None if no rule does."""
     family = child.family
     age = child.age_on(timezone.localdate(timezone=UK_TIME))
     rules = RoutingRule.objects.filter(organisation_id=family.organisation_id).select_related("team")
@@ -33,19 +93,18 @@ def routing_team_for(*, child: Child, category: Category, safeguarding: bool) ->
         if rule.max_age is not None and age > rule.max_age:
             continue
         return rule.team
-    raise Conflict(
-        "No team is set up to take this kind of concern. "
-        "An administrator needs to add a routing rule for it."
-    )
+    return None
 
 
-def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...] = ()) -> Officer:
-    """The officer who should own a new case for `child` in `team`, locked until commit.
+def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...] = ()) -> Route | None:
+    """Who should own a case for `child` in `team`, locked until commit; None if nobody at all can.
 
     Continuity first (whoever already holds an open case for the child), then
-    the active case officer with the fewest open cases, then the team manager
-    (managers are the fallback, not part of the pool).
-    Must run inside a transaction.
+    the active case officer with the fewest open cases, then up the team's
+    escalation ladder: the team manager, its head of service, the council's
+    director (those above the case officers are the fallback, not part of the
+    pool). The case stays in `team` whoever takes it. Must run inside a
+    transaction.
     """
     candidates = list(
         Officer.objects.select_for_update(of=("self",))
@@ -55,13 +114,8 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
         .order_by("pk")
     )
     if candidates:
-        return _continuing_officer(candidates, child) or _least_loaded(candidates)
-    manager = _active_manager(team, exclude)
-    if manager is None:
-        raise Conflict(
-            f"Nobody in {team.name} can take this case: the team has no active officer and no active manager."
-        )
-    return manager
+        return Route(team, _continuing_officer(candidates, child) or _least_loaded(candidates))
+    return _up_the_ladder(team, exclude)
 
 
 def _continuing_officer(candidates: list[Officer], child: Child) -> Officer | None:
@@ -83,24 +137,97 @@ def _least_loaded(candidates: list[Officer]) -> Officer:
     return min(candidates, key=lambda officer: (loads.get(officer.pk, 0), officer.pk))
 
 
-def _active_manager(team: Team, exclude: tuple[int, ...]) -> Officer | None:
-    if team.manager_id is None or team.manager_id in exclude:
-        return None
-    return (
+def _up_the_ladder(team: Team, exclude: tuple[int, ...]) -> Route | None:
+    """The first active person on the team's ladder, locked until commit."""
+    # One statement locks them all in id order, as every officer lock is taken, so nobody chosen here can be
+    # offboarded before the case commits; the director's id is read in the same statement.
+    director = Organisation.objects.filter(pk=team.organisation_id).values("director_id")
+    active = {
+        officer.pk: officer
+        for officer in Officer.objects.select_for_update(of=("self",))
+        .filter(Q(pk__in=[team.manager_id, team.head_of_service_id]) | Q(pk=Subquery(director)), active=True)
+        .exclude(pk__in=exclude)
+        .select_related("user", "team")
+        .order_by("pk")
+    }
+    # Whoever was read and is neither the manager nor the head of service is the director.
+    director_id = next((pk for pk in active if pk not in (team.manager_id, team.head_of_service_id)), None)
+    chosen = _first_active_on_ladder(team, director_id, active)
+    return Route(team, *chosen) if chosen else None
+
+
+def _first_active_on_ladder(
+    team: Team, director_id: int | None, active: dict[int, Officer]
+) -> tuple[Officer, Fallback | None] | None:
+    """Who takes a case nobody in the team can, from `active` (id: officer), and whether that is a fallback.
+
+    The team manager first, as the team's own; above them the head of service,
+    then the director, the escalation ladder's order
+    (`escalations.services.ladder_recipient`). None if none of them is active.
+    """
+    for officer_id, role in (
+        (team.manager_id, TEAM_MANAGER),
+        (team.head_of_service_id, HEAD_OF_SERVICE),
+        (director_id, DIRECTOR),
+    ):
+        if officer_id in active:
+            return active[officer_id], None if role == TEAM_MANAGER else _nobody_in_team(team, role)
+    return None
+
+
+def _nobody_in_team(team: Team, role: str) -> Fallback:
+    return Fallback(
+        role=role,
+        reason=f"nobody in {team.name} can take it: the team has no active case officer and no active manager",
+        fix=f"add an active officer or manager to {team.name}",
+    )
+
+
+def _director_for_a_concern_no_rule_matches(organisation_id: int) -> Route | None:
+    # The director's own team holds the case, so a director with no team cannot take it here.
+    director = (
         Officer.objects.select_for_update(of=("self",))
-        .filter(pk=team.manager_id, active=True)
+        .filter(
+            pk=Subquery(Organisation.objects.filter(pk=organisation_id).values("director_id")),
+            active=True,
+            team__isnull=False,
+        )
         .select_related("user", "team")
         .first()
+    )
+    if director is None:
+        return None
+    return Route(
+        director.team,
+        director,
+        Fallback(
+            role=DIRECTOR,
+            reason="none of the council's routing rules matches it, so no team was chosen for it",
+            fix="add a routing rule for concerns like this",
+        ),
+    )
+
+
+def _log_refusal(child: Child, category: Category, team: Team | None) -> None:
+    council = Organisation.objects.get(pk=child.family.organisation_id)
+    where = f"nobody on the escalation ladder of {team.name} is active" if team else "no routing rule matches it"
+    logger.error(
+        "A concern (%s) from a family of %s was turned away and nothing was saved: %s. "
+        "An administrator needs to fix the teams or routing rules.",
+        category.pk,
+        council.name,
+        where,
     )
 
 
 @dataclass
 class Placement:
-    """Where a case would go, and why, in words for the manager."""
+    """Where a case would go, and why, in words for the manager; `fallback` as in `Route`."""
 
     case: Case
     officer: Officer | None
     why: str
+    fallback: Fallback | None = None
 
 
 def routing_offboard_preview(*, leaver: Officer, successor: Officer | None = None) -> list[Placement]:
@@ -125,8 +252,8 @@ def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySe
     """Where each of a leaver's cases goes through routing, in id order, in four queries however many cases.
 
     The rules of `officer_choose_in_team` (continuity for the child, then the
-    case officer with the fewest open cases, then the team manager, never the
-    leaver) applied in memory. Each case placed changes who holds what for the
+    case officer with the fewest open cases, then up the team's ladder, never
+    the leaver) applied in memory. Each case placed changes who holds what for the
     next, as it would one case at a time, so the caller must write these
     placements before placing any later case. `officers` is where officers are
     read from: under row locks when the placements will be written.
@@ -140,7 +267,7 @@ def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySe
         .order_by("pk")
     ):
         candidates[officer.team_id].append(officer)
-    managers = _active_managers_of_teams_without_candidates(cases, candidates, leaver, officers)
+    ladders = _ladders_of_teams_without_candidates(cases, candidates, leaver, officers)
     pool = [officer.pk for officers_of_team in candidates.values() for officer in officers_of_team]
     loads = dict(
         Case.objects.filter(accountable_officer__in=pool, status__in=Case.OPEN_STATES)
@@ -151,40 +278,60 @@ def handover_placements(*, cases: list[Case], leaver: Officer, officers: QuerySe
     holders = _open_cases_by_child(cases)
     rows = []
     for case in cases:
-        target, why = _place(case, candidates[case.team_id], managers, loads, holders[case.child_id])
-        if target is not None and case.status in Case.OPEN_STATES:
-            loads[target.pk] = loads.get(target.pk, 0) + 1
-            holders[case.child_id][case.pk] = target.pk
-        rows.append(Placement(case, target, why))
+        placement = _place(case, candidates[case.team_id], ladders.get(case.team_id), loads, holders[case.child_id])
+        if placement.officer is not None and case.status in Case.OPEN_STATES:
+            loads[placement.officer.pk] = loads.get(placement.officer.pk, 0) + 1
+            holders[case.child_id][case.pk] = placement.officer.pk
+        rows.append(placement)
     return rows
 
 
-def _place(case, team_candidates, managers, loads, holders_of_child) -> tuple[Officer | None, str]:
+def _place(case, team_candidates, ladder, loads, holders_of_child) -> Placement:
     if team_candidates:
         by_id = {officer.pk: officer for officer in team_candidates}
         continuing = next((holder for holder in holders_of_child.values() if holder in by_id), None)
         if continuing is not None:
-            return by_id[continuing], "Already holds an open case for this child"
+            return Placement(case, by_id[continuing], "Already holds an open case for this child")
         least_loaded = min(team_candidates, key=lambda officer: (loads.get(officer.pk, 0), officer.pk))
-        return least_loaded, f"Fewest open cases in {case.team.name}"
-    manager = managers.get(case.team.manager_id)
-    if manager is not None:
-        return manager, f"Team manager: nobody else in {case.team.name} can take it"
-    return None, f"Nobody in {case.team.name} can take this case: the team has no active officer and no active manager."
+        return Placement(case, least_loaded, f"Fewest open cases in {case.team.name}")
+    team = case.team
+    chosen = _first_active_on_ladder(team, *ladder)
+    if chosen is None:
+        return Placement(
+            case,
+            None,
+            f"Nobody in {team.name} can take this case: the team has no active officer or manager, "
+            "and no active head of service or director above it.",
+        )
+    officer, fallback = chosen
+    if fallback is None:
+        return Placement(case, officer, f"Team manager: nobody else in {team.name} can take it")
+    return Placement(case, officer, f"{fallback.role.capitalize()}: nobody in {team.name} can take it", fallback)
 
 
-def _active_managers_of_teams_without_candidates(cases, candidates, leaver, officers) -> dict[int, Officer]:
-    wanted = {
-        case.team.manager_id
-        for case in cases
-        if not candidates[case.team_id] and case.team.manager_id not in (None, leaver.pk)
-    }
-    if not wanted:
+def _ladders_of_teams_without_candidates(cases, candidates, leaver, officers) -> dict[int, tuple]:
+    """For each team with no case officer to take its cases: its director's id and the active people on its ladder.
+
+    Two queries, and none when every team still has case officers. Never the leaver.
+    """
+    teams = {case.team_id: case.team for case in cases if not candidates[case.team_id]}
+    if not teams:
         return {}
-    return {
-        manager.pk: manager
-        for manager in officers.filter(pk__in=wanted, active=True).select_related("user", "team").order_by("pk")
+    directors = dict(
+        Organisation.objects.filter(pk__in={team.organisation_id for team in teams.values()}).values_list(
+            "pk", "director_id"
+        )
+    )
+    wanted = {
+        officer_id
+        for team in teams.values()
+        for officer_id in (team.manager_id, team.head_of_service_id, directors[team.organisation_id])
+    } - {None, leaver.pk}
+    active = {
+        officer.pk: officer
+        for officer in officers.filter(pk__in=wanted, active=True).select_related("user", "team").order_by("pk")
     }
+    return {team_id: (directors[team.organisation_id], active) for team_id, team in teams.items()}
 
 
 def _open_cases_by_child(cases: list[Case]) -> dict[int, dict[int, int]]:

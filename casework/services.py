@@ -7,6 +7,7 @@ transaction and queues the notifications through the outbox. Views, the API,
 admin actions, commands and tasks all call these; nothing else writes cases.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,15 +30,17 @@ from .models import (
     CaseReferenceCounter,
     Category,
     Officer,
+    Organisation,
     ProvisionItem,
     save_many_with_history,
 )
 from .permissions import name_shown_to_family, officer_of, organisations_of, teams_overseen_by
-from .routing import officer_choose_in_team, routing_team_for
+from .routing import Fallback, routing_owner_for
 from .selectors import cases_visible_to, child_loggable_by
 
 Status = Case.Status
 Kind = CaseEvent.Kind
+logger = logging.getLogger(__name__)
 # "Four weeks after a case is resolved, the family is asked whether the problem is still fixed."
 FOLLOW_UP_AFTER = timedelta(weeks=4)
 
@@ -61,7 +64,9 @@ def case_log(
 
     A parent may log for their own child; an officer for any child of their
     council, on the family's behalf (recorded as such). The family and the
-    named officer are told through the outbox.
+    named officer are told through the outbox. When routing had to go above
+    the team's own people, the officer is also told why (`cases_fallback_explain`).
+    Refused whole (Conflict) only when routing finds nobody at all.
     """
     child = child_loggable_by(actor, child_id)
     if child is None:
@@ -72,8 +77,8 @@ def case_log(
     provision_item = _provision_item_of_child(child, provision_item_id)
 
     on_behalf = officer_of(actor) is not None
-    team = routing_team_for(child=child, category=category, safeguarding=safeguarding)
-    officer = officer_choose_in_team(team=team, child=child)
+    route = routing_owner_for(child=child, category=category, safeguarding=safeguarding)
+    officer, team = route.officer, route.team
     now = timezone.now()
     plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
     family = notices.family_of(child)
@@ -139,7 +144,64 @@ def case_log(
         notices.family_tellings([news_for_family], members=family)
         + [notices.officer_telling(officer, news_for_officer)]
     )
+    if route.fallback is not None:
+        cases_fallback_explain(placed=[(case, route.fallback)])
     return case
+
+
+def cases_fallback_explain(*, placed: list[tuple[Case, Fallback]], tell_each_owner: bool = True) -> None:
+    """Cases went to someone above the people who normally take them: say why, to them and to administrators.
+
+    Each case's staff timeline says why in an internal note, which the family
+    never sees; a warning in the log names the case and the council for
+    whoever looks after routing; and each owner (`case.accountable_officer`,
+    with its user loaded) is told why the case is theirs and what to do,
+    unless `tell_each_owner` is off: offboarding tells each new owner once.
+    Written in the caller's transaction, in a fixed number of queries.
+    """
+    if not placed:
+        return
+    notes = CaseEvent.objects.record_many(
+        [
+            CaseEvent.objects.line(
+                case=case,
+                kind=Kind.NOTE,
+                internal=True,
+                text=f"This case came to {case.accountable_officer.display_name} as {fallback.role} because "
+                f"{fallback.reason}. They should take it on or give it to an officer who can. To stop this "
+                f"happening again, an administrator needs to {fallback.fix}.",
+            )
+            for case, fallback in placed
+        ]
+    )
+    councils = dict(
+        Organisation.objects.filter(pk__in={case.organisation_id for case, _ in placed}).values_list("pk", "name")
+    )
+    for case, fallback in placed:
+        logger.warning(
+            "Case %s of %s went to %s, the %s, because %s. An administrator needs to %s.",
+            case.reference,
+            councils[case.organisation_id],
+            case.accountable_officer.display_name,
+            fallback.role,
+            fallback.reason,
+            fallback.fix,
+        )
+    if tell_each_owner:
+        notices.tell(
+            [
+                notices.officer_telling(
+                    case.accountable_officer,
+                    notices.CaseNews(
+                        case=case,
+                        event=note,
+                        template="manager_case_fallback",
+                        context={"role": fallback.role, "reason": fallback.reason, "fix": fallback.fix},
+                    ),
+                )
+                for (case, fallback), note in zip(placed, notes, strict=True)
+            ]
+        )
 
 
 def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:
@@ -511,13 +573,19 @@ def case_reassign(*, actor, case: Case, officer: Officer | int, note: str) -> Ca
     return case
 
 
-def case_transfer(*, case: Case, to: Officer, actor, note: str, kind: str) -> CaseEvent:
+def case_transfer(*, case: Case, to: Officer, actor, note: str, kind: str, keep_team: bool = False) -> CaseEvent:
     """Move one locked case to a new owner: `cases_transfer` for one case, the new owner told about it."""
-    return cases_transfer(moves=[(case, to)], actor=actor, note=note, kind=kind)[0]
+    return cases_transfer(moves=[(case, to)], actor=actor, note=note, kind=kind, keep_teams=keep_team)[0]
 
 
 def cases_transfer(
-    *, moves: list[tuple[Case, Officer]], actor, note: str, kind: str, tell_each_new_owner: bool = True
+    *,
+    moves: list[tuple[Case, Officer]],
+    actor,
+    note: str,
+    kind: str,
+    tell_each_new_owner: bool = True,
+    keep_teams: bool = False,
 ) -> list[CaseEvent]:
     """Move locked cases to new owners: history, timeline, a staff note, and the family of each told.
 
@@ -526,6 +594,8 @@ def cases_transfer(
     were read with them: each one missing is a query).
     Callers hold the transaction and the locks. Each new owner hears of each
     case unless `tell_each_new_owner` is off: offboarding tells them once.
+    A case moves into its new owner's team, unless `keep_teams` is on: when
+    routing climbed the ladder, the owner holds it for the team it belongs to.
     Returns each case's handover event, in the order of `moves`.
     """
     if not moves:
@@ -537,7 +607,7 @@ def cases_transfer(
         previous = case.accountable_officer
         case.accountable_officer = to
         case.owner_count += 1
-        if to.team_id:
+        if to.team_id and not keep_teams:
             case.team_id = to.team_id
         case._history_user = actor
         case._change_reason = f"Named officer changed from {previous.display_name} to {to.display_name}"

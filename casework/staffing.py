@@ -7,6 +7,7 @@ any case whose owner became inactive by another route.
 """
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,11 +20,11 @@ from config.errors import Conflict, NotAllowed
 from escalations.working_days import describe_moment
 
 from . import notices
-from .models import Case, CaseEvent, Cover, Officer
+from .models import Case, CaseEvent, Cover, Officer, Organisation, Team
 from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import Placement, handover_placements, officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, cases_transfer, is_manager_over
+from .services import case_transfer, cases_fallback_explain, cases_transfer, is_manager_over
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -56,8 +57,10 @@ def officer_offboard(
     With a successor, every case goes to them; without, each goes back through
     routing (never to the leaver). Each case gets a handover event carrying
     the note; each family is told their new officer's name; each new officer
-    is told once how many cases are now theirs. If any case cannot be placed,
-    nothing changes and the Conflict lists which and why.
+    is told once how many cases are now theirs, and how many came to them
+    because nobody in the case's team could take it (those stay in their
+    team). If any case cannot be placed, nothing changes and the Conflict
+    lists which and why.
     """
     _require_manager_over(actor, officer)
     leaver = _lock_officers_of_council(officer, successor)
@@ -67,12 +70,18 @@ def officer_offboard(
         raise ValidationError({"note": ["Write a handover note for whoever takes the cases on."]})
     new_owner = _successor(successor, leaver) if successor is not None else None
     received: dict[int, tuple[Officer, list[CaseEvent]]] = {}
+    up_the_ladder: Counter[int] = Counter()
     unplaced = []
     for cases in _owned_cases_in_chunks(leaver):
         placements = _placements(cases, leaver=leaver, new_owner=new_owner)
         unplaced += [{"case": p.case.reference, "reason": p.why} for p in placements if p.officer is None]
-        moves = [(p.case, p.officer) for p in placements if p.officer is not None]
+        moves = [(p.case, p.officer) for p in placements if p.officer is not None and p.fallback is None]
         events = cases_transfer(moves=moves, actor=actor, note=note, kind=Kind.HANDOVER, tell_each_new_owner=False)
+        climbed = [p for p in placements if p.fallback is not None]
+        if climbed:
+            moves += [(p.case, p.officer) for p in climbed]
+            events += _hand_up_the_ladder(climbed, actor=actor, note=note)
+            up_the_ladder.update(p.officer.pk for p in climbed)
         for (_case, to), event in zip(moves, events, strict=True):
             received.setdefault(to.pk, (to, []))[1].append(event)
     if unplaced:
@@ -83,7 +92,12 @@ def officer_offboard(
     notices.tell(
         [
             notices.officer_handover_summary(
-                officer=to, case_count=len(events), previous=leaver, note=note, first=events[0]
+                officer=to,
+                case_count=len(events),
+                previous=leaver,
+                note=note,
+                first=events[0],
+                up_the_ladder=up_the_ladder[to.pk],
             )
             for to, events in received.values()
         ]
@@ -120,16 +134,36 @@ def _placements(cases: list[Case], *, leaver: Officer, new_owner: Officer | None
     return handover_placements(cases=cases, leaver=leaver, officers=Officer.objects.select_for_update(of=("self",)))
 
 
+def _hand_up_the_ladder(climbed: list[Placement], *, actor, note: str) -> list[CaseEvent]:
+    """Cases nobody in their team can take go to someone above it, stay in their team, and say why."""
+    events = cases_transfer(
+        moves=[(p.case, p.officer) for p in climbed],
+        actor=actor,
+        note=note,
+        kind=Kind.HANDOVER,
+        tell_each_new_owner=False,
+        keep_teams=True,
+    )
+    cases_fallback_explain(placed=[(p.case, p.fallback) for p in climbed], tell_each_owner=False)
+    return events
+
+
 def _lock_officers_of_council(leaver: Officer, successor: Officer | int | None) -> Officer:
     """Lock every officer routing might touch, in id order, before anything else; return the leaver.
 
     Logging a concern locks a team's officers in id order too, so taking them
-    all up front in the same order means the two can never deadlock.
+    all up front in the same order means the two can never deadlock. The heads
+    of service and directors are taken too, though they may have no team:
+    routing climbs to them when nobody in a team can take a case.
     """
     successor_id = getattr(successor, "pk", successor)
+    councils = organisations_of(leaver)
+    above_teams = Q(pk__in=Team.objects.filter(organisation_id__in=councils).values("head_of_service_id")) | Q(
+        pk__in=Organisation.objects.filter(pk__in=councils).values("director_id")
+    )
     officers = (
         Officer.objects.select_for_update(of=("self",))
-        .filter(Q(pk=leaver.pk) | Q(pk=successor_id) | Q(team__organisation_id__in=organisations_of(leaver)))
+        .filter(Q(pk=leaver.pk) | Q(pk=successor_id) | Q(team__organisation_id__in=councils) | above_teams)
         .select_related("user", "team")
         .order_by("pk")
     )
@@ -299,13 +333,16 @@ def cases_reroute_orphans(*, limit: int = 500) -> int:
     repaired = 0
     for case in cases:
         leaver = case.accountable_officer
-        try:
-            with transaction.atomic():
-                target = officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
-        except Conflict as reason:
+        route = officer_choose_in_team(team=case.team, child=case.child, exclude=(leaver.pk,))
+        if route is None:
             # Left for the next run; the log says why so an administrator can fix the team.
-            logger.error("Case %s has an inactive owner and nobody to take it: %s", case.reference, reason.detail)
+            logger.error(
+                "Case %s has an inactive owner and nobody to take it: nobody on the escalation ladder of %s is active.",
+                case.reference,
+                case.team.name,
+            )
             continue
+        target = route.officer
         repaired += 1
         event = case_transfer(
             case=case,
@@ -313,7 +350,10 @@ def cases_reroute_orphans(*, limit: int = 500) -> int:
             actor=None,
             note=f"{leaver.display_name} is no longer active, so the case was re-routed automatically.",
             kind=Kind.HANDOVER,
+            keep_team=route.fallback is not None,
         )
+        if route.fallback is not None:
+            cases_fallback_explain(placed=[(case, route.fallback)])
         manager = case.team.manager
         if manager is not None and manager.active and manager.pk != target.pk:
             notices.tell_officer(

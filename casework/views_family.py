@@ -27,7 +27,7 @@ from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
 
 from . import selectors, services
-from .forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
+from .forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages, refusal_status
 from .forms_family import (
     SOMETHING_ELSE,
     CategoryForm,
@@ -299,7 +299,7 @@ def new_concern_check(request):
     missing = journey.first_unanswered()
     if missing:
         return redirect(journey.url(missing))
-    errors = []
+    errors, status = [], 200
     if request.method == "POST":
         provision = journey.provision_item if journey.applies("provision") else None
         try:
@@ -313,9 +313,10 @@ def new_concern_check(request):
                 safeguarding=journey.answers["safeguarding"] == "yes",
             )
         except SERVICE_REFUSALS as refused:
-            fields = {"child": "child", "category": "category", "provision_item": "provision"}
+            # The answers stay in the session, so the page shows them again and the parent can send them later.
+            status = refusal_status(refused)
             errors = [
-                {"text": text, "href": journey.url(fields.get(field, "details"), change=True)}
+                {"text": text, "href": _question_to_change(journey, field)}
                 for field, texts in refusal_messages(refused).items()
                 for text in texts
             ]
@@ -323,7 +324,15 @@ def new_concern_check(request):
             journey.clear()
             return redirect("family-concern-sent", pk=case.pk)
     context = {"rows": journey.check_rows(), "errors": errors, "back_url": journey.url_before(None)}
-    return render(request, "casework/family/check_answers.html", context, status=400 if errors else 200)
+    return render(request, "casework/family/check_answers.html", context, status=status)
+
+
+def _question_to_change(journey: Journey, field: str | None) -> str | None:
+    """The question whose answer a refusal is about; None when it is about no answer, so changing one cannot help."""
+    if field is None:
+        return None
+    steps = {"child": "child", "category": "category", "provision_item": "provision"}
+    return journey.url(steps.get(field, "details"), change=True)
 
 
 @family_only

@@ -34,7 +34,8 @@ OFFICER_TEMPLATES = {
     "officer_reminder": {"reference", "clock", "due"},
     "officer_case_handed_over": {"reference", "previous_officer_name", "note"},
     # After an offboarding: one message for all the cases a new officer takes on, not one a case.
-    "officer_cases_handed_over": {"case_count", "previous_officer_name", "note"},
+    # `up_the_ladder`: how many came to them because nobody in the case's team could take it ("" for none).
+    "officer_cases_handed_over": {"case_count", "previous_officer_name", "note", "up_the_ladder"},
     "officer_family_replied": {"reference", "text"},
 }
 MANAGER_TEMPLATES = {
@@ -42,6 +43,8 @@ MANAGER_TEMPLATES = {
     "manager_safeguarding_alert": {"reference", "child_name", "summary", "officer_name"},
     "manager_chased": {"reference", "note", "officer_name"},
     "manager_orphan_rerouted": {"reference", "officer_name", "previous_officer_name"},
+    # A case that nobody in its team, or no team, could take: its owner above the team is told why.
+    "manager_case_fallback": {"reference", "role", "reason", "fix"},
 }
 # Every key `notification_enqueue` accepts, with the context keys it needs.
 TEMPLATES: dict[str, frozenset[str]] = {

@@ -53,7 +53,8 @@ def test_the_admin_offboard_page_shows_which_cases_cannot_be_placed_and_changes_
     client, administrator, borough, held_case
 ):
     leaver = held_case.accountable_officer
-    for other in borough.north.officers.exclude(pk=leaver.pk):
+    # Nobody else in the team, and nobody above it: not its head of service, not the director.
+    for other in [*borough.north.officers.exclude(pk=leaver.pk), borough.head_of_service, borough.director]:
         other.active = False
         other.save()
 

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -325,6 +326,77 @@ def test_a_refusal_by_the_service_shows_on_the_check_page_and_logs_nothing(paren
     assert "govuk-error-summary" in page
     assert f'<a href="{QUESTIONS["category"]}?change=1">Choose what the problem is about.</a>' in page
     assert Case.objects.count() == 0
+
+
+def answer_every_question_about_the_bus(parent, safeguarding="no"):
+    parent.get("/concerns/new/")
+    parent.post(QUESTIONS["category"], {"category": "transport"})
+    parent.post(QUESTIONS["safeguarding"], {"safeguarding": safeguarding})
+    parent.post(QUESTIONS["details"], DETAILS)
+
+
+def nobody_left_in_transport(borough):
+    for officer in borough.transport.officers.all():
+        officer.active = False
+        officer.save()
+
+
+def test_a_concern_nobody_in_its_team_can_take_is_still_sent_and_the_family_sees_only_who_has_it(parent, borough):
+    nobody_left_in_transport(borough)
+    answer_every_question_about_the_bus(parent)
+
+    response = parent.post(CHECK)
+
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == f"/concerns/{case.pk}/sent/"
+    sent = text_of(parent.get(response.url))
+    assert f"{borough.head_of_service.display_name} is your named officer" in unescape(sent)
+    concern = text_of(parent.get(f"/concerns/{case.pk}/"))
+    assert "routing" not in concern.lower() and "can take it" not in concern
+
+
+def test_a_concern_nobody_at_all_can_take_is_refused_in_plain_words_and_keeps_what_the_parent_wrote(parent, borough):
+    nobody_left_in_transport(borough)
+    for above in (borough.head_of_service, borough.director):
+        above.active = False
+        above.save()
+    answer_every_question_about_the_bus(parent)
+
+    response = parent.post(CHECK)
+
+    assert response.status_code == 409
+    page = unescape(text_of(response))
+    assert "govuk-error-summary" in page and "<title>Error: " in page
+    assert (
+        "<li>Your concern has not been sent, and nothing has been saved. This is not your fault: at the moment "
+        "nobody at the council is set up to take it. Please try again later. If it cannot wait, phone or email "
+        "your council's SEND team and tell them what you wrote.</li>" in page
+    )
+    # What they wrote is still on the page, and kept to send again.
+    assert "We have kept your answers below, so you do not need to type them again." in page
+    assert DETAILS["summary"] in page and "No therapist since September.<br>School agrees." in page
+    assert Case.objects.count() == 0
+
+    # Once someone can take it, the same answers go with one press of the button.
+    borough.director.active = True
+    borough.director.save()
+    again = parent.post(CHECK)
+
+    case = Case.objects.get()
+    assert again.status_code == 302
+    assert case.summary == DETAILS["summary"] and case.accountable_officer == borough.director
+
+
+def test_a_refused_concern_about_a_child_at_risk_says_first_to_call_999(parent, borough):
+    nobody_left_in_transport(borough)
+    for above in (borough.head_of_service, borough.director):
+        above.active = False
+        above.save()
+    answer_every_question_about_the_bus(parent, safeguarding="yes")
+
+    page = text_of(parent.post(CHECK))
+
+    assert "<li>If a child is in immediate danger, call 999 now. Your concern has not been sent" in page
 
 
 def test_an_inactive_category_chosen_earlier_is_refused_at_sending(parent, borough):

@@ -1,6 +1,7 @@
 """Routing (DESIGN.md "Routing"): the first matching rule picks the team; within it continuity, then the
 least-loaded case officer, then the team manager. A concern nobody can take is refused whole."""
 
+import logging
 import threading
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -9,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from casework import services
+from casework import services, staffing
 from casework.models import Area, Case, CaseEvent, Category, RoutingRule
 from config.errors import Conflict
 from notifications.models import Notification
@@ -148,23 +149,6 @@ def test_a_team_with_no_active_case_officers_routes_to_its_manager(borough):
     assert case.team == borough.north
 
 
-def test_a_team_with_nobody_active_refuses_the_concern_with_409_and_writes_nothing(borough, api):
-    for officer in borough.north.officers.all():
-        officer.active = False
-        officer.save()
-    before = row_counts()
-
-    response = api.as_user(borough.parent1).post(
-        "/api/cases/",
-        {"child": borough.child1.pk, "category": "other", "summary": "s", "description": "d"},
-        format="json",
-    )
-
-    assert response.status_code == 409
-    assert response.json()["detail"]
-    assert row_counts() == before
-
-
 # --- choosing the team -------------------------------------------------------------------
 
 
@@ -271,23 +255,184 @@ def test_rules_of_another_council_are_never_used(borough):
     assert log(borough.parent1, borough.child1).team == borough.north
 
 
-def test_no_matching_rule_is_a_409_and_nothing_is_written(borough, api):
-    RoutingRule.objects.filter(organisation=borough.organisation, category__isnull=True).delete()
-    before = row_counts()
+# --- when the rules or the team cannot place a concern: up the ladder, never turned away -----------
 
-    response = api.as_user(borough.parent1).post(
+
+def post_concern(api, parent, child, category="other", safeguarding=False):
+    return api.as_user(parent).post(
         "/api/cases/",
-        {"child": borough.child1.pk, "category": "other", "summary": "s", "description": "d"},
+        {
+            "child": child.pk,
+            "category": category,
+            "summary": "Speech therapy stopped",
+            "description": "Nothing since September.",
+            "safeguarding": safeguarding,
+        },
         format="json",
     )
 
+
+def leave(*officers):
+    for officer in officers:
+        officer.active = False
+        officer.save()
+
+
+def nobody_left_in(team):
+    leave(*team.officers.all())
+
+
+def remove_the_catch_all_rule(borough):
+    RoutingRule.objects.filter(organisation=borough.organisation, category__isnull=True).delete()
+
+
+def give_the_director_a_team(borough):
+    office = make_team(borough.organisation, "Director's office", officers=0)
+    borough.director.team = office
+    borough.director.save()
+    return office
+
+
+def timeline(api, user, case_id):
+    return api.as_user(user).get(f"/api/cases/{case_id}/timeline/").json()["results"]
+
+
+def inbox(user, template):
+    return Notification.objects.filter(recipient=user, template=template, channel=Notification.Channel.IN_APP)
+
+
+def test_a_team_with_nobody_active_sends_the_concern_to_its_head_of_service_who_is_told_why(borough, api, caplog):
+    nobody_left_in(borough.north)
+
+    with caplog.at_level(logging.WARNING, logger="casework.services"):
+        response = post_concern(api, borough.parent1, borough.child1)
+
+    assert response.status_code == 201, response.content
+    case = response.json()
+    assert case["accountable_officer"]["id"] == borough.head_of_service.pk
+    assert Case.objects.get(pk=case["id"]).team == borough.north
+    # The head of service hears why it is theirs and what to do, in one message about this case.
+    message = inbox(borough.head_of_service.user, "manager_case_fallback").get()
+    assert message.link == f"/cases/{case['id']}/"
+    assert case["reference"] in message.subject
+    assert "nobody in SEND North can take it" in message.body
+    assert "head of service" in message.body
+    assert "Please take it on yourself, or give it to an officer who can." in message.body
+    # Staff see why on the timeline; the family sees only that it was logged and who has it.
+    staff_lines = timeline(api, borough.head_of_service.user, case["id"])
+    note = next(line for line in staff_lines if line["internal"])
+    assert note["kind"] == "note" and note["actor"] is None
+    assert "nobody in SEND North can take it" in note["text"]
+    family_lines = timeline(api, borough.parent1, case["id"])
+    assert [line["kind"] for line in family_lines] == ["logged"]
+    assert "SEND North" not in str(family_lines)
+    # Whoever looks after routing finds it in the log, with the case and the council.
+    assert case["reference"] in caplog.text and "Test Borough" in caplog.text
+
+
+def test_with_the_head_of_service_gone_too_the_concern_goes_to_the_director(borough, api):
+    nobody_left_in(borough.north)
+    leave(borough.head_of_service)
+
+    response = post_concern(api, borough.parent1, borough.child1)
+
+    assert response.status_code == 201, response.content
+    case = response.json()
+    assert case["accountable_officer"]["id"] == borough.director.pk
+    assert Case.objects.get(pk=case["id"]).team == borough.north
+    message = inbox(borough.director.user, "manager_case_fallback").get()
+    assert "director" in message.body and "nobody in SEND North can take it" in message.body
+
+
+def test_the_team_manager_taking_a_concern_is_not_a_fallback_anyone_is_told_about(borough, api):
+    leave(*case_officers(borough.north))
+
+    response = post_concern(api, borough.parent1, borough.child1)
+
+    assert response.json()["accountable_officer"]["id"] == borough.north.manager_id
+    assert not Notification.objects.filter(template="manager_case_fallback").exists()
+    assert not CaseEvent.objects.filter(internal=True).exists()
+
+
+def test_a_concern_no_rule_matches_goes_to_the_director_in_their_own_team(borough, api, caplog):
+    remove_the_catch_all_rule(borough)
+    office = give_the_director_a_team(borough)
+
+    with caplog.at_level(logging.WARNING, logger="casework.services"):
+        response = post_concern(api, borough.parent1, borough.child1)
+
+    assert response.status_code == 201, response.content
+    case = response.json()
+    assert case["accountable_officer"]["id"] == borough.director.pk
+    assert Case.objects.get(pk=case["id"]).team == office
+    message = inbox(borough.director.user, "manager_case_fallback").get()
+    assert "none of the council's routing rules matches it" in message.body
+    assert "director" in message.body
+    note = next(line for line in timeline(api, borough.director.user, case["id"]) if line["internal"])
+    assert "none of the council's routing rules matches it" in note["text"]
+    assert [line["kind"] for line in timeline(api, borough.parent1, case["id"])] == ["logged"]
+    assert case["reference"] in caplog.text and "Test Borough" in caplog.text
+
+
+PLAIN_REFUSAL = (
+    "Your concern has not been sent, and nothing has been saved. This is not your fault: at the moment "
+    "nobody at the council is set up to take it. Please try again later. If it cannot wait, phone or email "
+    "your council's SEND team and tell them what you wrote."
+)
+
+
+def no_rule_and_a_director_without_a_team(borough):
+    remove_the_catch_all_rule(borough)
+
+
+def no_rule_and_the_director_gone(borough):
+    remove_the_catch_all_rule(borough)
+    give_the_director_a_team(borough)
+    leave(borough.director)
+
+
+def no_rule_and_no_director(borough):
+    remove_the_catch_all_rule(borough)
+    borough.organisation.director = None
+    borough.organisation.save()
+
+
+def nobody_on_the_teams_whole_ladder(borough):
+    nobody_left_in(borough.north)
+    leave(borough.head_of_service, borough.director)
+
+
+@pytest.mark.parametrize(
+    "nobody",
+    [no_rule_and_a_director_without_a_team, no_rule_and_the_director_gone, no_rule_and_no_director,
+     nobody_on_the_teams_whole_ladder],
+)
+def test_only_when_truly_nobody_can_own_it_is_a_concern_refused_with_409_in_plain_words_and_nothing_written(
+    borough, api, caplog, nobody
+):
+    nobody(borough)
+    before = row_counts()
+
+    with caplog.at_level(logging.ERROR, logger="casework.routing"):
+        response = post_concern(api, borough.parent1, borough.child1)
+
     assert response.status_code == 409
-    assert response.json()["detail"]
+    assert response.json() == {"detail": PLAIN_REFUSAL}
     assert row_counts() == before
+    assert "Test Borough" in caplog.text
     # The service itself says the same, whoever calls it.
     with pytest.raises(Conflict):
         log(borough.parent1, borough.child1)
     assert row_counts() == before
+
+
+def test_a_refused_safeguarding_concern_says_first_to_call_999_if_a_child_is_in_danger(borough, api):
+    nobody_on_the_teams_whole_ladder(borough)
+
+    response = post_concern(api, borough.parent1, borough.child1, safeguarding=True)
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == f"If a child is in immediate danger, call 999 now. {PLAIN_REFUSAL}"
 
 
 # --- two concerns at the same moment (PostgreSQL: real row locks) ---------------------------
@@ -374,3 +519,45 @@ def test_concerns_logged_at_the_same_moment_take_consecutive_references(borough)
 
     assert errors == []
     assert sorted(reference_number(case) for case in results) == [1, 2, 3, 4]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concern_going_up_the_ladder_while_the_head_of_service_is_offboarded_never_ends_with_a_leaver(borough):
+    nobody_left_in(borough.north)
+    barrier = threading.Barrier(2, timeout=15)
+    results, errors = {}, []
+
+    def offboarding():
+        try:
+            Case.objects.exists()
+            barrier.wait()
+            results["offboard"] = staffing.officer_offboard(
+                actor=borough.director.user, officer=borough.head_of_service, note="Retiring at Easter."
+            )
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def logging_a_concern():
+        try:
+            Case.objects.exists()
+            barrier.wait()
+            results["case"] = log(borough.parent1, borough.child1)
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=offboarding), threading.Thread(target=logging_a_concern)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == [], [f"{type(error).__name__}: {error}" for error in errors]
+    case = Case.objects.select_related("accountable_officer").get(pk=results["case"].pk)
+    # Whichever came first, the case ends with the director: straight away, or handed on by the offboarding.
+    assert case.accountable_officer == borough.director and case.accountable_officer.active
+    assert case.team == borough.north

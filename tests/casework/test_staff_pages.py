@@ -6,6 +6,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -723,12 +724,34 @@ def test_a_bad_successor_in_the_preview_shows_the_error_summary(client, borough)
     assert "Choose an active officer from the list" in response.content.decode()
 
 
-def test_cases_that_cannot_be_placed_show_in_the_preview_and_confirming_lists_them_and_changes_nothing(client, borough):
+def test_a_case_nobody_else_in_its_team_can_take_goes_to_the_head_of_service_as_the_preview_says(client, borough):
     lonely_team = TeamFactory(organisation=borough.organisation, name="Lonely", head_of_service=borough.head_of_service)
     loner = OfficerFactory(team=lonely_team)
     case = log(borough)
     case_reassign(actor=borough.head_of_service.user, case=case, officer=loner, note="Setup")
     signed_in(client, borough.head_of_service.user)
+    url = reverse("manager-offboard", args=[loner.pk])
+
+    preview = client.get(url).content.decode()
+    assert "Head of service: nobody in Lonely can take it" in preview
+    assert "Cannot be placed" not in preview
+
+    response = client.post(url, {"successor": "", "note": "Leaving"})
+
+    assert response.status_code == 302, response.content.decode()
+    case.refresh_from_db()
+    assert case.accountable_officer == borough.head_of_service and case.team == lonely_team
+
+
+def test_cases_that_cannot_be_placed_show_in_the_preview_and_confirming_lists_them_and_changes_nothing(client, borough):
+    lonely_team = TeamFactory(organisation=borough.organisation, name="Lonely", head_of_service=borough.head_of_service)
+    loner = OfficerFactory(team=lonely_team)
+    case = log(borough)
+    case_reassign(actor=borough.head_of_service.user, case=case, officer=loner, note="Setup")
+    # Everyone above the team has left too: only an administrator can still offboard the loner.
+    Officer.objects.filter(pk__in=[borough.head_of_service.pk, borough.director.pk]).update(active=False)
+    administrator = get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password")
+    signed_in(client, administrator)
     url = reverse("manager-offboard", args=[loner.pk])
 
     preview = client.get(url).content.decode()

@@ -6,12 +6,14 @@ note, each family is told the new name, and only then is the leaver deactivated.
 """
 
 import itertools
+import logging
 import threading
 import time
 from collections import Counter
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -150,7 +152,9 @@ def test_offboarding_an_officer_with_500_open_cases_hands_every_case_to_the_succ
     to_successor = Notification.objects.filter(recipient=successor.user, channel=Notification.Channel.IN_APP)
     summary = to_successor.get()
     assert summary.template == "officer_cases_handed_over"
-    assert summary.context == {"case_count": "500", "previous_officer_name": leaver.display_name, "note": NOTE}
+    assert summary.context == {
+        "case_count": "500", "previous_officer_name": leaver.display_name, "note": NOTE, "up_the_ladder": ""
+    }
     assert "500 cases" in summary.subject and NOTE in summary.body
     # Each family is told, once per case, the name of their new officer.
     told = Notification.objects.filter(
@@ -399,10 +403,8 @@ def test_without_a_successor_a_team_with_no_other_case_officer_falls_back_to_its
     assert case.accountable_officer_id == tiny.manager_id
 
 
-@pytest.mark.parametrize("manager_state", ["inactive", "missing"])
-def test_when_a_case_has_nowhere_to_go_nothing_changes_and_the_409_lists_each_case_and_why(
-    borough, api, manager_state
-):
+def tiny_team_with_no_manager(borough, manager_state="missing"):
+    """A team of one case officer under the borough's head of service, its manager's post empty or its manager gone."""
     tiny = make_team(borough.organisation, "Tiny Team", officers=1)
     tiny.head_of_service = borough.head_of_service
     tiny.save()
@@ -411,11 +413,74 @@ def test_when_a_case_has_nowhere_to_go_nothing_changes_and_the_409_lists_each_ca
     else:
         tiny.manager = None
         tiny.save()
+    return tiny
+
+
+def test_without_a_successor_a_team_with_nobody_left_hands_its_cases_to_its_head_of_service_who_is_told_why(
+    borough, api, caplog
+):
+    tiny = tiny_team_with_no_manager(borough)
+    # A head of service with a team of their own still holds these cases for the team they belong to.
+    borough.head_of_service.team = borough.north
+    borough.head_of_service.save()
+    leaver = case_officers(tiny)[0]
+    cases = open_cases(leaver, 2, child=borough.child1)
+
+    with caplog.at_level(logging.WARNING, logger="casework.services"):
+        response = offboard(api, borough.head_of_service.user, leaver)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["reassigned"] == 2
+    for case in cases:
+        case.refresh_from_db()
+        assert case.accountable_officer_id == borough.head_of_service.pk
+        assert case.team_id == tiny.pk
+        assert case.reference in caplog.text
+        note = case.events.get(kind=CaseEvent.Kind.NOTE, actor=None)
+        assert note.internal and "nobody in Tiny Team can take it" in note.text
+    # One message, as for any handover, saying these came up the ladder and what to do.
+    summary = Notification.objects.get(
+        recipient=borough.head_of_service.user, template="officer_cases_handed_over",
+        channel=Notification.Channel.IN_APP,
+    )
+    assert "These cases came to you because nobody in their teams could take them." in summary.body
+    assert "Please take them on yourself, or give them to an officer who can." in summary.body
+    assert not Notification.objects.filter(template="manager_case_fallback").exists()
+    assert no_open_case_has_an_inactive_owner()
+
+
+def test_without_a_successor_or_a_head_of_service_a_team_with_nobody_left_hands_its_cases_to_the_director(
+    borough, api
+):
+    tiny = tiny_team_with_no_manager(borough, "inactive")
+    Officer.objects.filter(pk=borough.head_of_service.pk).update(active=False)
+    leaver = case_officers(tiny)[0]
+    case = open_cases(leaver, 1, child=borough.child1)[0]
+
+    response = offboard(api, borough.director.user, leaver)
+
+    assert response.status_code == 200, response.content
+    case.refresh_from_db()
+    assert case.accountable_officer_id == borough.director.pk and case.team_id == tiny.pk
+
+
+@pytest.fixture
+def administrator(db):
+    return get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password")
+
+
+@pytest.mark.parametrize("manager_state", ["inactive", "missing"])
+def test_when_a_case_has_nowhere_to_go_nothing_changes_and_the_409_lists_each_case_and_why(
+    borough, api, administrator, manager_state
+):
+    tiny = tiny_team_with_no_manager(borough, manager_state)
+    # Everyone above the team has left too: only an administrator can still offboard its officer.
+    Officer.objects.filter(pk__in=[borough.head_of_service.pk, borough.director.pk]).update(active=False)
     leaver = case_officers(tiny)[0]
     stuck = open_cases(leaver, 2, child=borough.child1)
     before = footprint()
 
-    response = offboard(api, borough.head_of_service.user, leaver)
+    response = offboard(api, administrator, leaver)
 
     assert response.status_code == 409, response.content
     body = response.json()
@@ -652,12 +717,14 @@ def test_the_offboard_officer_command_hands_over_and_reports_what_it_did(borough
 def test_the_offboard_officer_command_reports_a_case_with_nowhere_to_go_as_a_command_error(
     borough,
 ):
-    tiny = make_team(borough.organisation, "Tiny Team", officers=1)
-    tiny.head_of_service = borough.head_of_service
-    tiny.manager = None
-    tiny.save()
+    tiny = tiny_team_with_no_manager(borough)
     leaver = case_officers(tiny)[0]
     stuck = open_cases(leaver, 2, child=borough.child1)
+    # The leaver holds them for a team with nobody in it, no manager, no head of service and no director.
+    lonely = TeamFactory(organisation=borough.organisation, name="Lonely Team")
+    Case.objects.filter(pk__in=[case.pk for case in stuck]).update(team=lonely)
+    borough.organisation.director = None
+    borough.organisation.save()
     before = footprint()
 
     with pytest.raises(CommandError) as refused:

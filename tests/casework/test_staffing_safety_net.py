@@ -125,12 +125,48 @@ def test_resolved_cases_are_repaired_too_but_closed_ones_are_left_alone(borough)
     assert closed.accountable_officer_id == owner_user.officer.pk
 
 
+def test_a_case_nobody_in_its_team_can_take_goes_up_its_ladder_stays_in_the_team_and_its_new_owner_is_told_why(
+    borough, api, caplog
+):
+    tiny = make_team(borough.organisation, "Tiny Team", officers=1)
+    tiny.manager = None
+    tiny.head_of_service = borough.head_of_service
+    tiny.save()
+    # A head of service with a team of their own still holds the case for the team it belongs to.
+    borough.head_of_service.team = borough.north
+    borough.head_of_service.save()
+    stuck_owner = tiny.officers.get(is_manager=False)
+    case = log(borough.parent1, borough.child1)
+    Case.objects.filter(pk=case.pk).update(accountable_officer=stuck_owner, team=tiny)
+    deactivate_behind_the_services_back(stuck_owner)
+
+    with caplog.at_level(logging.WARNING, logger="casework.services"):
+        assert reroute_orphaned_cases() == 1
+
+    case.refresh_from_db()
+    assert case.accountable_officer == borough.head_of_service
+    assert case.team == tiny
+    assert case.reference in caplog.text and "Test Borough" in caplog.text
+    told_why = told(borough.head_of_service.user, "manager_case_fallback", case).get()
+    assert "nobody in Tiny Team can take it" in told_why.body
+    assert told(borough.head_of_service.user, "officer_case_handed_over", case).exists()
+    assert told(borough.parent1, "case_new_officer", case).get().context["officer_name"] == (
+        borough.head_of_service.display_name
+    )
+    # The family sees the handover, not why it went up the ladder.
+    kinds = [e["kind"] for e in api.as_user(borough.parent1).get(f"/api/cases/{case.pk}/timeline/").json()["results"]]
+    assert kinds == ["logged", "handover"]
+
+
 def test_a_case_nobody_can_take_is_logged_for_an_administrator_and_the_rest_are_still_repaired(
     borough, caplog
 ):
     tiny = make_team(borough.organisation, "Tiny Team", officers=1)
     tiny.manager = None
     tiny.save()
+    # Nobody above the team either: no head of service (make_team sets none) and no director.
+    borough.organisation.director = None
+    borough.organisation.save()
     stuck_owner = tiny.officers.get(is_manager=False)
     stuck = log(borough.parent1, borough.child1)
     Case.objects.filter(pk=stuck.pk).update(accountable_officer=stuck_owner, team=tiny)

@@ -63,6 +63,7 @@ CONTEXTS = {
         "case_count": "250",
         "previous_officer_name": "Sam Officer",
         "note": "Waiting for the provider to confirm dates on several cases.",
+        "up_the_ladder": "",
     },
     "officer_family_replied": {"reference": REFERENCE, "text": "Thank you, Monday suits us."},
     "manager_escalation": {
@@ -83,5 +84,11 @@ CONTEXTS = {
         "reference": REFERENCE,
         "officer_name": "Sam Officer",
         "previous_officer_name": "Lee Leaver",
+    },
+    "manager_case_fallback": {
+        "reference": REFERENCE,
+        "role": "head of service",
+        "reason": "nobody in SEND North can take it: the team has no active case officer and no active manager",
+        "fix": "add an active officer or manager to SEND North",
     },
 }

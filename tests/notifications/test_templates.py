@@ -62,6 +62,52 @@ def test_a_handover_summary_tells_the_new_officer_how_many_cases_are_theirs_and_
     assert f"{settings.SITE_URL}/queue/" in message.body
 
 
+@pytest.mark.parametrize(
+    ("count", "up_the_ladder", "line"),
+    [
+        ("1", "1", "This case came to you because nobody in its team could take it. Please take it on yourself, "
+                   "or give it to an officer who can."),
+        ("3", "3", "These cases came to you because nobody in their teams could take them."),
+        ("3", "1", "1 of these cases came to you because nobody in its team could take it."),
+        ("5", "2", "2 of these cases came to you because nobody in their teams could take them. Please take them "
+                   "on yourself, or give them to an officer who can. Each case's timeline says why."),
+    ],
+)
+def test_a_handover_summary_says_how_many_cases_came_up_the_ladder_and_what_to_do_with_them(count, up_the_ladder, line):
+    context = {**CONTEXTS["officer_cases_handed_over"], "case_count": count, "up_the_ladder": up_the_ladder}
+
+    body = render_message(template="officer_cases_handed_over", context=context, link="/queue/").body
+
+    assert line in body
+    assert context["note"] in body
+
+
+def test_a_handover_summary_with_no_case_up_the_ladder_says_nothing_of_it():
+    body = render_message(
+        template="officer_cases_handed_over", context=CONTEXTS["officer_cases_handed_over"], link="/queue/"
+    ).body
+
+    assert "came to you because" not in body
+
+
+def test_the_owner_of_a_case_nobody_else_could_take_is_told_why_and_what_to_do():
+    message = render_message(
+        template="manager_case_fallback", context=CONTEXTS["manager_case_fallback"], link=LINK
+    )
+
+    assert message.subject == f"Case {REFERENCE} is now yours because nobody else could take it"
+    assert f"You are now the named officer for case {REFERENCE}, as head of service." in message.body
+    assert (
+        "It came to you because nobody in SEND North can take it: the team has no active case officer and no "
+        "active manager." in message.body
+    )
+    assert "Please take it on yourself, or give it to an officer who can." in message.body
+    assert (
+        "ask whoever looks after the council's teams and routing rules to add an active officer or manager to "
+        "SEND North." in message.body
+    )
+
+
 def test_a_new_case_with_no_deadlines_yet_says_we_will_tell_the_family_when_to_expect_an_answer():
     context = {**CONTEXTS["case_logged"], "acknowledge_due": "", "respond_due": "", "resolve_due": ""}
 
