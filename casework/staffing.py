@@ -144,9 +144,14 @@ def _successor(successor: Officer | int, leaver: Officer) -> Officer:
         .exclude(pk=leaver.pk)
         .first()
     )
-    if chosen is None or not organisations_of(chosen) & organisations_of(leaver):
+    if chosen is None or not _same_council(chosen, leaver):
         raise ValidationError({"successor": ["Choose an active officer of the same council, other than the leaver."]})
     return chosen
+
+
+def _same_council(officer: Officer, other: Officer) -> bool:
+    """Whether two officers work for a council in common: staff may take on or cover only their own council's cases."""
+    return bool(organisations_of(officer) & organisations_of(other))
 
 
 def _deactivate(officer: Officer, *, actor) -> None:
@@ -210,7 +215,7 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
 
     One cover at a time: cover that overlaps cover already arranged for the officer is refused, so
     it is never in doubt who is covering and each family is told once. Refused too for an officer
-    who has left, and by anyone but another active officer.
+    who has left, and by anyone but another active officer of the same council.
     """
     _require_manager_over(actor, officer)
     officer, cover_officer = _lock_for_cover(officer, cover_officer)
@@ -220,6 +225,9 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
         )
     if cover_officer.pk == officer.pk or not cover_officer.active:
         raise ValidationError({"cover_officer": ["Choose another active officer to cover."]})
+    if not _same_council(cover_officer, officer):
+        # The covering officer sees the cases they cover: another council's would be a data breach.
+        raise ValidationError({"cover_officer": ["Choose an active officer of the same council to cover."]})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": ["Cover must end after it starts."]})
     if ends_at <= timezone.now():

@@ -16,7 +16,7 @@ from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Off
 from casework.selectors import case_timeline_for
 from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
 from escalations.working_days import UK_TIME, describe_moment
-from tests.factories import OfficerFactory, TeamFactory, UserFactory
+from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -830,4 +830,21 @@ def test_cover_for_an_officer_who_has_left_shows_the_error_summary_and_arranges_
     assert response.status_code == 400
     assert "There is a problem" in html
     assert f"{leaver.display_name} has left and their cases have been handed over, so they need no cover." in html
+    assert not Cover.objects.exists()
+
+
+def test_cover_by_an_officer_of_another_council_shows_the_error_summary_and_arranges_nothing(client, borough):
+    away = north_officers(borough)[0]
+    outsider = OfficerFactory(team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere Council")))
+    signed_in(client, UserFactory(username="cover-admin", is_staff=True, is_superuser=True))
+    until = timezone.localdate(timezone.now(), UK_TIME) + timedelta(days=7)
+
+    response = client.post(reverse("manager-cover", args=[away.pk]), {
+        "cover_officer": outsider.pk, "until_day": until.day, "until_month": until.month, "until_year": until.year,
+    })
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "Choose an active officer of the same council to cover." in html
     assert not Cover.objects.exists()

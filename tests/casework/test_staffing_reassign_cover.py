@@ -15,7 +15,7 @@ from escalations.models import Alert, ClockKind
 from escalations.working_days import describe_moment
 from notifications.models import Notification
 from tests.escalations.conftest import at, iso_utc, log_case, sweep, uk
-from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory
+from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 
 NOTE = "Dad works nights: call after 2pm. School SENCo is helpful."
 LOGGED_AT = uk(
@@ -638,6 +638,25 @@ def test_two_managers_arranging_overlapping_cover_at_once_end_with_one_cover(
     assert "is already covering" in errors[0].message_dict["starts_at"][0]
     assert Cover.objects.filter(officer=owner).count() == 1
     assert case.events.filter(kind=CaseEvent.Kind.COVERED).count() == 1
+
+
+def test_cover_by_an_officer_of_another_council_is_a_400_on_cover_officer(borough, api):
+    owner = case_officers(borough.north)[0]
+    pin(log(borough), owner)
+    administrator = UserFactory(username="cover-admin", is_staff=True, is_superuser=True)
+    outsider = _officer_of_another_council()
+    before = written()
+
+    with at(COVER_SET_AT):
+        response = api.as_user(administrator).post(
+            f"/api/officers/{owner.pk}/cover/",
+            {"cover_officer": outsider.pk, "ends_at": iso_utc(COVER_ENDS_AT)},
+            format="json",
+        )
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {"cover_officer": ["Choose an active officer of the same council to cover."]}
+    assert written() == before
 
 
 # --- the handover summary ------------------------------------------------------------------------
