@@ -309,6 +309,27 @@ class CoverView(APIView):
         return Response(CoverOutput(cover).data, status=status.HTTP_201_CREATED)
 
 
+class CoverEndView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: CoverOutput},
+        summary="Managers: end cover now (cover still to come is cancelled)",
+        description=(
+            "Ends the cover at once, or, if it has not started, makes it end where it starts so it never runs. "
+            "Each family with an open case is told. 404 unless you manage the officer; "
+            "409 if the cover is already over."
+        ),
+    )
+    def post(self, request, pk, cover_id):
+        officer = officer_for(request, pk)
+        cover = officer.covers.filter(pk=cover_id).first()
+        # Answered the same whether the cover does not exist or is not the caller's to end, so nothing leaks.
+        if cover is None or not staffing.may_arrange_cover(request.user, officer):
+            raise Http404("No cover found.")
+        cover = staffing.cover_end(actor=request.user, cover=cover)
+        return Response(CoverOutput(cover).data)
+
+
 class OfficersView(generics.ListAPIView):
     serializer_class = OfficerOutput
 

@@ -121,16 +121,21 @@ class CoverQuerySet(models.QuerySet):
         return self.filter(starts_at__lte=at, ends_at__gt=at, cover_officer__active=True)
 
     def not_over(self, at=None):
-        """Cover running now or still to come, by someone still here: what new cover must not overlap."""
+        """Cover running now or still to come, by someone still here: what new cover must not overlap.
+
+        Cover cancelled before it started ends where it starts, so it is never to come.
+        """
         at = at or timezone.now()
-        return self.filter(ends_at__gt=at, cover_officer__active=True)
+        return self.filter(ends_at__gt=at, cover_officer__active=True).filter(ends_at__gt=models.F("starts_at"))
 
 
 class Cover(models.Model):
     """While an officer is away, another officer covers their cases. The named officer stays accountable.
 
     Cover ends by itself at `ends_at`: nothing has to remember to switch it off. It also ends
-    if the covering officer leaves. An officer has one cover at a time (`cover_set` refuses overlaps).
+    if the covering officer leaves, or when a manager ends it early (`cover_end`); cover ended
+    before it started ends where it starts. An officer has one cover at a time (`cover_set`
+    refuses overlaps).
     """
 
     officer = models.ForeignKey("Officer", on_delete=models.PROTECT, related_name="covers")
@@ -148,7 +153,7 @@ class Cover(models.Model):
         indexes = [models.Index(fields=["officer", "ends_at"], name="cover_officer_until")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="cover_ends_after_start"
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="cover_ends_at_or_after_start"
             ),
             models.CheckConstraint(condition=~models.Q(officer=models.F("cover_officer")), name="cover_not_by_self"),
         ]
@@ -519,6 +524,7 @@ class CaseEvent(models.Model):
         REASSIGNED = "reassigned", "New named officer"
         HANDOVER = "handover", "Handed over"
         COVERED = "covered", "Cover arranged"
+        COVER_ENDED = "cover_ended", "Cover ended"
         REMINDER = "reminder", "Reminder sent"
         ESCALATED = "escalated", "Escalated"
         EXTENDED = "extended", "Timescale extended"

@@ -178,9 +178,14 @@ def _successor(successor: Officer | int, leaver: Officer) -> Officer:
         .exclude(pk=leaver.pk)
         .first()
     )
-    if chosen is None or not organisations_of(chosen) & organisations_of(leaver):
+    if chosen is None or not _same_council(chosen, leaver):
         raise ValidationError({"successor": ["Choose an active officer of the same council, other than the leaver."]})
     return chosen
+
+
+def _same_council(officer: Officer, other: Officer) -> bool:
+    """Whether two officers work for a council in common: staff may take on or cover only their own council's cases."""
+    return bool(organisations_of(officer) & organisations_of(other))
 
 
 def _deactivate(officer: Officer, *, actor) -> None:
@@ -244,7 +249,7 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
 
     One cover at a time: cover that overlaps cover already arranged for the officer is refused, so
     it is never in doubt who is covering and each family is told once. Refused too for an officer
-    who has left, and by anyone but another active officer.
+    who has left, and by anyone but another active officer of the same council.
     """
     _require_manager_over(actor, officer)
     officer, cover_officer = _lock_for_cover(officer, cover_officer)
@@ -254,6 +259,9 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
         )
     if cover_officer.pk == officer.pk or not cover_officer.active:
         raise ValidationError({"cover_officer": ["Choose another active officer to cover."]})
+    if not _same_council(cover_officer, officer):
+        # The covering officer sees the cases they cover: another council's would be a data breach.
+        raise ValidationError({"cover_officer": ["Choose an active officer of the same council to cover."]})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": ["Cover must end after it starts."]})
     if ends_at <= timezone.now():
@@ -277,6 +285,50 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
             data={"cover_id": cover.pk},
         )
     return cover
+
+
+def may_arrange_cover(actor, officer: Officer) -> bool:
+    """Whether `actor` may arrange or end cover for `officer`: a manager over them, as `cover_set` requires."""
+    try:
+        _require_manager_over(actor, officer)
+    except NotAllowed:
+        return False
+    return True
+
+
+@transaction.atomic
+def cover_end(*, actor, cover: Cover) -> Cover:
+    """A manager ends cover now: the officer is back early, or someone else should cover.
+
+    Cover still to come is cancelled: it ends where it starts, so it never runs. Either way the
+    officer is free for new cover at once, and each family with an open case is told, as they were
+    told when it was arranged. Cover already over is refused with a Conflict.
+    """
+    _require_manager_over(actor, cover.officer)
+    # The officers first, as `cover_set` takes them: cover being arranged for this officer waits for this.
+    _lock_for_cover(cover.officer, cover.cover_officer)
+    cover = Cover.objects.select_for_update(of=("self",)).select_related(
+        "officer__user", "cover_officer__user"
+    ).get(pk=cover.pk)
+    now = timezone.now()
+    if not Cover.objects.not_over(now).filter(pk=cover.pk).exists():
+        raise Conflict("This cover is already over, so there is nothing to end.")
+    running = cover.starts_at <= now
+    cover.ends_at = now if running else cover.starts_at
+    cover._history_user = actor
+    cover._change_reason = "Ended early by a manager" if running else "Cancelled by a manager before it started"
+    cover.save(update_fields=["ends_at"])
+    text = _cover_ended_text(cover, running=running)
+    for case in Case.objects.filter(accountable_officer=cover.officer, status__in=Case.OPEN_STATES):
+        CaseEvent.objects.record(case=case, kind=Kind.COVER_ENDED, actor=actor, text=text, data={"cover_id": cover.pk})
+    return cover
+
+
+def _cover_ended_text(cover: Cover, *, running: bool) -> str:
+    officer, cover_officer = cover.officer.display_name, cover.cover_officer.display_name
+    if running:
+        return f"{officer} is back, so {cover_officer} is no longer covering. {officer} is still your named officer."
+    return f"{cover_officer} will not be covering for {officer} after all. {officer} is still your named officer."
 
 
 def _lock_for_cover(officer: Officer, cover_officer: Officer) -> tuple[Officer, Officer]:

@@ -27,4 +27,5 @@ urlpatterns = [
     path("officers/", api.OfficersView.as_view(), name="api-officers"),
     path("officers/<int:pk>/offboard/", api.OffboardView.as_view(), name="api-officer-offboard"),
     path("officers/<int:pk>/cover/", api.CoverView.as_view(), name="api-officer-cover"),
+    path("officers/<int:pk>/cover/<int:cover_id>/end/", api.CoverEndView.as_view(), name="api-officer-cover-end"),
 ]

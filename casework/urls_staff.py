@@ -13,4 +13,5 @@ urlpatterns = [
     path("officers/", views_staff.officers, name="manager-officers"),
     path("officers/<int:pk>/offboard/", views_staff.offboard, name="manager-offboard"),
     path("officers/<int:pk>/cover/", views_staff.cover, name="manager-cover"),
+    path("officers/<int:pk>/cover/<int:cover_id>/end/", views_staff.cover_end, name="manager-cover-end"),
 ]

@@ -19,11 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import Conflict
 from escalations import reports
@@ -727,8 +727,7 @@ def cover(request, pk):
     """A manager arranges cover: someone else picks up an absent officer's cases until a date."""
     user = request.user
     officer = _managed_officer(user, pk)
-    choices = selectors.officers_visible_to(user).filter(active=True).exclude(pk=officer.pk)
-    form = CoverForm(request.POST if request.method == "POST" else None, cover_officers=choices)
+    form = CoverForm(request.POST if request.method == "POST" else None, cover_officers=_cover_choices(user, officer))
     status = 200
     if request.method == "POST":
         status = 400
@@ -752,18 +751,48 @@ def cover(request, pk):
                     f"until {describe_moment(ends_at)}.",
                 )
                 return redirect("manager-officers")
+    return _cover_page(request, officer, form=form, shown=form if form.is_bound else None, status=status)
+
+
+@managers_only
+@require_POST
+def cover_end(request, pk, cover_id):
+    """A manager ends cover early, or cancels cover still to come, from the cover page's list."""
+    officer = _managed_officer(request.user, pk)
+    cover = get_object_or_404(officer.covers.select_related("cover_officer__user"), pk=cover_id)
+    try:
+        staffing.cover_end(actor=request.user, cover=cover)
+    except SERVICE_REFUSALS as refused:
+        # Someone else ended it, or it ran out, while the page was open: say so on the page as it now stands.
+        refusal = forms.Form(data={})
+        status = add_refusal_to_form(refusal, refused)
+        return _cover_page(request, officer, form=CoverForm(cover_officers=_cover_choices(request.user, officer)),
+                           shown=refusal, status=status)
+    messages.success(request, f"{cover.cover_officer.display_name} is no longer covering {officer.display_name}'s cases.")
+    return redirect("manager-cover", pk=officer.pk)
+
+
+def _cover_choices(user, officer: Officer):
+    return selectors.officers_visible_to(user).filter(active=True).exclude(pk=officer.pk)
+
+
+def _cover_page(request, officer: Officer, *, form, shown, status: int):
+    """The cover page: the form to arrange cover, and the cover already arranged, each with a button to end it.
+
+    `shown` is the form whose errors the summary at the top lists, if any.
+    """
     covers = officer.covers.not_over().select_related("cover_officer__user")
     return render(
         request,
         "casework/staff/cover.html",
         {
             "officer": officer,
-            "form": form if form.is_bound else None,
+            "form": shown,
             "cover_form": form,
             "date_parts": [(form["until_day"], "Day", 2), (form["until_month"], "Month", 2), (form["until_year"], "Year", 4)],
             "date_error": (form.errors.get("until_day") or [None])[0] if form.is_bound else None,
             "covers": [
-                {"by": cover.cover_officer.display_name, "from": describe_moment(cover.starts_at),
+                {"pk": cover.pk, "by": cover.cover_officer.display_name, "from": describe_moment(cover.starts_at),
                  "until": describe_moment(cover.ends_at)}
                 for cover in covers.order_by("starts_at")
             ],

@@ -17,7 +17,7 @@ from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Off
 from casework.selectors import case_timeline_for
 from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
 from escalations.working_days import UK_TIME, describe_moment
-from tests.factories import OfficerFactory, TeamFactory, UserFactory
+from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -853,4 +853,78 @@ def test_cover_for_an_officer_who_has_left_shows_the_error_summary_and_arranges_
     assert response.status_code == 400
     assert "There is a problem" in html
     assert f"{leaver.display_name} has left and their cases have been handed over, so they need no cover." in html
+    assert not Cover.objects.exists()
+
+
+def arranged_cover(borough, away, cover, *, starts_in=timedelta(0), lasts=timedelta(days=3)) -> Cover:
+    starts_at = timezone.now() + starts_in
+    return Cover.objects.create(officer=away, cover_officer=cover, starts_at=starts_at, ends_at=starts_at + lasts,
+                                set_by=borough.north.manager.user)
+
+
+def test_a_manager_ends_cover_early_from_the_cover_page(client, borough):
+    case = log(borough)
+    away = case.accountable_officer
+    cover = next(officer for officer in north_officers(borough) if officer != away)
+    arranged = arranged_cover(borough, away, cover)
+    signed_in(client, borough.north.manager.user)
+    url = reverse("manager-cover", args=[away.pk])
+    end_url = reverse("manager-cover-end", args=[away.pk, arranged.pk])
+
+    html = client.get(url).content.decode()
+    form = html[html.index(f'action="{end_url}"'):].split("</form>")[0]
+    assert "csrfmiddlewaretoken" in form
+    assert 'data-prevent-double-click="true"' in form and "End this cover" in form
+
+    response = client.post(end_url, follow=True)
+
+    html = unescape(response.content.decode())
+    assert response.redirect_chain == [(url, 302)]
+    assert f"{cover.display_name} is no longer covering {away.display_name}'s cases." in html
+    assert "Cover already arranged" not in html
+    assert case.events.filter(kind="cover_ended").count() == 1
+
+
+def test_ending_cover_that_has_already_ended_shows_the_error_summary(client, borough):
+    away, cover = north_officers(borough)
+    arranged = arranged_cover(borough, away, cover, starts_in=-timedelta(days=1))
+    signed_in(client, borough.north.manager.user)
+    client.get(reverse("manager-cover", args=[away.pk]))  # the manager opens the page; the cover runs out
+    Cover.objects.filter(pk=arranged.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
+
+    response = client.post(reverse("manager-cover-end", args=[away.pk, arranged.pk]))
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 409
+    assert "There is a problem" in html
+    assert "This cover is already over, so there is nothing to end." in html
+    assert not CaseEvent.objects.filter(kind="cover_ended").exists()
+
+
+def test_a_manager_cannot_end_cover_for_an_officer_of_a_team_they_do_not_manage(client, borough):
+    away, cover = north_officers(borough)
+    arranged = arranged_cover(borough, away, cover)
+    signed_in(client, borough.transport.manager.user)
+
+    response = client.post(reverse("manager-cover-end", args=[away.pk, arranged.pk]))
+
+    assert response.status_code == 404
+    arranged.refresh_from_db()
+    assert arranged.ends_at > timezone.now()
+
+
+def test_cover_by_an_officer_of_another_council_shows_the_error_summary_and_arranges_nothing(client, borough):
+    away = north_officers(borough)[0]
+    outsider = OfficerFactory(team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere Council")))
+    signed_in(client, UserFactory(username="cover-admin", is_staff=True, is_superuser=True))
+    until = timezone.localdate(timezone.now(), UK_TIME) + timedelta(days=7)
+
+    response = client.post(reverse("manager-cover", args=[away.pk]), {
+        "cover_officer": outsider.pk, "until_day": until.day, "until_month": until.month, "until_year": until.year,
+    })
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "Choose an active officer of the same council to cover." in html
     assert not Cover.objects.exists()

@@ -15,7 +15,7 @@ from escalations.models import Alert, ClockKind
 from escalations.working_days import describe_moment
 from notifications.models import Notification
 from tests.escalations.conftest import at, iso_utc, log_case, sweep, uk
-from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory
+from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 
 NOTE = "Dad works nights: call after 2pm. School SENCo is helpful."
 LOGGED_AT = uk(
@@ -638,6 +638,131 @@ def test_two_managers_arranging_overlapping_cover_at_once_end_with_one_cover(
     assert "is already covering" in errors[0].message_dict["starts_at"][0]
     assert Cover.objects.filter(officer=owner).count() == 1
     assert case.events.filter(kind=CaseEvent.Kind.COVERED).count() == 1
+
+
+# --- ending cover early --------------------------------------------------------------------------
+
+THURSDAY_10AM = uk(2026, 11, 26, 10, 0)
+
+
+def end_cover(api, user, officer, cover_id):
+    return api.as_user(user).post(f"/api/officers/{officer.pk}/cover/{cover_id}/end/")
+
+
+def cover_ended_events(api, parent, case):
+    timeline = api.as_user(parent).get(f"/api/cases/{case.pk}/timeline/").json()
+    return [e for e in timeline["results"] if e["kind"] == "cover_ended"]
+
+
+def test_a_manager_ends_cover_early_and_each_family_is_told_their_officer_is_back(borough, api):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    manager = borough.north.manager
+    with at(COVER_SET_AT):
+        cover_id = arrange_cover(api, manager, owner, colleague, ends_at=COVER_ENDS_AT).json()["id"]
+
+    with at(WEDNESDAY_9AM):
+        response = end_cover(api, manager.user, owner, cover_id)
+
+        assert response.status_code == 200, response.content
+        assert response.json()["ends_at"] == iso_utc(WEDNESDAY_9AM)
+        assert case.pk not in mine(api, colleague)
+        detail = api.as_user(borough.parent1).get(f"/api/cases/{case.pk}/").json()
+        assert detail["covered_by"] is None
+        [ended] = cover_ended_events(api, borough.parent1, case)
+        assert ended["text"] == (
+            f"{owner.display_name} is back, so {colleague.display_name} is no longer covering. "
+            f"{owner.display_name} is still your named officer."
+        )
+        # With the cover ended the manager can arrange another for the rest of the week.
+        response = arrange_cover(api, manager, owner, borough.officer2, ends_at=COVER_ENDS_AT)
+        assert response.status_code == 201, response.content
+    last = Cover.history.filter(id=cover_id).latest("history_date")
+    assert last.history_user == manager.user and last.history_change_reason == "Ended early by a manager"
+
+
+def test_cover_still_to_come_is_cancelled_and_another_can_take_its_place(borough, api):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    manager = borough.north.manager
+    with at(COVER_SET_AT):
+        arranged = arrange_cover(
+            api, manager, owner, colleague, starts_at=WEDNESDAY_9AM, ends_at=COVER_ENDS_AT
+        ).json()
+
+        response = end_cover(api, manager.user, owner, arranged["id"])
+
+        assert response.status_code == 200, response.content
+        assert response.json()["starts_at"] == response.json()["ends_at"] == arranged["starts_at"]
+        [ended] = cover_ended_events(api, borough.parent1, case)
+        assert ended["text"] == (
+            f"{colleague.display_name} will not be covering for {owner.display_name} after all. "
+            f"{owner.display_name} is still your named officer."
+        )
+        response = arrange_cover(
+            api, manager, owner, borough.officer2, starts_at=WEDNESDAY_9AM, ends_at=COVER_ENDS_AT
+        )
+        assert response.status_code == 201, response.content
+    with at(THURSDAY_10AM):
+        assert case.pk not in mine(api, colleague)
+        assert case.pk in mine(api, borough.officer2)
+
+
+@pytest.mark.parametrize(
+    "earlier", [_cover_that_has_ended, _cover_by_someone_who_has_since_left], ids=["ended", "cover-officer-left"]
+)
+def test_ending_cover_that_is_already_over_is_a_409_and_nothing_is_written(borough, api, earlier):
+    owner, colleague = case_officers(borough.north)
+    pin(log(borough), owner)
+    earlier(borough, api, owner, colleague)
+    cover = Cover.objects.get(officer=owner)
+    before = written()
+
+    with at(uk(2026, 11, 25, 10, 0)):
+        response = end_cover(api, borough.north.manager.user, owner, cover.pk)
+
+    assert response.status_code == 409, response.content
+    assert response.json() == {"detail": "This cover is already over, so there is nothing to end."}
+    assert written() == before
+
+
+def test_cover_ends_only_for_a_manager_over_the_officer_and_is_not_found_by_anyone_else(borough, api):
+    owner, colleague = case_officers(borough.north)
+    pin(log(borough), owner)
+    with at(COVER_SET_AT):
+        cover_id = arrange_cover(api, borough.north.manager, owner, colleague, ends_at=COVER_ENDS_AT).json()["id"]
+    before = written()
+
+    with at(WEDNESDAY_9AM):
+        other_manager = end_cover(api, borough.transport.manager.user, owner, cover_id)
+        covering_officer = end_cover(api, colleague.user, owner, cover_id)
+        wrong_officer = end_cover(api, borough.north.manager.user, colleague, cover_id)
+        family = end_cover(api, borough.parent1, owner, cover_id)
+
+    for response in (other_manager, covering_officer, wrong_officer):
+        assert response.status_code == 404, response.content
+        assert response.json() == {"detail": "No cover found."}
+    assert family.status_code == 403, family.content
+    assert written() == before
+
+
+def test_cover_by_an_officer_of_another_council_is_a_400_on_cover_officer(borough, api):
+    owner = case_officers(borough.north)[0]
+    pin(log(borough), owner)
+    administrator = UserFactory(username="cover-admin", is_staff=True, is_superuser=True)
+    outsider = _officer_of_another_council()
+    before = written()
+
+    with at(COVER_SET_AT):
+        response = api.as_user(administrator).post(
+            f"/api/officers/{owner.pk}/cover/",
+            {"cover_officer": outsider.pk, "ends_at": iso_utc(COVER_ENDS_AT)},
+            format="json",
+        )
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {"cover_officer": ["Choose an active officer of the same council to cover."]}
+    assert written() == before
 
 
 # --- the handover summary ------------------------------------------------------------------------
