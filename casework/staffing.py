@@ -62,7 +62,7 @@ def officer_offboard(
     team). If any case cannot be placed, nothing changes and the Conflict
     lists which and why.
     """
-    _require_manager_over(actor, officer)
+    _require_manager_over(actor, officer, to="offboard")
     leaver = _lock_officers_of_council(officer, successor)
     if not leaver.active:
         return OffboardResult(reassigned=0, already_left=True)
@@ -198,12 +198,13 @@ def _deactivate(officer: Officer, *, actor) -> None:
     officer.user.save(update_fields=["is_active"])
 
 
-def _require_manager_over(actor, officer: Officer) -> None:
+def _require_manager_over(actor, officer: Officer, *, to: str) -> None:
+    """Refuse unless `actor` manages `officer`; `to` names what they tried, for the refusal's words."""
     if actor.is_superuser:
         return
     manager = officer_of(actor)
     if manager is None or not manager.is_manager or not manager.active:
-        raise NotAllowed("Only a manager can offboard an officer.")
+        raise NotAllowed(f"Only a manager can {to} an officer.")
     if officer.team_id:
         allowed = teams_overseen_by(manager).filter(pk=officer.team_id).exists()
     else:
@@ -212,7 +213,7 @@ def _require_manager_over(actor, officer: Officer) -> None:
             manager.organisations_directed.values_list("pk", flat=True)
         )
     if not allowed:
-        raise NotAllowed("You can only offboard officers in the teams you manage.")
+        raise NotAllowed(f"You can only {to} officers in the teams you manage.")
 
 
 @transaction.atomic
@@ -251,7 +252,7 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
     it is never in doubt who is covering and each family is told once. Refused too for an officer
     who has left, and by anyone but another active officer of the same council.
     """
-    _require_manager_over(actor, officer)
+    _require_manager_over(actor, officer, to="arrange cover for")
     officer, cover_officer = _lock_for_cover(officer, cover_officer)
     if not officer.active:
         raise ValidationError(
@@ -299,7 +300,7 @@ def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> 
 def may_arrange_cover(actor, officer: Officer) -> bool:
     """Whether `actor` may arrange or end cover for `officer`: a manager over them, as `cover_set` requires."""
     try:
-        _require_manager_over(actor, officer)
+        _require_manager_over(actor, officer, to="arrange cover for")
     except NotAllowed:
         return False
     return True
@@ -313,7 +314,7 @@ def cover_end(*, actor, cover: Cover) -> Cover:
     officer is free for new cover at once, and each family with an open case is told, as they were
     told when it was arranged. Cover already over is refused with a Conflict.
     """
-    _require_manager_over(actor, cover.officer)
+    _require_manager_over(actor, cover.officer, to="arrange cover for")
     # The officers first, as `cover_set` takes them: cover being arranged for this officer waits for this.
     _lock_for_cover(cover.officer, cover.cover_officer)
     cover = Cover.objects.select_for_update(of=("self",)).select_related(

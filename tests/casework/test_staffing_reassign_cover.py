@@ -444,6 +444,7 @@ def test_an_officer_cannot_arrange_cover(borough, api):
         )
 
     assert response.status_code == 403, response.content
+    assert response.json()["detail"] == "Only a manager can arrange cover for an officer."
     assert written() == before
 
 
