@@ -113,6 +113,13 @@ class TeamAdmin(HistoryAdmin):
     autocomplete_fields = ["manager", "head_of_service"]
 
 
+# Families are told their named officer's name; an officer with none would be shown by their sign-in name.
+OFFICER_NEEDS_A_NAME = (
+    "Families are told their officer's name, so an officer needs a first and last name. "
+    "Add them to this person's user record first."
+)
+
+
 class OfficerForm(forms.ModelForm):
     class Meta:
         model = Officer
@@ -123,6 +130,12 @@ class OfficerForm(forms.ModelForm):
                 "which hands each of their open cases to another officer first."
             ),
         }
+
+    def clean_user(self):
+        user = self.cleaned_data.get("user")
+        if user is not None and not (user.first_name.strip() and user.last_name.strip()):
+            raise ValidationError(OFFICER_NEEDS_A_NAME)
+        return user
 
 
 @admin.register(Officer)
@@ -236,6 +249,18 @@ class UserChangeFormGuardingOfficers(UserChangeForm):
                 "it hands their cases over before switching them off."
             )
         return is_active
+
+    def clean_first_name(self):
+        return self._officer_keeps_a_name("first_name")
+
+    def clean_last_name(self):
+        return self._officer_keeps_a_name("last_name")
+
+    def _officer_keeps_a_name(self, field: str) -> str:
+        name = self.cleaned_data.get(field, "")
+        if not name.strip() and Officer.objects.filter(user=self.instance).exists():
+            raise ValidationError("This person is an officer, and families are told their officer's name: it cannot be blank.")
+        return name
 
 
 admin.site.unregister(User)

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from casework.models import Case, CaseEvent
+from casework.models import Case, CaseEvent, Officer
 from casework.services import case_log
 from notifications.models import Notification
 
@@ -117,3 +117,32 @@ def test_the_admin_can_give_a_chosen_set_of_cases_to_another_officer_and_each_fa
     }
     assert Notification.objects.filter(template="case_new_officer", channel="in_app").count() == 2
     assert CaseEvent.objects.filter(kind="reassigned").count() == 2
+
+
+def test_someone_with_no_name_on_record_cannot_be_made_an_officer(client, administrator, borough):
+    # Families are told their named officer's name; without one they would be shown a sign-in name.
+    nameless = get_user_model().objects.create_user(username="jsmith7", first_name="", last_name="")
+
+    response = client.post(
+        reverse("admin:casework_officer_add"),
+        {"user": nameless.pk, "team": borough.north.pk, "job_title": "SEND case officer"},
+    )
+
+    assert response.status_code == 200
+    assert "first and last name" in response.content.decode()
+    assert not Officer.objects.filter(user=nameless).exists()
+
+
+def test_an_officers_name_cannot_be_cleared(client, administrator, held_case):
+    user = held_case.accountable_officer.user
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and key not in ("groups", "user_permissions", "last_login", "date_joined", "password")}
+    data.update({"last_name": "", "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "families are told their officer" in response.content.decode()
+    user.refresh_from_db()
+    assert user.last_name
