@@ -81,12 +81,9 @@ def test_the_offboard_action_needs_exactly_one_officer(client, administrator, bo
 def test_unticking_active_on_an_officers_user_is_refused_and_points_to_offboarding(
     client, administrator, borough, held_case
 ):
-    officer = held_case.accountable_officer
-    user = officer.user
-    url = reverse("admin:auth_user_change", args=[user.pk])
-    form = client.get(url).context["adminform"].form
-    data = {key: value for key, value in form.initial.items() if value is not None and key not in ("groups", "user_permissions", "last_login", "date_joined", "password")}
-    data.update({"is_active": "", "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"})
+    user = held_case.accountable_officer.user
+    url, data = user_change_form(client, user)
+    data["is_active"] = ""
 
     response = client.post(url, data)
 
@@ -135,10 +132,8 @@ def test_someone_with_no_name_on_record_cannot_be_made_an_officer(client, admini
 
 def test_an_officers_name_cannot_be_cleared(client, administrator, held_case):
     user = held_case.accountable_officer.user
-    url = reverse("admin:auth_user_change", args=[user.pk])
-    form = client.get(url).context["adminform"].form
-    data = {key: value for key, value in form.initial.items() if value is not None and key not in ("groups", "user_permissions", "last_login", "date_joined", "password")}
-    data.update({"last_name": "", "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"})
+    url, data = user_change_form(client, user)
+    data["last_name"] = ""
 
     response = client.post(url, data)
 
@@ -146,3 +141,13 @@ def test_an_officers_name_cannot_be_cleared(client, administrator, held_case):
     assert "families are told their officer" in response.content.decode()
     user.refresh_from_db()
     assert user.last_name
+
+
+def user_change_form(client, user) -> tuple[str, dict]:
+    """The admin's change page for `user` and the form's data as it stands, ready to post back."""
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    left_out = ("groups", "user_permissions", "last_login", "date_joined", "password")
+    data = {key: value for key, value in form.initial.items() if value is not None and key not in left_out}
+    data.update({"date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"})
+    return url, data
