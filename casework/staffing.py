@@ -297,6 +297,20 @@ def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> 
     )
 
 
+def covers_not_over(*, actor, officer: Officer):
+    """The officer's cover running now or still to come, earliest first, for a manager over them.
+
+    Shown only to whoever may arrange or end it: who covers whom says who is away.
+    """
+    _require_manager_over(actor, officer, to="see cover for")
+    return (
+        Cover.objects.not_over()
+        .filter(officer=officer)
+        .select_related("officer__user", "officer__team", "cover_officer__user", "cover_officer__team")
+        .order_by("starts_at", "pk")
+    )
+
+
 def may_arrange_cover(actor, officer: Officer) -> bool:
     """Whether `actor` may arrange or end cover for `officer`: a manager over them, as `cover_set` requires."""
     try:

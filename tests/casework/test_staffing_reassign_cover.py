@@ -766,6 +766,58 @@ def test_cover_by_an_officer_of_another_council_is_a_400_on_cover_officer(boroug
     assert written() == before
 
 
+# --- the cover arranged for an officer ----------------------------------------------------------
+
+
+def cover_listed(api, user, officer):
+    return api.as_user(user).get(f"/api/officers/{officer.pk}/cover/")
+
+
+def test_a_manager_sees_an_officers_cover_running_or_to_come_earliest_first_as_it_was_arranged(borough, api):
+    owner, colleague = case_officers(borough.north)
+    manager = borough.north.manager
+    with at(uk(2026, 11, 16, 9, 0)):
+        arrange_cover(api, manager, owner, colleague, ends_at=uk(2026, 11, 20, 17, 0))
+    with at(COVER_SET_AT):
+        next_week = arrange_cover(
+            api, manager, owner, borough.officer2, starts_at=uk(2026, 11, 30, 9, 0), ends_at=uk(2026, 12, 4, 17, 0)
+        ).json()
+        this_week = arrange_cover(api, manager, owner, colleague, ends_at=COVER_ENDS_AT).json()
+        cancelled = arrange_cover(
+            api, manager, owner, colleague, starts_at=uk(2026, 12, 7, 9, 0), ends_at=uk(2026, 12, 11, 17, 0)
+        ).json()
+        assert end_cover(api, manager.user, owner, cancelled["id"]).status_code == 200
+        arrange_cover(api, manager, colleague, borough.officer2, ends_at=COVER_ENDS_AT)
+
+        response = cover_listed(api, manager.user, owner)
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"count": 2, "next": None, "previous": None, "results": [this_week, next_week]}
+
+
+def test_only_a_manager_over_the_officer_sees_their_cover(borough, api):
+    owner, colleague = case_officers(borough.north)
+    elsewhere = OfficerFactory(
+        team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere Council")), is_manager=True
+    )
+    with at(COVER_SET_AT):
+        arrange_cover(api, borough.north.manager, owner, colleague, ends_at=COVER_ENDS_AT)
+        head_of_service = cover_listed(api, borough.head_of_service.user, owner)
+        other_manager = cover_listed(api, borough.transport.manager.user, owner)
+        covering_officer = cover_listed(api, colleague.user, owner)
+        other_council = cover_listed(api, elsewhere.user, owner)
+        family = cover_listed(api, borough.parent1, owner)
+
+    assert head_of_service.status_code == 200 and head_of_service.json()["count"] == 1
+    assert other_manager.status_code == 403, other_manager.content
+    assert other_manager.json() == {"detail": "You can only see cover for officers in the teams you manage."}
+    assert covering_officer.status_code == 403, covering_officer.content
+    assert covering_officer.json() == {"detail": "Only a manager can see cover for an officer."}
+    assert other_council.status_code == 404, other_council.content
+    assert other_council.json() == {"detail": "No officer found."}
+    assert family.status_code == 403, family.content
+
+
 # --- the handover summary ------------------------------------------------------------------------
 
 
