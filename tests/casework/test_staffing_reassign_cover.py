@@ -766,6 +766,31 @@ def test_cover_by_an_officer_of_another_council_is_a_400_on_cover_officer(boroug
     assert written() == before
 
 
+@pytest.mark.parametrize(
+    "starts_at, told",
+    [
+        (None, "{owner} is away until 5pm on Friday 27 November 2026. {cover} is covering"),
+        (uk(2026, 11, 25, 9, 0), "{owner} will be away from 9am on Wednesday 25 November 2026 until 5pm on "
+                                 "Friday 27 November 2026. {cover} will be covering"),
+    ],
+    ids=["now", "ahead"],
+)
+def test_each_family_is_told_when_cover_starts_if_it_is_arranged_ahead(borough, api, starts_at, told):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    with at(COVER_SET_AT):
+        response = arrange_cover(
+            api, borough.north.manager, owner, colleague, starts_at=starts_at, ends_at=COVER_ENDS_AT
+        )
+    assert response.status_code == 201, response.content
+
+    [covered] = covered_events(api, borough.parent1, case)
+    assert covered["text"] == (
+        f"{told.format(owner=owner.display_name, cover=colleague.display_name)} and will pick up anything "
+        f"urgent. {owner.display_name} is still your named officer."
+    )
+
+
 # --- the cover arranged for an officer ----------------------------------------------------------
 
 
