@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from . import selectors, services, staffing
 from .filters import CaseFilter, ordering_for
-from .models import CaseEvent, Officer
+from .models import CaseEvent, Cover, Officer
 from .permissions import is_staff_member
 from .serializers import (
     BulkReassignInput,
@@ -287,7 +287,26 @@ class OffboardView(APIView):
         return Response(OffboardOutput(result).data)
 
 
-class CoverView(APIView):
+@extend_schema_view(
+    get=extend_schema(
+        summary="Managers: the cover arranged for an officer, running now or still to come, earliest first",
+        description=(
+            "Each cover in the shape the POST answers with. Cover that is over, was cancelled before it "
+            "started, or whose covering officer has left is not listed. 404 for an officer you cannot see; "
+            "403 unless you manage them."
+        ),
+    )
+)
+class CoverView(generics.ListAPIView):
+    serializer_class = CoverOutput
+    queryset = Cover.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        officer = officer_for(self.request, self.kwargs["pk"])
+        return staffing.covers_not_over(actor=self.request.user, officer=officer)
+
     @extend_schema(
         request=CoverInput,
         responses={201: CoverOutput},

@@ -224,7 +224,7 @@ class OffboardForm(forms.Form):
 
 
 class CoverForm(forms.Form):
-    """Who covers, and the last day of cover (GOV.UK date input: day, month and year)."""
+    """Who covers, the first day of cover if not today, and the last day (GOV.UK date inputs: day, month and year)."""
 
     cover_officer = OfficerChoiceField(
         label="Who will cover?",
@@ -235,11 +235,12 @@ class CoverForm(forms.Form):
             "invalid_choice": "Choose an active officer from the list",
         },
     )
+    from_day = forms.CharField(label="Day", required=False, max_length=2)
+    from_month = forms.CharField(label="Month", required=False, max_length=2)
+    from_year = forms.CharField(label="Year", required=False, max_length=4)
     until_day = forms.CharField(label="Day", required=False, max_length=2)
     until_month = forms.CharField(label="Month", required=False, max_length=2)
     until_year = forms.CharField(label="Year", required=False, max_length=4)
-
-    DATE_PARTS = ("until_day", "until_month", "until_year")
 
     def __init__(self, *args, cover_officers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,22 +248,37 @@ class CoverForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        parts = [(data.get(name) or "").strip() for name in self.DATE_PARTS]
+        data["until"] = self._day(data, "until", "The last day of cover", if_empty="Enter the last day of cover")
+        data["from"] = self._day(data, "from", "The first day of cover")
+        if data["from"] and data["until"] and data["from"] > data["until"]:
+            self.add_error("from_day", "The first day of cover must be the same as or before the last day of cover")
+        return data
+
+    def _day(self, data, prefix: str, name: str, *, if_empty: str | None = None) -> date | None:
+        """The date typed into one date input, today or later; or None, with any error on its day box.
+
+        Left empty it is None, and an error only if `if_empty` says what to ask for.
+        """
+        parts = [(data.get(f"{prefix}_{part}") or "").strip() for part in ("day", "month", "year")]
+        error_on = f"{prefix}_day"
         if not any(parts):
-            self.add_error("until_day", "Enter the last day of cover")
-            return data
-        missing = [label for label, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
-        if missing:
-            self.add_error("until_day", f"The last day of cover must include {' and '.join(missing)}")
-            return data
+            if if_empty:
+                self.add_error(error_on, if_empty)
+            return None
+        absent = [label for label, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
+        if absent:
+            self.add_error(error_on, f"{name} must include {' and '.join(absent)}")
+            return None
         try:
             day, month, year = (int(part) for part in parts)
-            data["until"] = date(year, month, day)
+            chosen = date(year, month, day)
         except ValueError:
-            self.add_error("until_day", "The last day of cover must be a real date")
-            return data
+            self.add_error(error_on, f"{name} must be a real date")
+            return None
         if year < 1000:
-            self.add_error("until_day", "Enter the year as 4 digits, like 2027")
-        elif data["until"] < timezone.localdate(timezone=UK_TIME):
-            self.add_error("until_day", "The last day of cover must be today or in the future")
-        return data
+            self.add_error(error_on, "Enter the year as 4 digits, like 2027")
+            return None
+        if chosen < timezone.localdate(timezone=UK_TIME):
+            self.add_error(error_on, f"{name} must be today or in the future")
+            return None
+        return chosen

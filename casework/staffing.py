@@ -273,17 +273,19 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
     cover = Cover(officer=officer, cover_officer=cover_officer, starts_at=starts_at, ends_at=ends_at, set_by=actor)
     cover._history_user = actor
     cover.save()
-    until = describe_moment(ends_at)
-    _tell_families_about_cover(
-        cover,
-        kind=Kind.COVERED,
-        actor=actor,
-        text=(
-            f"{officer.display_name} is away until {until}. {cover_officer.display_name} is covering "
-            f"and will pick up anything urgent. {officer.display_name} is still your named officer."
-        ),
-    )
+    _tell_families_about_cover(cover, kind=Kind.COVERED, actor=actor, text=_cover_arranged_text(cover))
     return cover
+
+
+def _cover_arranged_text(cover: Cover) -> str:
+    """What each family is told; cover arranged ahead says when it starts, as families hear of it at once."""
+    officer, cover_officer = cover.officer.display_name, cover.cover_officer.display_name
+    until = describe_moment(cover.ends_at)
+    if cover.starts_at > timezone.now():
+        away = f"{officer} will be away from {describe_moment(cover.starts_at)} until {until}. {cover_officer} will be covering"
+    else:
+        away = f"{officer} is away until {until}. {cover_officer} is covering"
+    return f"{away} and will pick up anything urgent. {officer} is still your named officer."
 
 
 def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> None:
@@ -294,6 +296,20 @@ def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> 
             CaseEvent.objects.line(case=case, kind=kind, actor=actor, text=text, data={"cover_id": cover.pk})
             for case in cases.only("pk")
         ]
+    )
+
+
+def covers_not_over(*, actor, officer: Officer):
+    """The officer's cover running now or still to come, earliest first, for a manager over them.
+
+    Shown only to whoever may arrange or end it: who covers whom says who is away.
+    """
+    _require_manager_over(actor, officer, to="see cover for")
+    return (
+        Cover.objects.not_over()
+        .filter(officer=officer)
+        .select_related("officer__user", "officer__team", "cover_officer__user", "cover_officer__team")
+        .order_by("starts_at", "pk")
     )
 
 

@@ -29,7 +29,7 @@ from config.errors import Conflict
 from escalations import reports
 from escalations.models import ClockKind
 from escalations.selectors import case_sla, cases_breached, escalations_recent
-from escalations.working_days import UK_TIME, describe_moment, end_of_working_day
+from escalations.working_days import UK_TIME, describe_moment, end_of_working_day, start_of_working_day
 
 from . import charts, selectors, services, staffing
 from .filters import ORDERINGS, CaseFilter
@@ -724,7 +724,7 @@ def offboard(request, pk):
 @managers_only
 @require_http_methods(["GET", "POST"])
 def cover(request, pk):
-    """A manager arranges cover: someone else picks up an absent officer's cases until a date."""
+    """A manager arranges cover, now or from a later day: someone else picks up an absent officer's cases until a date."""
     user = request.user
     officer = _managed_officer(user, pk)
     form = CoverForm(request.POST if request.method == "POST" else None, cover_officers=_cover_choices(user, officer))
@@ -732,6 +732,7 @@ def cover(request, pk):
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            starts_at = _cover_starts(form.cleaned_data["from"])
             # "Until Friday" means to the end of Friday's working day, as a deadline would.
             ends_at = end_of_working_day(form.cleaned_data["until"])
             try:
@@ -739,19 +740,32 @@ def cover(request, pk):
                     actor=user,
                     officer=officer,
                     cover_officer=form.cleaned_data["cover_officer"],
-                    starts_at=timezone.now(),
+                    starts_at=starts_at,
                     ends_at=ends_at,
                 )
             except SERVICE_REFUSALS as refused:
-                status = add_refusal_to_form(form, refused, {"ends_at": "until_day", "starts_at": "until_day"})
+                status = add_refusal_to_form(form, refused, {"ends_at": "until_day", "starts_at": "from_day"})
             else:
-                messages.success(
-                    request,
-                    f"{form.cleaned_data['cover_officer'].display_name} is covering {officer.display_name}'s cases "
-                    f"until {describe_moment(ends_at)}.",
-                )
+                messages.success(request, _cover_arranged_message(form.cleaned_data["cover_officer"], officer,
+                                                                  starts_at=starts_at, ends_at=ends_at))
                 return redirect("manager-officers")
     return _cover_page(request, officer, form=form, shown=form if form.is_bound else None, status=status)
+
+
+def _cover_starts(first_day: date | None) -> datetime:
+    """Now, or the start of the first day's working day: cover never starts before it is arranged."""
+    now = timezone.now()
+    if first_day is None:
+        return now
+    return max(start_of_working_day(first_day), now)
+
+
+def _cover_arranged_message(cover_officer: Officer, officer: Officer, *, starts_at: datetime, ends_at: datetime) -> str:
+    cases = f"{officer.display_name}'s cases"
+    if starts_at > timezone.now():
+        return (f"{cover_officer.display_name} will cover {cases} from {describe_moment(starts_at)} "
+                f"until {describe_moment(ends_at)}.")
+    return f"{cover_officer.display_name} is covering {cases} until {describe_moment(ends_at)}."
 
 
 @managers_only
@@ -781,7 +795,8 @@ def _cover_page(request, officer: Officer, *, form, shown, status: int):
 
     `shown` is the form whose errors the summary at the top lists, if any.
     """
-    covers = officer.covers.not_over().select_related("cover_officer__user")
+    now = timezone.now()
+    covers = officer.covers.not_over(now).select_related("cover_officer__user")
     return render(
         request,
         "casework/staff/cover.html",
@@ -789,13 +804,28 @@ def _cover_page(request, officer: Officer, *, form, shown, status: int):
             "officer": officer,
             "form": shown,
             "cover_form": form,
-            "date_parts": [(form["until_day"], "Day", 2), (form["until_month"], "Month", 2), (form["until_year"], "Year", 4)],
-            "date_error": (form.errors.get("until_day") or [None])[0] if form.is_bound else None,
+            "first_day": _date_input(form, "from"),
+            "last_day": _date_input(form, "until"),
             "covers": [
-                {"pk": cover.pk, "by": cover.cover_officer.display_name, "from": describe_moment(cover.starts_at),
-                 "until": describe_moment(cover.ends_at)}
+                {"pk": cover.pk, "by": cover.cover_officer.display_name, "when": _cover_period(cover, now)}
                 for cover in covers.order_by("starts_at")
             ],
         },
         status=status,
     )
+
+
+def _date_input(form, prefix: str) -> dict:
+    """One GOV.UK date input of the cover form: its day, month and year boxes and any error, for the template."""
+    return {
+        "id": prefix,
+        "parts": [(form[f"{prefix}_day"], "Day", 2), (form[f"{prefix}_month"], "Month", 2), (form[f"{prefix}_year"], "Year", 4)],
+        "error": (form.errors.get(f"{prefix}_day") or [None])[0] if form.is_bound else None,
+    }
+
+
+def _cover_period(cover: Cover, now: datetime) -> str:
+    """When cover runs, in words: the start only if it is still to come."""
+    if cover.starts_at > now:
+        return f"From {describe_moment(cover.starts_at)} until {describe_moment(cover.ends_at)}"
+    return f"Covering now, until {describe_moment(cover.ends_at)}"

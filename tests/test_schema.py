@@ -26,6 +26,8 @@ CONTRACT = {
     "/api/cases/{id}/reassign/": ["post"],
     "/api/officers/": ["get"],
     "/api/officers/{id}/offboard/": ["post"],
+    "/api/officers/{id}/cover/": ["get", "post"],
+    "/api/officers/{id}/cover/{cover_id}/end/": ["post"],
     "/api/notifications/": ["get"],
     "/api/notifications/{id}/read/": ["post"],
     "/api/reports/sla/": ["get"],
@@ -47,6 +49,8 @@ def test_the_schema_describes_every_path_of_the_contract(api, borough):
     assert missing == []
     case = schema["components"]["schemas"]["CaseOutput"]["properties"]
     assert {"reference", "accountable_officer", "sla", "escalation_level"} <= case.keys()
+    cover_list = schema["paths"]["/api/officers/{id}/cover/"]["get"]["responses"]["200"]
+    assert cover_list["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PaginatedCoverOutputList"}
 
 
 def test_the_schema_generates_without_a_warning(tmp_path):

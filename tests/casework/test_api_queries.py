@@ -1,12 +1,15 @@
 """How many queries the busiest API requests take (bench/README.md): a fixed number, however many
 cases the list holds and whatever state they are in."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from casework.models import Cover
 from tests.escalations.conftest import at, log_case, uk
 
 LOGGED_AT = uk(2026, 11, 23, 10)
@@ -80,3 +83,29 @@ def test_logging_a_concern_takes_a_fixed_number_of_queries(borough, safeguarding
 
     assert created["reference"].endswith("-000002")
     assert queries == expected
+
+
+def plan_weeks_of_cover(borough, officer, weeks):
+    """Test set-up: a week's cover for `officer` in each of the coming `weeks`, by officers of both teams."""
+    colleagues = [borough.north.officers.exclude(pk=officer.pk).filter(is_manager=False).first(), borough.officer2]
+    already = Cover.objects.filter(officer=officer).count()
+    for week in range(already, already + weeks):
+        starts_at = NOW + timedelta(weeks=week)
+        Cover.objects.create(officer=officer, cover_officer=colleagues[week % 2], starts_at=starts_at,
+                             ends_at=starts_at + timedelta(days=4), set_by=borough.north.manager.user)
+
+
+def test_an_officers_cover_list_takes_a_fixed_number_of_queries_however_much_cover_is_arranged(borough):
+    officer = borough.officer1
+    client = client_with_token(borough.north.manager.user)
+    plan_weeks_of_cover(borough, officer, 2)
+    with at(NOW):
+        few, body = queries_for(client, "get", f"/api/officers/{officer.pk}/cover/")
+    plan_weeks_of_cover(borough, officer, 8)
+    with at(NOW):
+        many, body = queries_for(client, "get", f"/api/officers/{officer.pk}/cover/")
+
+    assert body["count"] == 10
+    # Token with user and officer; the officer asked about; whether the manager oversees their team;
+    # count; the cover, with both officers, their sign-ins and teams.
+    assert few == many == 5

@@ -17,6 +17,7 @@ from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Off
 from casework.selectors import case_timeline_for
 from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
 from escalations.working_days import UK_TIME, describe_moment
+from tests.escalations.conftest import at, uk
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -816,6 +817,87 @@ def test_bad_cover_input_shows_the_error_summary_and_arranges_nothing(client, bo
     assert not Cover.objects.exists()
 
 
+MONDAY_2PM = uk(2026, 11, 23, 14, 0)
+
+
+@pytest.mark.parametrize(
+    "first_day, starts_at, told",
+    [
+        (uk(2026, 11, 30), uk(2026, 11, 30, 9, 0), "will cover {away}'s cases from 9am on Monday 30 November 2026 "
+                                                   "until 5pm on Friday 4 December 2026."),
+        # Today's working day has begun: cover starts when it is arranged, never before.
+        (uk(2026, 11, 23), MONDAY_2PM, "is covering {away}'s cases until 5pm on Friday 4 December 2026."),
+    ],
+    ids=["next-week", "today"],
+)
+def test_arranging_cover_ahead_through_the_page_starts_it_at_9am_on_the_first_day(
+    client, borough, first_day, starts_at, told
+):
+    away, cover = north_officers(borough)
+    with at(MONDAY_2PM):
+        signed_in(client, borough.north.manager.user)
+        response = client.post(reverse("manager-cover", args=[away.pk]), {
+            "cover_officer": cover.pk, "from_day": first_day.day, "from_month": first_day.month,
+            "from_year": first_day.year, "until_day": "4", "until_month": "12", "until_year": "2026",
+        }, follow=True)
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"{cover.display_name} {told.format(away=away.display_name)}" in html
+    arranged = Cover.objects.get(officer=away)
+    assert (arranged.starts_at, arranged.ends_at) == (starts_at, uk(2026, 12, 4, 17, 0))
+
+
+def test_the_cover_page_says_when_cover_still_to_come_starts(client, borough):
+    away, cover = north_officers(borough)
+    manager = borough.north.manager.user
+    Cover.objects.create(officer=away, cover_officer=cover, starts_at=uk(2026, 11, 23, 9, 0),
+                         ends_at=uk(2026, 11, 27, 17, 0), set_by=manager)
+    Cover.objects.create(officer=away, cover_officer=borough.officer2, starts_at=uk(2026, 11, 30, 9, 0),
+                         ends_at=uk(2026, 12, 4, 17, 0), set_by=manager)
+    with at(MONDAY_2PM):
+        signed_in(client, manager)
+        html = unescape(client.get(reverse("manager-cover", args=[away.pk])).content.decode())
+
+    listed = re.findall(
+        r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>', html
+    )
+    assert listed == [
+        (cover.display_name, "Covering now, until 5pm on Friday 27 November 2026"),
+        (borough.officer2.display_name, "From 9am on Monday 30 November 2026 until 5pm on Friday 4 December 2026"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "first_day, last_day, error",
+    [
+        (("31", "2", "2099"), ("1", "1", "2100"), "The first day of cover must be a real date"),
+        (("1", "", "2099"), ("1", "1", "2100"), "The first day of cover must include a month"),
+        (("1", "1", "2001"), ("1", "1", "2100"), "The first day of cover must be today or in the future"),
+        (("2", "1", "2099"), ("1", "1", "2099"),
+         "The first day of cover must be the same as or before the last day of cover"),
+    ],
+    ids=["not-a-date", "no-month", "past", "after-the-last-day"],
+)
+def test_a_bad_first_day_of_cover_shows_the_error_summary_and_arranges_nothing(
+    client, borough, first_day, last_day, error
+):
+    away, cover = north_officers(borough)
+    signed_in(client, borough.north.manager.user)
+
+    response = client.post(reverse("manager-cover", args=[away.pk]), {
+        "cover_officer": cover.pk, **dict(zip(("from_day", "from_month", "from_year"), first_day, strict=True)),
+        **dict(zip(("until_day", "until_month", "until_year"), last_day, strict=True)),
+    })
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html[html.index("There is a problem"):].split("</ul>")[0]
+    assert f'<a href="#id_from_day">{error}</a>' in summary
+    assert f'<p id="from-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {error}</p>' in html
+    assert not Cover.objects.exists()
+
+
 def test_cover_overlapping_cover_already_arranged_shows_its_dates_and_arranges_nothing(client, borough):
     away, cover = north_officers(borough)
     now = timezone.now()
@@ -834,7 +916,7 @@ def test_cover_overlapping_cover_already_arranged_shows_its_dates_and_arranges_n
     assert "There is a problem" in html
     assert (f"{cover.display_name} is already covering {away.display_name} from "
             f"{describe_moment(arranged.starts_at)} until {describe_moment(arranged.ends_at)}.") in html
-    assert 'href="#id_until_day"' in html
+    assert 'href="#id_from_day"' in html
     assert list(Cover.objects.all()) == [arranged]
 
 

@@ -766,6 +766,83 @@ def test_cover_by_an_officer_of_another_council_is_a_400_on_cover_officer(boroug
     assert written() == before
 
 
+@pytest.mark.parametrize(
+    "starts_at, told",
+    [
+        (None, "{owner} is away until 5pm on Friday 27 November 2026. {cover} is covering"),
+        (uk(2026, 11, 25, 9, 0), "{owner} will be away from 9am on Wednesday 25 November 2026 until 5pm on "
+                                 "Friday 27 November 2026. {cover} will be covering"),
+    ],
+    ids=["now", "ahead"],
+)
+def test_each_family_is_told_when_cover_starts_if_it_is_arranged_ahead(borough, api, starts_at, told):
+    owner, colleague = case_officers(borough.north)
+    case = pin(log(borough), owner)
+    with at(COVER_SET_AT):
+        response = arrange_cover(
+            api, borough.north.manager, owner, colleague, starts_at=starts_at, ends_at=COVER_ENDS_AT
+        )
+    assert response.status_code == 201, response.content
+
+    [covered] = covered_events(api, borough.parent1, case)
+    assert covered["text"] == (
+        f"{told.format(owner=owner.display_name, cover=colleague.display_name)} and will pick up anything "
+        f"urgent. {owner.display_name} is still your named officer."
+    )
+
+
+# --- the cover arranged for an officer ----------------------------------------------------------
+
+
+def cover_listed(api, user, officer):
+    return api.as_user(user).get(f"/api/officers/{officer.pk}/cover/")
+
+
+def test_a_manager_sees_an_officers_cover_running_or_to_come_earliest_first_as_it_was_arranged(borough, api):
+    owner, colleague = case_officers(borough.north)
+    manager = borough.north.manager
+    with at(uk(2026, 11, 16, 9, 0)):
+        arrange_cover(api, manager, owner, colleague, ends_at=uk(2026, 11, 20, 17, 0))
+    with at(COVER_SET_AT):
+        next_week = arrange_cover(
+            api, manager, owner, borough.officer2, starts_at=uk(2026, 11, 30, 9, 0), ends_at=uk(2026, 12, 4, 17, 0)
+        ).json()
+        this_week = arrange_cover(api, manager, owner, colleague, ends_at=COVER_ENDS_AT).json()
+        cancelled = arrange_cover(
+            api, manager, owner, colleague, starts_at=uk(2026, 12, 7, 9, 0), ends_at=uk(2026, 12, 11, 17, 0)
+        ).json()
+        assert end_cover(api, manager.user, owner, cancelled["id"]).status_code == 200
+        arrange_cover(api, manager, colleague, borough.officer2, ends_at=COVER_ENDS_AT)
+
+        response = cover_listed(api, manager.user, owner)
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"count": 2, "next": None, "previous": None, "results": [this_week, next_week]}
+
+
+def test_only_a_manager_over_the_officer_sees_their_cover(borough, api):
+    owner, colleague = case_officers(borough.north)
+    elsewhere = OfficerFactory(
+        team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere Council")), is_manager=True
+    )
+    with at(COVER_SET_AT):
+        arrange_cover(api, borough.north.manager, owner, colleague, ends_at=COVER_ENDS_AT)
+        head_of_service = cover_listed(api, borough.head_of_service.user, owner)
+        other_manager = cover_listed(api, borough.transport.manager.user, owner)
+        covering_officer = cover_listed(api, colleague.user, owner)
+        other_council = cover_listed(api, elsewhere.user, owner)
+        family = cover_listed(api, borough.parent1, owner)
+
+    assert head_of_service.status_code == 200 and head_of_service.json()["count"] == 1
+    assert other_manager.status_code == 403, other_manager.content
+    assert other_manager.json() == {"detail": "You can only see cover for officers in the teams you manage."}
+    assert covering_officer.status_code == 403, covering_officer.content
+    assert covering_officer.json() == {"detail": "Only a manager can see cover for an officer."}
+    assert other_council.status_code == 404, other_council.content
+    assert other_council.json() == {"detail": "No officer found."}
+    assert family.status_code == 403, family.content
+
+
 # --- the handover summary ------------------------------------------------------------------------
 
 

@@ -200,9 +200,10 @@ def test_a_manager_arranges_cover_and_the_cover_officer_sees_the_cases(page, bro
     screenshot(page, "manager-cover-errors")
 
     page.get_by_label("Who will cover?").select_option(str(cover.pk))
-    page.get_by_label("Day").fill(str(until.day))
-    page.get_by_label("Month").fill(str(until.month))
-    page.get_by_label("Year").fill(str(until.year))
+    last_day = page.get_by_role("group", name="What is the last day of cover?")
+    last_day.get_by_label("Day").fill(str(until.day))
+    last_day.get_by_label("Month").fill(str(until.month))
+    last_day.get_by_label("Year").fill(str(until.year))
     page.get_by_role("button", name="Arrange cover").click()
     expect(page.get_by_text(f"{cover.display_name} is covering {away.display_name}'s cases")).to_be_visible()
 
