@@ -14,12 +14,15 @@ from .working_days import WorkingCalendar
 SHOWN_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESPOND, ClockKind.RESOLVE)
 
 
-def breached_clocks_q(now: datetime) -> Q:
-    """Clocks that ran out: marked by the sweep, stopped late, or running past due right now."""
+def breached_clocks_q(now: datetime, path: str = "") -> Q:
+    """Clocks that ran out: marked by the sweep, stopped late, or running past due right now.
+
+    `path` leads to the clock from another model ("clocks__" from a case).
+    """
     return (
-        Q(breached_at__isnull=False)
-        | Q(stopped_at__isnull=False, stopped_at__gt=F("due_at"))
-        | Q(stopped_at__isnull=True, paused_at__isnull=True, due_at__lt=now)
+        Q(**{f"{path}breached_at__isnull": False})
+        | Q(**{f"{path}stopped_at__isnull": False, f"{path}stopped_at__gt": F(f"{path}due_at")})
+        | Q(**{f"{path}stopped_at__isnull": True, f"{path}paused_at__isnull": True, f"{path}due_at__lt": now})
     )
 
 
