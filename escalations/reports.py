@@ -216,24 +216,24 @@ def seconds_in(seconds: float | None, unit_seconds: int) -> float | None:
 # --- SLA compliance --------------------------------------------------------------------------
 
 
-def clock_state_counts(now: datetime, path: str = "") -> dict:
+def clock_state_counts(now: datetime) -> dict:
     """A Count for each state of a clock at `now`: met, breached, open within time, open breached.
 
-    `path` leads to the clock from another model ("clocks__" from a case).
+    Counted from the cases' side (`with_latest_clocks`), each clock's fields under CLOCK.
     """
-    breached = breached_clocks_q(now, path)
-    stopped = Q(**{f"{path}stopped_at__isnull": False})
-    running = Q(**{f"{path}stopped_at__isnull": True})
-    never_breached = Q(**{f"{path}breached_at__isnull": True})
+    breached = breached_clocks_q(now, CLOCK)
+    stopped = Q(**{f"{CLOCK}stopped_at__isnull": False})
+    running = Q(**{f"{CLOCK}stopped_at__isnull": True})
+    never_breached = Q(**{f"{CLOCK}breached_at__isnull": True})
     states = {
-        "met": stopped & never_breached & Q(**{f"{path}stopped_at__lte": F(f"{path}due_at")}),
+        "met": stopped & never_breached & Q(**{f"{CLOCK}stopped_at__lte": F(f"{CLOCK}due_at")}),
         "breached": stopped & breached,
         "open_within": running
         & never_breached
-        & (Q(**{f"{path}paused_at__isnull": False}) | Q(**{f"{path}due_at__gte": now})),
+        & (Q(**{f"{CLOCK}paused_at__isnull": False}) | Q(**{f"{CLOCK}due_at__gte": now})),
         "open_breached": running & breached,
     }
-    return {state: Count(f"{path}pk", filter=condition) for state, condition in states.items()}
+    return {state: Count(f"{CLOCK}pk", filter=condition) for state, condition in states.items()}
 
 
 def compliance(met: int, breached: int, open_breached: int) -> float | None:
@@ -325,7 +325,7 @@ def _clock_figures(now: datetime) -> dict:
     # Only these times are reported, and each percentile sorts its values: none are sorted for nothing.
     stopped = Q(**{f"{CLOCK}stopped_at__isnull": False, f"{CLOCK}kind__in": [ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE]})
     return {
-        **clock_state_counts(now, CLOCK),
+        **clock_state_counts(now),
         "median_working_seconds": Percentile(f"{CLOCK}working_seconds_taken", 0.5, filter=stopped),
         "p90_working_seconds": Percentile(f"{CLOCK}working_seconds_taken", 0.9, filter=stopped),
     }
@@ -661,7 +661,7 @@ def open_data_sla(*, publication: OpenDataPublication, now: datetime) -> dict:
     clocks = with_latest_clocks(Case.objects.filter(organisation=publication.organisation), kinds=[ClockKind.RESOLVE])
     per_month = (
         clocks.values("category_id", "category__name", "category__position", month=uk_month("created_at"))
-        .annotate(**clock_state_counts(now, CLOCK))
+        .annotate(**clock_state_counts(now))
         .order_by("month", "category__position", "category_id")
     )
     return {
