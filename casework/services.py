@@ -557,20 +557,33 @@ def case_reassign(*, actor, case: Case, officer: Officer | int, note: str) -> Ca
 
     Allowed to a manager over the case's team, or to the named officer handing it on.
     """
+    new_owner = lock_active_officer(officer)
     case = _lock(case)
     _require_may_move(actor, case)
     if case.status == Status.CLOSED:
         raise Conflict("This case is closed, so it does not need a named officer.")
-    new_owner = (
-        Officer.objects.select_for_update(of=("self",)).filter(pk=getattr(officer, "pk", officer), active=True)
-        .select_related("user", "team").first()
-    )
     if new_owner is None or case.organisation_id not in organisations_of(new_owner):
         raise ValidationError({"officer": ["Choose an active officer who works for this council."]})
     if new_owner.pk == case.accountable_officer_id:
         raise ValidationError({"officer": [f"{new_owner.display_name} is already the named officer."]})
     case_transfer(case=case, to=new_owner, actor=actor, note=note, kind=Kind.REASSIGNED)
     return case
+
+
+def lock_active_officer(officer: Officer | int) -> Officer | None:
+    """The officer, row-locked until commit, if they are still active; else None.
+
+    Whoever gives an officer cases takes this lock first, before any case's,
+    as offboarding does: so an officer cannot leave while cases are on their
+    way to them (offboarding waits, or they are found to have left), and the
+    two never deadlock.
+    """
+    return (
+        Officer.objects.select_for_update(of=("self",))
+        .filter(pk=getattr(officer, "pk", officer), active=True)
+        .select_related("user", "team")
+        .first()
+    )
 
 
 def case_transfer(*, case: Case, to: Officer, actor, note: str, kind: str, keep_team: bool = False) -> CaseEvent:

@@ -24,7 +24,7 @@ from .models import Case, CaseEvent, Cover, Officer, Organisation, Team
 from .permissions import officer_of, organisations_of, teams_overseen_by
 from .routing import Placement, handover_placements, officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, cases_fallback_explain, cases_transfer, is_manager_over
+from .services import case_transfer, cases_fallback_explain, cases_transfer, is_manager_over, lock_active_officer
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -171,14 +171,8 @@ def _lock_officers_of_council(leaver: Officer, successor: Officer | int | None) 
 
 
 def _successor(successor: Officer | int, leaver: Officer) -> Officer:
-    chosen = (
-        Officer.objects.select_for_update(of=("self",))
-        .select_related("user", "team")
-        .filter(pk=getattr(successor, "pk", successor), active=True)
-        .exclude(pk=leaver.pk)
-        .first()
-    )
-    if chosen is None or not _same_council(chosen, leaver):
+    chosen = lock_active_officer(successor)
+    if chosen is None or chosen.pk == leaver.pk or not _same_council(chosen, leaver):
         raise ValidationError({"successor": ["Choose an active officer of the same council, other than the leaver."]})
     return chosen
 
@@ -219,7 +213,7 @@ def _require_manager_over(actor, officer: Officer, *, to: str) -> None:
 @transaction.atomic
 def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: str) -> int:
     """A manager moves a chosen set of cases to one officer, telling each family. All or nothing."""
-    new_owner = Officer.objects.select_related("user", "team").filter(pk=getattr(officer, "pk", officer), active=True).first()
+    new_owner = lock_active_officer(officer)
     if new_owner is None:
         raise ValidationError({"officer": ["Choose an active officer."]})
     if not note or not note.strip():

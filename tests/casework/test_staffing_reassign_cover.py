@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from casework import staffing
+from casework import services, staffing
 from casework.models import Case, CaseEvent, CaseMessage, Cover, Officer
 from escalations.models import Alert, ClockKind
 from escalations.working_days import describe_moment
@@ -639,6 +639,109 @@ def test_two_managers_arranging_overlapping_cover_at_once_end_with_one_cover(
     assert "is already covering" in errors[0].message_dict["starts_at"][0]
     assert Cover.objects.filter(officer=owner).count() == 1
     assert case.events.filter(kind=CaseEvent.Kind.COVERED).count() == 1
+
+
+def _in_threads(*jobs):
+    """Run each job in its own thread and database connection; return what each raised, None if nothing."""
+    raised = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            job()
+        except Exception as error:  # reported to the test; a thread cannot fail it itself
+            raised[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return raised
+
+
+def _move_to(endpoint, actor, cases, officer):
+    if endpoint == "bulk":
+        return staffing.cases_reassign(actor=actor, case_ids=[c.pk for c in cases], officer=officer, note=NOTE)
+    (case,) = cases
+    return services.case_reassign(actor=actor, case=case, officer=officer, note=NOTE)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("endpoint", ["bulk", "one"])
+def test_cases_moved_to_an_officer_while_they_are_offboarded_never_stay_with_them(
+    borough, north_cases, monkeypatch, endpoint
+):
+    leaver = case_officers(borough.north)[1]
+    manager = borough.north.manager.user
+    moving = north_cases if endpoint == "bulk" else north_cases[:1]
+    offboarding_nearly_done = threading.Event()
+    real_deactivate = staffing._deactivate
+
+    def slow_deactivate(officer, **kwargs):
+        offboarding_nearly_done.set()
+        time.sleep(1)  # the move runs now: it must wait for the offboarding, not slip its cases in before it ends
+        real_deactivate(officer, **kwargs)
+
+    monkeypatch.setattr(staffing, "_deactivate", slow_deactivate)
+
+    def offboard():
+        staffing.officer_offboard(actor=manager, officer=leaver, successor=borough.officer1, note=NOTE)
+
+    def move():
+        assert offboarding_nearly_done.wait(timeout=10)
+        _move_to(endpoint, manager, moving, leaver)
+
+    offboarded, moved = _in_threads(offboard, move)
+
+    assert offboarded is None
+    assert isinstance(moved, ValidationError), moved
+    assert "active officer" in moved.message_dict["officer"][0]
+    assert not Officer.objects.get(pk=leaver.pk).active
+    assert not Case.objects.filter(accountable_officer=leaver).exists()
+    owners = Case.objects.filter(pk__in=[c.pk for c in north_cases]).values_list("accountable_officer", flat=True)
+    assert set(owners) == {borough.officer1.pk}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_case_handed_on_while_its_officer_is_offboarded_moves_once_without_a_deadlock(borough, monkeypatch):
+    leaver, colleague = case_officers(borough.north)
+    case = pin(log(borough), leaver)
+    manager = borough.north.manager.user
+    case_taken, officers_taken = threading.Event(), threading.Event()
+    real_require_may_move = services._require_may_move
+    real_lock_officers = staffing._lock_officers_of_council
+
+    def hold_the_case(actor, locked_case):
+        real_require_may_move(actor, locked_case)
+        case_taken.set()
+        officers_taken.wait(timeout=1)  # the offboarding now takes the officers' locks, then wants this case
+
+    def lock_officers(*args):
+        locked = real_lock_officers(*args)
+        officers_taken.set()
+        return locked
+
+    monkeypatch.setattr(services, "_require_may_move", hold_the_case)
+    monkeypatch.setattr(staffing, "_lock_officers_of_council", lock_officers)
+
+    def hand_on():
+        services.case_reassign(actor=manager, case=case, officer=colleague, note=NOTE)
+
+    def offboard():
+        assert case_taken.wait(timeout=10)
+        staffing.officer_offboard(actor=manager, officer=leaver, successor=borough.officer2, note=NOTE)
+
+    handed_on, offboarded = _in_threads(hand_on, offboard)
+
+    assert handed_on is None and offboarded is None, (handed_on, offboarded)
+    case.refresh_from_db()
+    assert case.accountable_officer_id == colleague.pk
+    assert case.events.filter(kind__in=[CaseEvent.Kind.REASSIGNED, CaseEvent.Kind.HANDOVER]).count() == 1
+    assert not Officer.objects.get(pk=leaver.pk).active
 
 
 # --- ending cover early --------------------------------------------------------------------------
