@@ -149,25 +149,31 @@ def _hand_up_the_ladder(climbed: list[Placement], *, actor, note: str) -> list[C
 
 
 def _lock_officers_of_council(leaver: Officer, successor: Officer | int | None) -> Officer:
-    """Lock every officer routing might touch, in id order, before anything else; return the leaver.
+    """Lock every officer routing might touch, and the successor, before anything else; return the leaver."""
+    also = (leaver.pk, getattr(successor, "pk", successor))
+    officers = _lock_officers_of_councils(organisations_of(leaver), also=also)
+    return next(officer for officer in officers if officer.pk == leaver.pk)
 
-    Logging a concern locks a team's officers in id order too, so taking them
-    all up front in the same order means the two can never deadlock. The heads
-    of service and directors are taken too, though they may have no team:
-    routing climbs to them when nobody in a team can take a case.
+
+def _lock_officers_of_councils(councils: set[int], also: tuple[int | None, ...] = ()) -> list[Officer]:
+    """Lock every officer of these councils, and those in `also`, in id order, before any case.
+
+    Whoever moves cases takes officers before cases, each in id order
+    (`services.lock_active_officer`; logging a concern locks a team's
+    officers), so taking them all up front means none of them can deadlock
+    with another. The heads of service and directors are taken too, though
+    they may have no team: routing climbs to them when nobody in a team can
+    take a case.
     """
-    successor_id = getattr(successor, "pk", successor)
-    councils = organisations_of(leaver)
     above_teams = Q(pk__in=Team.objects.filter(organisation_id__in=councils).values("head_of_service_id")) | Q(
         pk__in=Organisation.objects.filter(pk__in=councils).values("director_id")
     )
-    officers = (
+    return list(
         Officer.objects.select_for_update(of=("self",))
-        .filter(Q(pk=leaver.pk) | Q(pk=successor_id) | Q(team__organisation_id__in=councils) | above_teams)
+        .filter(Q(pk__in=[pk for pk in also if pk is not None]) | Q(team__organisation_id__in=councils) | above_teams)
         .select_related("user", "team")
         .order_by("pk")
     )
-    return next(officer for officer in officers if officer.pk == leaver.pk)
 
 
 def _successor(successor: Officer | int, leaver: Officer) -> Officer:
@@ -392,11 +398,18 @@ def cases_reroute_orphans(*, limit: int = 500) -> int:
     """The safety net: any case owned by an inactive officer, however that happened, is re-routed.
 
     Normally finds nothing. Each repaired case gets a handover event and the
-    team manager is alerted.
+    team manager is alerted. The officers who could take the cases are locked
+    before the cases, as every move takes them; a case being moved meanwhile is
+    left for the next run.
     """
+    orphaned = Case.objects.filter(status__in=Case.OWNED_STATES, accountable_officer__active=False)
+    councils = set(orphaned.order_by("pk").values_list("organisation_id", flat=True)[:limit])
+    if not councils:
+        return 0
+    _lock_officers_of_councils(councils)
     cases = list(
-        Case.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status__in=Case.OWNED_STATES, accountable_officer__active=False)
+        orphaned.filter(organisation_id__in=councils)
+        .select_for_update(skip_locked=True, of=("self",))
         .select_related("child__family", "team__manager__user", "accountable_officer__user")
         .order_by("pk")[:limit]
     )

@@ -14,6 +14,7 @@ from casework.models import Case, CaseEvent, CaseMessage, Cover, Officer
 from escalations.models import Alert, ClockKind
 from escalations.working_days import describe_moment
 from notifications.models import Notification
+from tests.concurrency import in_threads
 from tests.escalations.conftest import at, iso_utc, log_case, sweep, uk
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 
@@ -641,26 +642,6 @@ def test_two_managers_arranging_overlapping_cover_at_once_end_with_one_cover(
     assert case.events.filter(kind=CaseEvent.Kind.COVERED).count() == 1
 
 
-def _in_threads(*jobs):
-    """Run each job in its own thread and database connection; return what each raised, None if nothing."""
-    raised = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            job()
-        except Exception as error:  # reported to the test; a thread cannot fail it itself
-            raised[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return raised
-
-
 def _move_to(endpoint, actor, cases, officer):
     if endpoint == "bulk":
         return staffing.cases_reassign(actor=actor, case_ids=[c.pk for c in cases], officer=officer, note=NOTE)
@@ -694,7 +675,7 @@ def test_cases_moved_to_an_officer_while_they_are_offboarded_never_stay_with_the
         assert offboarding_nearly_done.wait(timeout=10)
         _move_to(endpoint, manager, moving, leaver)
 
-    offboarded, moved = _in_threads(offboard, move)
+    offboarded, moved = in_threads(offboard, move)
 
     assert offboarded is None
     assert isinstance(moved, ValidationError), moved
@@ -735,7 +716,7 @@ def test_a_case_handed_on_while_its_officer_is_offboarded_moves_once_without_a_d
         assert case_taken.wait(timeout=10)
         staffing.officer_offboard(actor=manager, officer=leaver, successor=borough.officer2, note=NOTE)
 
-    handed_on, offboarded = _in_threads(hand_on, offboard)
+    handed_on, offboarded = in_threads(hand_on, offboard)
 
     assert handed_on is None and offboarded is None, (handed_on, offboarded)
     case.refresh_from_db()

@@ -2,13 +2,17 @@
 by another route than offboarding, re-routes it and alerts the manager."""
 
 import logging
+import threading
 
+import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from casework import services
+from casework import services, staffing
 from casework.models import Case, CaseEvent, Officer
 from casework.tasks import reroute_orphaned_cases
 from notifications.models import Notification
+from tests.concurrency import in_threads
 from tests.factories import make_team
 
 
@@ -185,3 +189,46 @@ def test_a_case_nobody_can_take_is_logged_for_an_administrator_and_the_rest_are_
         case=stuck, kind=CaseEvent.Kind.HANDOVER
     ).exists()
     assert stuck.reference in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_safety_net_and_a_manager_moving_the_same_case_do_not_deadlock(borough, monkeypatch):
+    case = log(borough.parent1, borough.child1)
+    orphaned_by = case.accountable_officer
+    (colleague,) = borough.north.officers.filter(is_manager=False).exclude(pk=orphaned_by.pk)
+    deactivate_behind_the_services_back(orphaned_by)
+    net_holds_the_case, manager_holds_the_officer = threading.Event(), threading.Event()
+    real_choose = staffing.officer_choose_in_team
+    real_lock_officer = services.lock_active_officer
+
+    def choose_slowly(**kwargs):
+        net_holds_the_case.set()
+        manager_holds_the_officer.wait(timeout=1)  # the manager's move now takes its locks, if it can
+        return real_choose(**kwargs)
+
+    def lock_officer(officer):
+        locked = real_lock_officer(officer)
+        manager_holds_the_officer.set()
+        return locked
+
+    monkeypatch.setattr(staffing, "officer_choose_in_team", choose_slowly)
+    monkeypatch.setattr(services, "lock_active_officer", lock_officer)
+    repaired = []
+
+    def net():
+        repaired.append(staffing.cases_reroute_orphans())
+
+    def move():
+        assert net_holds_the_case.wait(timeout=10)
+        services.case_reassign(actor=borough.north.manager.user, case=case, officer=colleague, note="Over to you.")
+
+    net_raised, move_raised = in_threads(net, move)
+
+    assert net_raised is None and repaired == [1]
+    # The move waited for the safety net, which had given the case to the only officer left in the team.
+    assert isinstance(move_raised, ValidationError), move_raised
+    assert "already the named officer" in move_raised.message_dict["officer"][0]
+    case.refresh_from_db()
+    assert case.accountable_officer_id == colleague.pk
+    assert case.events.filter(kind=CaseEvent.Kind.HANDOVER).count() == 1
