@@ -61,6 +61,18 @@ def teams_overseen_by(officer: Officer) -> QuerySet[Team]:
     )
 
 
+def senior_managers_answering_to(user) -> QuerySet[Officer]:
+    """Staff with no team whom `user` manages: for a director, the heads of their council's teams; for a
+    superuser, every head of service and director. The rule `staffing` applies before cover or offboarding."""
+    if user.is_superuser:
+        return Officer.objects.filter(team__isnull=True)
+    officer = officer_of(user)
+    if officer is None or not officer.is_manager:
+        return Officer.objects.none()
+    heads = Team.objects.filter(organisation__director=officer).values("head_of_service_id")
+    return Officer.objects.filter(team__isnull=True, pk__in=heads).exclude(pk=officer.pk)
+
+
 def teams_of(officer: Officer) -> QuerySet[Team]:
     """Every team whose cases this member of staff may see."""
     own = Q(pk=officer.team_id) if officer.team_id else Q(pk__in=[])

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +48,7 @@ from .forms_staff import (
     ResolveForm,
 )
 from .models import Case, CaseEvent, Cover, Officer, case_moves_available
-from .permissions import is_staff_member, officer_of, teams_of
+from .permissions import is_staff_member, officer_of, senior_managers_answering_to, teams_of
 from .routing import routing_offboard_preview
 
 QUEUE_PAGE_SIZE = 25
@@ -610,10 +610,12 @@ def _report_downloads(first_day: date, last_day: date) -> list[tuple[str, str]]:
 
 
 def officers_managed_by(user):
-    """The officers of the teams a manager oversees, with open case counts and any cover running now."""
+    """The officers of the teams a manager oversees, and the senior managers with no team who answer to
+    them, with open case counts and any cover running now."""
+    managed = Q(team__in=reports.teams_reported_to(user)) | Q(pk__in=senior_managers_answering_to(user).values("pk"))
     return (
         selectors.officers_visible_to(user)
-        .filter(team__in=reports.teams_reported_to(user))
+        .filter(managed)
         .prefetch_related(
             Prefetch(
                 "covers",
@@ -640,6 +642,10 @@ def _managed_officer(user, pk) -> Officer:
     return officer
 
 
+# Heads of service and directors belong to no team: the officers page lists them under this heading.
+SENIOR_MANAGERS = "Senior managers"
+
+
 @managers_only
 @require_GET
 def officers(request):
@@ -649,6 +655,7 @@ def officers(request):
             "cover": officer.covers_in_force[0] if officer.covers_in_force else None,
             "cover_until": describe_moment(officer.covers_in_force[0].ends_at) if officer.covers_in_force else "",
             "is_me": officer.user_id == request.user.pk,
+            "group": officer.team.name if officer.team else SENIOR_MANAGERS,
         }
         for officer in officers_managed_by(request.user)
     ]

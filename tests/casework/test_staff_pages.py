@@ -1010,3 +1010,34 @@ def test_cover_by_an_officer_of_another_council_shows_the_error_summary_and_arra
     assert "There is a problem" in html
     assert "Choose an active officer of the same council to cover." in html
     assert not Cover.objects.exists()
+
+
+def test_a_director_arranges_cover_for_a_head_of_service_and_can_offboard_them_from_the_officers_page(client, borough):
+    head = borough.head_of_service
+    signed_in(client, borough.director.user)
+    until = timezone.localdate(timezone.now(), UK_TIME) + timedelta(days=7)
+
+    officers = client.get(reverse("manager-officers")).content.decode()
+
+    assert "Senior managers" in officers and shown(head.display_name) in officers
+    assert reverse("manager-cover", args=[head.pk]) in officers
+    assert reverse("manager-offboard", args=[head.pk]) in officers
+    assert client.get(reverse("manager-offboard", args=[head.pk])).status_code == 200
+    response = client.post(reverse("manager-cover", args=[head.pk]), {
+        "cover_officer": borough.north.manager.pk, "until_day": until.day, "until_month": until.month,
+        "until_year": until.year,
+    })
+    assert response.status_code == 302
+    assert Cover.objects.get(officer=head).cover_officer == borough.north.manager
+
+
+def test_senior_managers_are_listed_only_for_whoever_they_answer_to(client, borough):
+    head = borough.head_of_service
+
+    signed_in(client, head.user)
+    assert "Senior managers" not in client.get(reverse("manager-officers")).content.decode()
+    assert client.get(reverse("manager-cover", args=[head.pk])).status_code == 404
+    signed_in(client, borough.north.manager.user)
+    assert shown(head.display_name) not in client.get(reverse("manager-officers")).content.decode()
+    assert client.get(reverse("manager-cover", args=[head.pk])).status_code == 404
+    assert client.get(reverse("manager-offboard", args=[borough.director.pk])).status_code == 404
