@@ -497,6 +497,26 @@ def inprocess(workdir: Path) -> None:
         (workdir / "inprocess.json").write_text(json.dumps(results, indent=2, default=str))
 
 
+def yardstick() -> dict:
+    """The machine's own speed: fixed work in Python and in PostgreSQL, best of three, lower is faster.
+
+    Machines of the same size differ by two and a half times; the same code's
+    figures from two machines can be compared only through this.
+    """
+    def python_work():
+        rows = [{"id": i, "name": f"case {i}", "due": i * 7 % 1000} for i in range(300_000)]
+        rows.sort(key=lambda row: (row["due"], row["name"]))
+        json.dumps(rows[:1000])
+
+    def postgresql_work():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(x) FROM generate_series(1, 3000000) AS x")
+            cursor.fetchone()
+
+    return {name: round(min(timed(work)[0] for _ in range(3)), 3)
+            for name, work in (("python", python_work), ("postgresql", postgresql_work))}
+
+
 def environment(meta: dict) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
@@ -519,7 +539,7 @@ def environment(meta: dict) -> dict:
                                                                   os.sysconf("SC_PHYS_PAGES") / 2**30),
             "python": platform.python_version(), "postgres": version, "postgres_settings": settings,
             "database_size": size, "commit": commit + ("+uncommitted changes" if dirty else ""),
-            "seeded_at": meta["t0"], "seed_seconds": meta.get("seconds")}
+            "seeded_at": meta["t0"], "seed_seconds": meta.get("seconds"), "yardstick_seconds": yardstick()}
 
 
 def verdict(value, target) -> str:
@@ -577,6 +597,9 @@ def render_markdown(r: dict) -> str:
              f"(shared_buffers {env['postgres_settings'].get('shared_buffers')}, work_mem "
              f"{env['postgres_settings'].get('work_mem')}); Python {env['python']}; database {env['database_size']}; "
              f"commit {env['commit']}; {r['generated_at']}.", "",
+             *([f"Yardstick, the machine's own speed (`yardstick` in bench.py; lower is faster): Python "
+                f"{env['yardstick_seconds']['python']} s, PostgreSQL {env['yardstick_seconds']['postgresql']} s. "
+                "Compare figures from two machines only alongside it.", ""] if "yardstick_seconds" in env else []),
              "| What | Figure | Target | | django-helpdesk 2.6.1 at 10,000 tickets |", "|---|---|---|---|---|"]
     aq = r.get("api_queries", {})
     if "log_concern" in http:
