@@ -586,6 +586,24 @@ def test_a_parent_can_chase_once_a_date_has_passed(parent, borough):
         assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).count() == 1
 
 
+def test_after_a_chase_the_page_says_when_the_parent_can_chase_again_instead_of_offering_a_chase_it_would_refuse(
+    parent, borough
+):
+    case = log(borough.parent1, borough.child1)
+    late = add_working_days(timezone.now(), 3)
+    with time_machine.travel(late, tick=False):
+        parent.post(f"/concerns/{case.pk}/chase/")
+        page = text_of(parent.get(f"/concerns/{case.pk}/"))
+
+    again_from = add_working_days(late, 5)
+    assert "Chase this" not in page
+    assert f"You can chase again from {describe_moment(again_from)}." in page
+
+    with time_machine.travel(again_from + timedelta(minutes=1), tick=False):
+        parent.force_login(borough.parent1)
+        assert "Chase this" in text_of(parent.get(f"/concerns/{case.pk}/"))
+
+
 def test_a_resolved_concern_can_be_reopened_with_a_reason(parent, borough):
     case = log(borough.parent1, borough.child1)
     officer = named_officer(case)
