@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escalations.models import ClockKind
 from escalations.selectors import case_sla
+from escalations.services import chase_again_from
 from escalations.working_days import describe_moment
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
@@ -399,6 +400,8 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
     cover = covers[0] if covers else None
     escalation = sla["next_escalation"]
     reopen_until = services.reopen_deadline(case) if case.status == Status.RESOLVED else None
+    late = case.is_open and bool(sla["breached"])
+    chase_again_at = chase_again_from(case, timezone.now()) if late else None
     failing = next((f for f in (reply_form, reopen_form) if f is not None and f.errors), None)
     context = {
         "case": case,
@@ -409,7 +412,10 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
         "paused": sla["paused"],
         "escalation": escalation,
         "escalation_at": describe_moment(escalation["at"]) if escalation else "",
-        "may_chase": case.is_open and bool(sla["breached"]),
+        "late": late,
+        # A chase too soon after the last is refused, so the button waits until it would be taken.
+        "may_chase": late and chase_again_at is None,
+        "chase_again_at": describe_moment(chase_again_at),
         "timeline": _timeline(request, case),
         "may_reply": case.status != Status.CLOSED,
         "reply_form": reply_form or ReplyForm(),

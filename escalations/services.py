@@ -318,12 +318,9 @@ def chase_start(*, case: Case, at: datetime) -> Clock:
     calendar = WorkingCalendar()
     if not any(clock.is_breached(at) for clock in case.clocks.all()):
         raise Conflict("You can chase once a date we promised has passed. None has yet.")
-    last = case.clocks.filter(kind=ClockKind.CHASE).order_by("-started_at").first()
-    if last is not None and at < calendar.add_working_days(last.started_at, CHASE_INTERVAL_WORKING_DAYS):
-        raise Conflict(
-            "You chased this case recently. You can chase again from "
-            f"{describe_moment(calendar.add_working_days(last.started_at, CHASE_INTERVAL_WORKING_DAYS))}."
-        )
+    again_from = chase_again_from(case, at, calendar)
+    if again_from is not None:
+        raise Conflict(f"You chased this case recently. You can chase again from {describe_moment(again_from)}.")
     clock = _new_clock(
         case=case,
         kind=ClockKind.CHASE,
@@ -335,6 +332,18 @@ def chase_start(*, case: Case, at: datetime) -> Clock:
     _start_again(case=case, clock=clock, at=at)
     _refresh_case_due(case)
     return clock
+
+
+def chase_again_from(case: Case, at: datetime, calendar: WorkingCalendar | None = None) -> datetime | None:
+    """When the family may chase again, if they chased too recently to chase at `at`; else None.
+
+    Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
+    """
+    chases = [clock.started_at for clock in case.clocks.all() if clock.kind == ClockKind.CHASE]
+    if not chases:
+        return None
+    again_from = (calendar or WorkingCalendar()).add_working_days(max(chases), CHASE_INTERVAL_WORKING_DAYS)
+    return again_from if at < again_from else None
 
 
 # --- the sweep ------------------------------------------------------------------------------

@@ -532,6 +532,19 @@ def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough)
     assert not CaseMessage.objects.filter(case=case).exists()
 
 
+def test_a_reply_refused_because_the_concern_closed_while_the_parent_wrote_keeps_what_they_wrote(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    services.case_close(actor=named_officer(case), case=case, outcome="Dealt with elsewhere.")
+
+    response = parent.post(f"/concerns/{case.pk}/reply/", {"text": "The taxi did not come\non Monday or Tuesday."})
+
+    page = text_of(response)
+    assert "This case is closed" in page
+    assert "We have not sent this. You can copy it into a new concern." in page
+    assert "The taxi did not come<br>on Monday or Tuesday." in page
+    assert not CaseMessage.objects.filter(case=case).exists()
+
+
 def test_chasing_before_any_date_has_passed_shows_the_services_refusal(parent, borough):
     case = log(borough.parent1, borough.child1)
 
@@ -573,6 +586,24 @@ def test_a_parent_can_chase_once_a_date_has_passed(parent, borough):
         assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).count() == 1
 
 
+def test_after_a_chase_the_page_says_when_the_parent_can_chase_again_instead_of_offering_a_chase_it_would_refuse(
+    parent, borough
+):
+    case = log(borough.parent1, borough.child1)
+    late = add_working_days(timezone.now(), 3)
+    with time_machine.travel(late, tick=False):
+        parent.post(f"/concerns/{case.pk}/chase/")
+        page = text_of(parent.get(f"/concerns/{case.pk}/"))
+
+    again_from = add_working_days(late, 5)
+    assert "Chase this" not in page
+    assert f"You can chase again from {describe_moment(again_from)}." in page
+
+    with time_machine.travel(again_from + timedelta(minutes=1), tick=False):
+        parent.force_login(borough.parent1)
+        assert "Chase this" in text_of(parent.get(f"/concerns/{case.pk}/"))
+
+
 def test_a_resolved_concern_can_be_reopened_with_a_reason(parent, borough):
     case = log(borough.parent1, borough.child1)
     officer = named_officer(case)
@@ -590,6 +621,24 @@ def test_a_resolved_concern_can_be_reopened_with_a_reason(parent, borough):
 
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
+
+
+def test_a_reopen_sent_after_the_time_to_reopen_ran_out_keeps_what_the_parent_wrote(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    officer = named_officer(case)
+    services.case_acknowledge(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, outcome="Therapy restarts on Monday.")
+
+    with time_machine.travel(add_working_days(timezone.now(), 21), tick=False):
+        parent.force_login(borough.parent1)
+        response = parent.post(f"/concerns/{case.pk}/reopen/", {"reason": "It never restarted."})
+
+    page = text_of(response)
+    assert "resolved too long ago to reopen" in page
+    assert "We have not sent this. You can copy it into a new concern." in page
+    assert "It never restarted." in page
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
 
 
 def test_the_was_it_fixed_question_is_linked_once_asked(parent, borough):
