@@ -42,16 +42,17 @@ def is_staff_member(user) -> bool:
 # What a family is shown for a member of staff with no name on record (an administrator working in
 # the admin site, say), in the words the family pages use for the council's team.
 UNNAMED_STAFF = "Your council's SEND team"
+# The same for a parent or carer with no name on record: their sign-in name may be their email address,
+# which another carer of the child (a parent living apart, say) must not learn from the timeline.
+UNNAMED_FAMILY_MEMBER = "A parent or carer"
 
 
 def name_shown_to_family(user) -> str:
-    """Who did something on a case, as a family is told it: a name, never a member of staff's sign-in name."""
+    """Who did something on a case, as a family is told it: a name, never a sign-in name."""
     name = user.get_full_name()
     if name:
         return name
-    if is_staff_member(user):
-        return UNNAMED_STAFF
-    return user.username
+    return UNNAMED_STAFF if is_staff_member(user) else UNNAMED_FAMILY_MEMBER
 
 
 def teams_overseen_by(officer: Officer) -> QuerySet[Team]:

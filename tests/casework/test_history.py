@@ -190,6 +190,21 @@ def test_a_family_never_sees_a_staff_sign_in_name_for_who_did_something(borough,
     assert {event["actor"]["display_name"] for event in staff_view if event["kind"] == "reassigned"} == {staff.username}
 
 
+def test_a_carer_never_sees_another_carers_sign_in_name_for_who_did_something(borough, api, client):
+    unnamed = make_parent(borough.child1, username="sam.jones@example.org", first_name="", last_name="")
+    case = log_case(borough)
+    services.case_message_add(actor=unnamed, case=case, text="The taxi came late again today.")
+
+    events = timeline(api.as_user(borough.parent1), case)["results"]
+    client.force_login(borough.parent1)
+    page = client.get(f"/concerns/{case.pk}/").content.decode()
+
+    reply = next(event for event in events if event["kind"] == "message")
+    assert reply["actor"] == {"display_name": "A parent or carer", "role": "parent"}
+    assert "A parent or carer" in page
+    assert unnamed.username not in str(events) + page
+
+
 def test_events_at_the_same_moment_keep_the_order_they_happened_in(borough, api):
     officer = borough.officer1.user
     with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=UTC), tick=False):
