@@ -158,6 +158,11 @@ class Cover(models.Model):
             models.CheckConstraint(condition=~models.Q(officer=models.F("cover_officer")), name="cover_not_by_self"),
         ]
 
+    @property
+    def cancelled(self) -> bool:
+        """Ended before it started, so it never ran."""
+        return self.ends_at == self.starts_at
+
 
 class Category(models.Model):
     """A kind of concern. The eleven defaults ship in a migration; admins may edit the wording."""

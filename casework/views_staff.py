@@ -782,14 +782,18 @@ def cover_end(request, pk, cover_id):
     officer = _managed_officer(request.user, pk)
     cover = get_object_or_404(officer.covers.select_related("cover_officer__user"), pk=cover_id)
     try:
-        staffing.cover_end(actor=request.user, cover=cover)
+        ended = staffing.cover_end(actor=request.user, cover=cover)
     except SERVICE_REFUSALS as refused:
         # Someone else ended it, or it ran out, while the page was open: say so on the page as it now stands.
         refusal = forms.Form(data={})
         status = add_refusal_to_form(refusal, refused)
         return _cover_page(request, officer, form=CoverForm(cover_officers=_cover_choices(request.user, officer)),
                            shown=refusal, status=status)
-    messages.success(request, f"{cover.cover_officer.display_name} is no longer covering {officer.display_name}'s cases.")
+    covering, cases = cover.cover_officer.display_name, f"{officer.display_name}'s cases"
+    if ended.cancelled:
+        messages.success(request, f"Cover cancelled: {covering} will not be covering {cases} after all.")
+    else:
+        messages.success(request, f"{covering} is no longer covering {cases}.")
     return redirect("manager-cover", pk=officer.pk)
 
 

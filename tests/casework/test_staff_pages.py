@@ -967,6 +967,20 @@ def test_a_manager_ends_cover_early_from_the_cover_page(client, borough):
     assert case.events.filter(kind="cover_ended").count() == 1
 
 
+def test_cancelling_cover_still_to_come_from_the_cover_page_says_it_is_cancelled(client, borough):
+    away, cover = north_officers(borough)
+    arranged = arranged_cover(borough, away, cover, starts_in=timedelta(days=2))
+    signed_in(client, borough.north.manager.user)
+
+    response = client.post(reverse("manager-cover-end", args=[away.pk, arranged.pk]), follow=True)
+
+    html = unescape(response.content.decode())
+    assert f"Cover cancelled: {cover.display_name} will not be covering {away.display_name}'s cases after all." in html
+    assert "is no longer covering" not in html
+    arranged.refresh_from_db()
+    assert arranged.ends_at == arranged.starts_at
+
+
 def test_ending_cover_that_has_already_ended_shows_the_error_summary(client, borough):
     away, cover = north_officers(borough)
     arranged = arranged_cover(borough, away, cover, starts_in=-timedelta(days=1))
