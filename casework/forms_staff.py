@@ -134,7 +134,7 @@ class CloseForm(OutcomeForm):
         super().__init__(
             *args,
             label="Why are you closing the case?",
-            help_text="This is kept on the record. A closed case cannot be reopened.",
+            help_text="The family will see this, and it is kept on the record. A closed case cannot be reopened.",
             required_message="Say why the case is being closed",
             **kwargs,
         )

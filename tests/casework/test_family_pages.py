@@ -519,6 +519,16 @@ def test_an_empty_reply_shows_the_error_summary_and_writes_nothing(parent, borou
     assert not CaseMessage.objects.filter(case=case).exists()
 
 
+def test_a_closed_concern_shows_the_family_why_it_was_closed_not_what_was_done(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    services.case_close(actor=named_officer(case), case=case, outcome="Dealt with by the school complaints process.")
+
+    page = text_of(parent.get(f"/concerns/{case.pk}/"))
+
+    assert "Why we closed it" in page and "What we did" not in page
+    assert "Dealt with by the school complaints process." in page
+
+
 def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough):
     case = log(borough.parent1, borough.child1)
     services.case_close(actor=named_officer(case), case=case, outcome="Dealt with elsewhere.")

@@ -299,6 +299,8 @@ def test_an_acknowledged_case_offers_start_wait_resolve_and_close_but_not_acknow
 
     assert action_buttons(html) == {"start", "await_parent", "resolve", "close", "extend", "reassign", "message"}
     assert ">Acknowledge</button>" not in html
+    # The reason for closing is shown to the family, as what was done on resolving is.
+    assert "The family will see this, and it is kept on the record." in html
 
 
 def test_a_colleague_who_is_not_the_named_officer_sees_no_moves_only_the_message_form(client, borough):
