@@ -35,7 +35,14 @@ def case_page(request, pk):
 def was_it_fixed(request, pk):
     """Four weeks after resolution: one click to say the problem is still fixed, or what is wrong now."""
     case = selectors.case_get_for_user(request.user, pk)
-    context = {"case": case, "errors": [], "answered": False, "waiting": case.awaits_was_it_fixed}
+    # Only the family answers (the service refuses anyone else): staff who follow the link are told so.
+    context = {
+        "case": case,
+        "errors": [],
+        "answered": False,
+        "waiting": case.awaits_was_it_fixed,
+        "staff": is_staff_member(request.user),
+    }
     if request.method == "POST":
         form = WasItFixedForm(request.POST)
         # What they typed is shown again with any error, so a worried parent does not have to write it twice.

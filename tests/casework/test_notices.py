@@ -132,6 +132,19 @@ def test_saying_it_is_still_fixed_closes_the_case_in_one_click_on_the_page(borou
     assert Case.objects.get(pk=case.pk).status == Case.Status.CLOSED
 
 
+def test_staff_following_the_was_it_fixed_link_are_told_only_the_family_can_answer(borough, client):
+    case = resolved_case(borough)
+    with at(uk(2026, 12, 21, 10, 16)):
+        ask_families_if_fixed()
+    client.force_login(case.accountable_officer.user)
+
+    page = client.get(f"/cases/{case.pk}/was-it-fixed/").content.decode()
+
+    assert "Only the family can answer this" in page
+    assert "Yes, it is still fixed" not in page and "No, it is not fixed" not in page
+    assert f'href="/queue/cases/{case.pk}/"' in page
+
+
 def test_the_was_it_fixed_answer_is_refused_to_staff_other_families_and_open_cases(borough, api):
     case = resolved_case(borough)
     open_case = log_case(borough, when=uk(2026, 11, 23, 9, 15), category="other")
