@@ -631,6 +631,8 @@ def test_a_resolved_concern_can_be_reopened_with_a_reason(parent, borough):
 
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
+    reopened = text_of(parent.get(f"/concerns/{case.pk}/"))
+    assert "What we did before you reopened it" in reopened and "Therapy restarts on Monday." in reopened
 
 
 def test_a_reopen_sent_after_the_time_to_reopen_ran_out_keeps_what_the_parent_wrote(parent, borough):
