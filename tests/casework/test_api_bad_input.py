@@ -353,7 +353,10 @@ def test_a_summary_of_exactly_200_characters_of_emoji_is_accepted(borough, api):
         ("mine", "maybe"),
         ("ordering", "sideways"),
         ("officer", "Sam"),
+        ("officer", "1.5"),
+        ("officer", "1e2"),
         ("team", "north"),
+        ("team", "1.5"),
         ("breached", "perhaps"),
     ],
 )
