@@ -301,6 +301,18 @@ def test_a_body_that_is_not_a_json_object_is_a_400_and_writes_nothing(world, end
     assert problems == []
 
 
+def test_a_username_longer_than_the_sign_in_throttle_can_store_is_a_400_and_writes_nothing(borough, settings):
+    # django-axes, on in production, keeps each failed username in a column of 255 characters.
+    settings.AXES_ENABLED = True
+    before = row_counts()
+
+    response = APIClient().post("/api/auth/token/", {"username": "u" * 300, "password": "wrong"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The username or password is not right."]}
+    assert row_counts() == before
+
+
 # --- Unicode ------------------------------------------------------------------------------
 
 TEXTS = [
