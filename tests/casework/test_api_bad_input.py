@@ -278,6 +278,25 @@ def test_the_accepted_body_of_each_write_endpoint_really_is_accepted(world, endp
     assert response.status_code in (200, 201), response.content[:300]
 
 
+@pytest.mark.parametrize(
+    "endpoint, state, kind, words",
+    [
+        ("acknowledge", "new", "acknowledged", "{officer} has your concern."),
+        ("await-parent", "in_progress", "awaiting_parent", "We need something from you before we can carry on."),
+    ],
+)
+def test_an_optional_note_of_only_spaces_is_no_note_and_the_family_sees_the_usual_words(
+    world, endpoint, state, kind, words
+):
+    world.case = bring_to(world, state)
+
+    response = post(world, endpoint, {"note": "  \n\t "})
+
+    assert response.status_code == 200, response.content[:300]
+    event = CaseEvent.objects.filter(case=world.case, kind=kind).latest("at", "id")
+    assert event.text == words.format(officer=world.borough.officer1.display_name)
+
+
 NOT_AN_OBJECT = [
     '{"child": 1, "summary": ',
     "not json at all",
