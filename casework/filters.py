@@ -1,6 +1,7 @@
 """Query parameters of the case list (API.md `GET /api/cases/`). A bad value is a 400 with field errors."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -25,11 +26,18 @@ def strict_boolean(**kwargs):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number. NumberFilter reads a decimal, and the database would cut 2.5 down to 2."""
+
+    field_class = forms.IntegerField
+
+
 class CaseFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=[("open", "Open")] + Case.Status.choices, method="filter_status")
     category = filters.ModelChoiceFilter(queryset=Category.objects.all())
-    officer = filters.NumberFilter(field_name="accountable_officer_id")
-    team = filters.NumberFilter(field_name="team_id")
+    officer = IdFilter(field_name="accountable_officer_id")
+    team = IdFilter(field_name="team_id")
     mine = strict_boolean(method="filter_mine", help_text="Officers: the cases you are named on, and those you are covering.")
     breached = strict_boolean(method="filter_breached", help_text="Only cases where a promised date has passed.")
     ordering = filters.ChoiceFilter(

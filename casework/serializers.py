@@ -24,8 +24,11 @@ class Text(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if value and not value.strip() and not self.allow_blank:
-            self.fail("blank")
+        if value and not value.strip():
+            if not self.allow_blank:
+                self.fail("blank")
+            # An optional note of only spaces is no note, so the service writes its own words for the family.
+            return ""
         return value
 
 

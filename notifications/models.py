@@ -88,8 +88,9 @@ class Notification(models.Model):
         return f"{self.get_channel_display()} to {self.recipient}: {self.subject}"
 
 
+# [0-9], not \d: \d takes any script's digits (Arabic-Indic, full-width), which no text message can be sent to.
 uk_mobile_number_validator = RegexValidator(
-    regex=r"^(?:07\d{9}|\+447\d{9})$",
+    regex=r"^(?:07[0-9]{9}|\+447[0-9]{9})$",
     message="Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982.",
 )
 

@@ -278,7 +278,36 @@ def test_the_accepted_body_of_each_write_endpoint_really_is_accepted(world, endp
     assert response.status_code in (200, 201), response.content[:300]
 
 
-NOT_AN_OBJECT = ['{"child": 1, "summary": ', "not json at all", "[1, 2, 3]", '"just a string"', "{'single': 'quotes'}", "42"]
+@pytest.mark.parametrize(
+    "endpoint, state, kind, words",
+    [
+        ("acknowledge", "new", "acknowledged", "{officer} has your concern."),
+        ("await-parent", "in_progress", "awaiting_parent", "We need something from you before we can carry on."),
+    ],
+)
+def test_an_optional_note_of_only_spaces_is_no_note_and_the_family_sees_the_usual_words(
+    world, endpoint, state, kind, words
+):
+    world.case = bring_to(world, state)
+
+    response = post(world, endpoint, {"note": "  \n\t "})
+
+    assert response.status_code == 200, response.content[:300]
+    event = CaseEvent.objects.filter(case=world.case, kind=kind).latest("at", "id")
+    assert event.text == words.format(officer=world.borough.officer1.display_name)
+
+
+NOT_AN_OBJECT = [
+    '{"child": 1, "summary": ',
+    "not json at all",
+    "[1, 2, 3]",
+    '"just a string"',
+    "{'single': 'quotes'}",
+    "42",
+    # Nested deeper than Python's JSON decoder goes: 200 KB, well inside the upload limit.
+    "[" * 100_000 + "]" * 100_000,
+    '{"summary": ' + '{"a": ' * 100_000 + "1" + "}" * 100_001,
+]
 
 
 @pytest.mark.parametrize("endpoint", WRITE_ENDPOINTS)
@@ -286,9 +315,21 @@ def test_a_body_that_is_not_a_json_object_is_a_400_and_writes_nothing(world, end
     world.case = bring_to(world, endpoints(world)[endpoint][2])
     problems = []
     for raw in NOT_AN_OBJECT:
-        problems += refused_whole(world, endpoint, f"body {raw!r}", raw=raw)
+        problems += refused_whole(world, endpoint, f"body {raw[:40]!r}", raw=raw)
 
     assert problems == []
+
+
+def test_a_username_longer_than_the_sign_in_throttle_can_store_is_a_400_and_writes_nothing(borough, settings):
+    # django-axes, on in production, keeps each failed username in a column of 255 characters.
+    settings.AXES_ENABLED = True
+    before = row_counts()
+
+    response = APIClient().post("/api/auth/token/", {"username": "u" * 300, "password": "wrong"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The username or password is not right."]}
+    assert row_counts() == before
 
 
 # --- Unicode ------------------------------------------------------------------------------
@@ -353,7 +394,10 @@ def test_a_summary_of_exactly_200_characters_of_emoji_is_accepted(borough, api):
         ("mine", "maybe"),
         ("ordering", "sideways"),
         ("officer", "Sam"),
+        ("officer", "1.5"),
+        ("officer", "1e2"),
         ("team", "north"),
+        ("team", "1.5"),
         ("breached", "perhaps"),
     ],
 )

@@ -156,6 +156,21 @@ def test_preferences_patch_with_bad_values_answers_400_with_field_errors_and_cha
     assert client.get(f"{INBOX}preferences/").data["email_enabled"] is True
 
 
+@pytest.mark.parametrize(
+    "number", ["07٧٠٠٩٠٠٩٨٢", "07７００９００９８２"],
+    ids=["arabic-indic digits", "full-width digits"],
+)
+def test_a_mobile_number_in_digits_other_than_0_to_9_is_a_400_and_changes_nothing(family_member, client_for, number):
+    # Python's \d matches any script's digits; a text message can be sent only to 0-9.
+    client = client_for(family_member)
+
+    response = client.patch(f"{INBOX}preferences/", {"mobile_number": number}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.data) == {"mobile_number"}
+    assert client.get(f"{INBOX}preferences/").data["mobile_number"] == ""
+
+
 def test_the_openapi_schema_describes_the_inbox_and_its_unread_count():
     generator = SchemaGenerator(patterns=[path("api/", include("notifications.urls"))])
 

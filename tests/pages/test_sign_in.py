@@ -47,3 +47,13 @@ def test_pages_carry_a_content_security_policy_with_no_inline_scripts_allowed(cl
     assert "default-src 'self'" in policy
     assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     assert "nonce-" in policy
+
+
+def test_a_username_longer_than_the_throttle_can_store_is_refused_like_any_wrong_one(client, borough, settings):
+    # django-axes' username column holds 255 characters: a longer one was a 500, not a wrong sign-in.
+    settings.AXES_ENABLED = True
+
+    response = client.post("/sign-in/", {"username": "u" * 300, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()
