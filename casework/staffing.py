@@ -63,6 +63,9 @@ def officer_offboard(
     lists which and why.
     """
     _require_manager_over(actor, officer, to="offboard")
+    if officer.user_id == actor.pk:
+        # Whoever leaves is offboarded by someone above them, who hears where the cases went.
+        raise NotAllowed("You cannot offboard yourself. Ask your own manager to do it.")
     leaver = _lock_officers_of_council(officer, successor)
     if not leaver.active:
         return OffboardResult(reassigned=0, already_left=True)

@@ -676,6 +676,19 @@ def test_a_team_manager_cannot_offboard_the_head_of_service_above_them(borough, 
     assert footprint() == before
 
 
+def test_a_manager_cannot_offboard_themselves(borough, api):
+    manager = borough.north.manager
+    before = footprint()
+
+    response = offboard(api, manager.user, manager, successor=borough.officer1.pk)
+
+    assert response.status_code == 403, response.content
+    assert "Ask your own manager" in response.json()["detail"]
+    assert footprint() == before
+    manager.refresh_from_db()
+    assert manager.active and manager.user.is_active
+
+
 # --- the management command ------------------------------------------------------------------
 
 
