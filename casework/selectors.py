@@ -226,8 +226,12 @@ def case_handovers(case: Case) -> list[dict]:
     return handovers
 
 
-def case_handover_summary(case: Case) -> dict:
-    """Everything an incoming officer needs in one place, so the family never has to tell its story again."""
+def case_handover_summary(case: Case, viewer) -> dict:
+    """Everything an incoming officer needs in one place, so the family never has to tell its story again.
+
+    The child's other cases are those `viewer` may open: a case with another team, say social care's,
+    is that team's to share, however useful it would be here.
+    """
     child = case.child
     ehcp = getattr(child, "ehcp", None)
     return {
@@ -240,7 +244,8 @@ def case_handover_summary(case: Case) -> dict:
         "timeline": list(case.events.select_related("actor__officer").order_by("at", "id")),
         "owners": case_owners(case),
         "other_cases": list(
-            Case.objects.filter(child=child).exclude(pk=case.pk).select_related("accountable_officer__user")
+            Case.objects.filter(_case_scope(viewer), child=child).exclude(pk=case.pk)
+            .select_related("accountable_officer__user")
             .order_by("-created_at")
         ),
     }

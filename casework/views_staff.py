@@ -444,11 +444,7 @@ def handover(request, pk):
     user = request.user
     case = selectors.case_get_for_user(user, pk)
     services.case_record_access(actor=user, case=case, via="page:handover")
-    summary = selectors.case_handover_summary(case)
-    visible = set(
-        selectors.cases_visible_to(user).filter(pk__in=[other.pk for other in summary["other_cases"]])
-        .values_list("pk", flat=True)
-    )
+    summary = selectors.case_handover_summary(case, user)
     # Not `messages`: the base template shows Django's flash messages under that name.
     case_messages = summary.pop("messages")
     return render(
@@ -478,7 +474,7 @@ def handover(request, pk):
                 for owner in summary["owners"]
             ],
             "other_cases": [
-                {"case": other, "status": STAFF_STATUS_LABELS[other.status], "visible": other.pk in visible}
+                {"case": other, "status": STAFF_STATUS_LABELS[other.status]}
                 for other in summary["other_cases"]
             ],
         },

@@ -564,6 +564,18 @@ def test_the_handover_summary_has_the_child_the_plan_every_message_past_owners_a
     assert other.reference in html
 
 
+def test_the_handover_summary_page_keeps_another_teams_case_of_the_child_to_that_team(client, borough):
+    case = log(borough, summary="Therapy")
+    elsewhere = log(borough, category="transport", summary="The driver left Alex at the wrong gate")
+    assert elsewhere.team_id == borough.transport.pk
+    signed_in(client, borough.officer1.user)
+
+    html = client.get(reverse("staff-handover", args=[case.pk])).content.decode()
+
+    assert elsewhere.reference not in html and "wrong gate" not in html
+    assert "No other cases." in html
+
+
 # --- the dashboard ----------------------------------------------------------------------------------
 
 

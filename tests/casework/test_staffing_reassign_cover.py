@@ -1076,6 +1076,22 @@ def test_the_handover_summary_is_for_staff_and_only_those_who_can_see_the_case(
     )
 
 
+def test_the_handover_summary_lists_only_the_childs_cases_the_reader_may_open(borough, api, handed_over_twice):
+    case, other, (_first, _second, third) = handed_over_twice
+    transport_case = log(borough, category="transport", when=LOGGED_AT + timedelta(minutes=10))
+    assert transport_case.team_id == borough.transport.pk
+
+    for_north = api.as_user(third.user).get(f"/api/cases/{case.pk}/handover/").json()
+    for_transport = api.as_user(transport_case.accountable_officer.user).get(
+        f"/api/cases/{transport_case.pk}/handover/"
+    ).json()
+    for_head = api.as_user(borough.head_of_service.user).get(f"/api/cases/{case.pk}/handover/").json()
+
+    assert [c["id"] for c in for_north["other_cases"]] == [other.pk]
+    assert for_transport["other_cases"] == []
+    assert [c["id"] for c in for_head["other_cases"]] == [transport_case.pk, other.pk]
+
+
 # --- accountability on the case ----------------------------------------------------------------
 
 
