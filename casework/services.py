@@ -525,7 +525,8 @@ def case_extend(*, actor, case: Case, working_days: int, reason: str) -> Case:
 
 @transaction.atomic
 def case_chase(*, actor, case: Case, note: str = "") -> Case:
-    """A family chases a case whose promised date has passed. It goes straight to the team manager."""
+    """A family chases a case whose promised date has passed. It goes straight to the team manager, or the
+    next manager up the ladder, or with every post empty to the named officer (`sla.chase_recipient`)."""
     case = _lock(case)
     _require_may_see(actor, case)
     if officer_of(actor) is not None or actor.is_superuser:
@@ -536,15 +537,14 @@ def case_chase(*, actor, case: Case, note: str = "") -> Case:
     sla.chase_start(case=case, at=now)
     _save(case, actor=actor, reason="Chased by the family")
     event = _record(case, Kind.CHASED, actor, note or "The family chased this case because a promised date has passed.")
-    manager, _role = sla.ladder_recipient(case, 1)
-    if manager is not None:
-        notices.tell_officer(
-            officer=manager,
-            case=case,
-            event=event,
-            template="manager_chased",
-            context={"note": note, "officer_name": case.accountable_officer.display_name},
-        )
+    recipient, _role = sla.chase_recipient(case)
+    notices.tell_officer(
+        officer=recipient,
+        case=case,
+        event=event,
+        template="manager_chased",
+        context={"note": note, "officer_name": case.accountable_officer.display_name},
+    )
     return case
 
 

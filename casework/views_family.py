@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escalations.models import ClockKind
 from escalations.selectors import case_sla
-from escalations.services import chase_again_from
+from escalations.services import chase_again_from, chase_recipient_described
 from escalations.working_days import describe_moment
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
@@ -416,6 +416,7 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
         # A chase too soon after the last is refused, so the button waits until it would be taken.
         "may_chase": late and chase_again_at is None,
         "chase_again_at": describe_moment(chase_again_at),
+        "chase_goes_to": chase_recipient_described(case) if late else "",
         "timeline": _timeline(request, case),
         "may_reply": case.status != Status.CLOSED,
         "reply_form": reply_form or ReplyForm(),
@@ -483,8 +484,11 @@ def concern_chase(request, pk):
             for text in texts:
                 messages.warning(request, text)
     else:
-        # Not "the team manager": with that post empty the chase goes up the ladder.
-        messages.success(request, "You have chased this concern. A manager has been told and has 2 working days to reply.")
+        messages.success(
+            request,
+            f"You have chased this concern. We have told {chase_recipient_described(case)}. "
+            "They have 2 working days to reply.",
+        )
     return redirect("family-concern", pk=case.pk)
 
 

@@ -594,6 +594,24 @@ def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
     return None, ""
 
 
+def chase_recipient(case: Case) -> tuple[Officer, str]:
+    """Who hears a family's chase, and the role they are told it in: the first manager in post up the
+    ladder. With every post empty, the named officer, so a chase always reaches a person; the role is then
+    `Alert.Role.OFFICER`, so the family can be told plainly who that is."""
+    manager, role = ladder_recipient(case, 1)
+    if manager is None:
+        return case.accountable_officer, Alert.Role.OFFICER
+    return manager, role
+
+
+def chase_recipient_described(case: Case) -> str:
+    """The person a chase goes to, as the family is told it: "Jo Bloggs, the team manager"."""
+    officer, role = chase_recipient(case)
+    if role == Alert.Role.OFFICER:
+        return f"{officer.display_name}, your named officer, as no manager is in post for this team at the moment"
+    return f"{officer.display_name}, the {Alert.Role(role).label}"
+
+
 LADDER_FIELDS = ["escalation_level", "first_breached_at", "escalation_due_at"]
 
 

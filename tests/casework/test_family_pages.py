@@ -565,20 +565,59 @@ def test_chasing_before_any_date_has_passed_shows_the_services_refusal(parent, b
     assert not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).exists()
 
 
-def test_a_chase_with_no_team_manager_in_post_goes_higher_and_the_family_is_not_told_otherwise(parent, borough):
+def chased_by_page(parent, case):
+    """The concern page once a date has passed, and what the parent is told when they chase from it."""
+    with time_machine.travel(add_working_days(timezone.now(), 3), tick=False):
+        page = text_of(parent.get(f"/concerns/{case.pk}/"))
+        said = text_of(parent.post(f"/concerns/{case.pk}/chase/", follow=True))
+    return page, said
+
+
+def told_of_chase(user):
+    return Notification.objects.filter(recipient=user, template="manager_chased", channel=Notification.Channel.IN_APP)
+
+
+def test_the_page_names_the_team_manager_a_chase_goes_to(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    manager = borough.north.manager.display_name
+
+    page, said = chased_by_page(parent, case)
+
+    assert f"We will tell {manager}, the team manager. They must reply within 2 working days." in page
+    assert f"We have told {manager}, the team manager. They have 2 working days to reply." in said
+    assert told_of_chase(borough.north.manager.user).count() == 1
+
+
+def test_a_chase_with_no_team_manager_in_post_goes_to_the_head_of_service_and_the_family_is_told_so(parent, borough):
     borough.north.manager = None
     borough.north.save()
     case = log(borough.parent1, borough.child1)
+    head = borough.head_of_service.display_name
 
-    with time_machine.travel(add_working_days(timezone.now(), 3), tick=False):
-        response = parent.post(f"/concerns/{case.pk}/chase/", follow=True)
+    page, said = chased_by_page(parent, case)
 
-    said = text_of(response)
-    assert "A manager has been told and has 2 working days to reply." in said
+    assert f"We will tell {head}, the head of service." in page
+    assert f"We have told {head}, the head of service." in said
     assert "team manager" not in said
-    assert Notification.objects.filter(
-        recipient=borough.head_of_service.user, template="manager_chased", channel=Notification.Channel.IN_APP
-    ).count() == 1
+    assert told_of_chase(borough.head_of_service.user).count() == 1
+
+
+def test_a_chase_with_every_managers_post_empty_reaches_the_named_officer_and_says_why(parent, borough):
+    borough.north.manager = None
+    borough.north.head_of_service = None
+    borough.north.save()
+    borough.organisation.director = None
+    borough.organisation.save()
+    case = log(borough.parent1, borough.child1)
+    officer = Case.objects.get(pk=case.pk).accountable_officer
+
+    page, said = chased_by_page(parent, case)
+
+    reason = "your named officer, as no manager is in post for this team at the moment"
+    assert f"We will tell {officer.display_name}, {reason}." in page
+    assert f"We have told {officer.display_name}, {reason}." in said
+    assert told_of_chase(officer.user).count() == 1
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).count() == 1
 
 
 def test_a_parent_can_chase_once_a_date_has_passed(parent, borough):
