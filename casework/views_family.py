@@ -20,9 +20,9 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from escalations.models import ClockKind
-from escalations.selectors import case_sla
-from escalations.services import chase_again_from, chase_recipient_described
+from escalations.models import Alert, ClockKind
+from escalations.selectors import case_sla, risk_alert_of
+from escalations.services import chase_again_from, chase_recipient
 from escalations.working_days import describe_moment
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
@@ -336,6 +336,30 @@ def _question_to_change(journey: Journey, field: str | None) -> str | None:
     return journey.url(steps.get(field, "details"), change=True)
 
 
+def _person_and_role(officer, role: str) -> str:
+    """Someone who is told of a concern, as the family reads it: "Jo Bloggs, the team manager"."""
+    if role == Alert.Role.OFFICER:
+        return f"{officer.display_name}, your named officer"
+    return f"{officer.display_name}, the {Alert.Role(role).label}"
+
+
+def _chase_goes_to(case: Case) -> str:
+    officer, role = chase_recipient(case)
+    described = _person_and_role(officer, role)
+    if role == Alert.Role.OFFICER:
+        return f"{described}, as no manager is in post for this team at the moment"
+    return described
+
+
+def _risk_told_to(case: Case) -> str:
+    if not case.safeguarding:
+        return ""
+    alert = risk_alert_of(case)
+    if alert is None:
+        return "your named officer"
+    return _person_and_role(alert.recipient, alert.recipient_role)
+
+
 @family_only
 @require_GET
 def concern_sent(request, pk):
@@ -343,6 +367,7 @@ def concern_sent(request, pk):
     sla = case_sla(case)
     context = {
         "case": case,
+        "risk_told_to": _risk_told_to(case),
         "acknowledge_due": describe_moment(sla["acknowledge_due"]),
         "respond_due": describe_moment(sla["respond_due"]),
         "resolve_due": describe_moment(sla["resolve_due"]),
@@ -416,7 +441,8 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
         # A chase too soon after the last is refused, so the button waits until it would be taken.
         "may_chase": late and chase_again_at is None,
         "chase_again_at": describe_moment(chase_again_at),
-        "chase_goes_to": chase_recipient_described(case) if late else "",
+        "chase_goes_to": _chase_goes_to(case) if late else "",
+        "risk_told_to": _risk_told_to(case),
         "timeline": _timeline(request, case),
         "may_reply": case.status != Status.CLOSED,
         "reply_form": reply_form or ReplyForm(),
@@ -486,7 +512,7 @@ def concern_chase(request, pk):
     else:
         messages.success(
             request,
-            f"You have chased this concern. We have told {chase_recipient_described(case)}. "
+            f"You have chased this concern. We have told {_chase_goes_to(case)}. "
             "They have 2 working days to reply.",
         )
     return redirect("family-concern", pk=case.pk)

@@ -111,6 +111,15 @@ def next_escalation(
     }
 
 
+def risk_alert_of(case: Case) -> Alert | None:
+    """The alert sent at once when the family said a child may be at risk, with who it went to.
+
+    None when every manager's post was empty at the time: the named officer alone was told, in the
+    message giving them the case.
+    """
+    return case.alerts.filter(kind=Alert.Kind.SAFEGUARDING).select_related("recipient__user").first()
+
+
 def escalations_recent(*, teams, limit: int) -> QuerySet[Alert]:
     """The latest escalations on these teams' cases, newest first, with who was told and who owned the case."""
     return (

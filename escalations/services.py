@@ -604,14 +604,6 @@ def chase_recipient(case: Case) -> tuple[Officer, str]:
     return manager, role
 
 
-def chase_recipient_described(case: Case) -> str:
-    """The person a chase goes to, as the family is told it: "Jo Bloggs, the team manager"."""
-    officer, role = chase_recipient(case)
-    if role == Alert.Role.OFFICER:
-        return f"{officer.display_name}, your named officer, as no manager is in post for this team at the moment"
-    return f"{officer.display_name}, the {Alert.Role(role).label}"
-
-
 LADDER_FIELDS = ["escalation_level", "first_breached_at", "escalation_due_at"]
 
 

@@ -620,6 +620,39 @@ def test_a_chase_with_every_managers_post_empty_reaches_the_named_officer_and_sa
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).count() == 1
 
 
+def risk_pages(parent, case):
+    return text_of(parent.get(f"/concerns/{case.pk}/sent/")), text_of(parent.get(f"/concerns/{case.pk}/"))
+
+
+def test_a_family_reporting_a_risk_is_told_which_manager_was_told_at_once(parent, borough):
+    case = log(borough.parent1, borough.child1, safeguarding=True)
+    manager = borough.north.manager.display_name
+
+    sent, concern = risk_pages(parent, case)
+
+    assert f"so straight away we told {manager}, the team manager." in sent
+    assert f"Straight away we told {manager}, the team manager." in concern
+
+
+def test_a_risk_reported_with_every_managers_post_empty_is_not_said_to_have_reached_a_manager(parent, borough):
+    borough.north.manager = None
+    borough.north.head_of_service = None
+    borough.north.save()
+    borough.organisation.director = None
+    borough.organisation.save()
+    case = log(borough.parent1, borough.child1, safeguarding=True)
+
+    sent, concern = risk_pages(parent, case)
+
+    assert "so straight away we told your named officer." in sent
+    assert "Straight away we told your named officer." in concern
+    assert "manager" not in sent.split("at risk of harm")[1].split(".")[0]
+    officer = Case.objects.get(pk=case.pk).accountable_officer.user
+    assert Notification.objects.filter(
+        recipient=officer, template="officer_case_assigned", channel=Notification.Channel.IN_APP
+    ).exists()
+
+
 def test_a_parent_can_chase_once_a_date_has_passed(parent, borough):
     case = log(borough.parent1, borough.child1)
 
