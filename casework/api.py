@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from . import selectors, services, staffing
 from .filters import CaseFilter, ordering_for
 from .models import CaseEvent, Cover, Officer
-from .permissions import is_staff_member
+from .permissions import Role, is_staff_member, role_of
 from .serializers import (
     BulkReassignInput,
     CaseDetailOutput,
@@ -142,6 +142,8 @@ class BulkReassignView(APIView):
         summary="Managers: give a chosen set of cases to one officer",
     )
     def post(self, request):
+        if role_of(request.user) != Role.MANAGER:
+            raise PermissionDenied("Only a manager can move cases.")
         data = validated(BulkReassignInput, request)
         count = staffing.cases_reassign(
             actor=request.user, case_ids=data["cases"], officer=data["officer"], note=data["note"]
@@ -280,6 +282,8 @@ class OffboardView(APIView):
     )
     def post(self, request, pk):
         officer = officer_for(request, pk)
+        # Refused before the input is read: someone who may not act is told so, not to fix their input.
+        staffing.require_may_offboard(request.user, officer)
         data = validated(OffboardInput, request)
         result = staffing.officer_offboard(
             actor=request.user, officer=officer, successor=data.get("successor"), note=data["note"]
@@ -314,6 +318,7 @@ class CoverView(generics.ListAPIView):
     )
     def post(self, request, pk):
         officer = officer_for(request, pk)
+        staffing.require_may_arrange_cover(request.user, officer)
         data = validated(CoverInput, request)
         cover_officer = selectors.officers_visible_to(request.user).filter(pk=data["cover_officer"]).first()
         if cover_officer is None:

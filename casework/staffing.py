@@ -62,10 +62,7 @@ def officer_offboard(
     team). If any case cannot be placed, nothing changes and the Conflict
     lists which and why.
     """
-    _require_manager_over(actor, officer, to="offboard")
-    if officer.user_id == actor.pk:
-        # Whoever leaves is offboarded by someone above them, who hears where the cases went.
-        raise NotAllowed("You cannot offboard yourself. Ask your own manager to do it.")
+    require_may_offboard(actor, officer)
     leaver = _lock_officers_of_council(officer, successor)
     if not leaver.active:
         return OffboardResult(reassigned=0, already_left=True)
@@ -201,6 +198,19 @@ def _deactivate(officer: Officer, *, actor) -> None:
     officer.user.save(update_fields=["is_active"])
 
 
+def require_may_offboard(actor, officer: Officer) -> None:
+    """Refuse unless `actor` may offboard `officer`: a manager over them, and not themselves."""
+    _require_manager_over(actor, officer, to="offboard")
+    if officer.user_id == actor.pk:
+        # Whoever leaves is offboarded by someone above them, who hears where the cases went.
+        raise NotAllowed("You cannot offboard yourself. Ask your own manager to do it.")
+
+
+def require_may_arrange_cover(actor, officer: Officer) -> None:
+    """Refuse unless `actor` manages `officer`, as arranging or ending their cover needs."""
+    _require_manager_over(actor, officer, to="arrange cover for")
+
+
 def _require_manager_over(actor, officer: Officer, *, to: str) -> None:
     """Refuse unless `actor` manages `officer`; `to` names what they tried, for the refusal's words."""
     if actor.is_superuser:
@@ -255,7 +265,7 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
     it is never in doubt who is covering and each family is told once. Refused too for an officer
     who has left, and by anyone but another active officer of the same council.
     """
-    _require_manager_over(actor, officer, to="arrange cover for")
+    require_may_arrange_cover(actor, officer)
     officer, cover_officer = _lock_for_cover(officer, cover_officer)
     if not officer.active:
         raise ValidationError(
@@ -319,7 +329,7 @@ def covers_not_over(*, actor, officer: Officer):
 def may_arrange_cover(actor, officer: Officer) -> bool:
     """Whether `actor` may arrange or end cover for `officer`: a manager over them, as `cover_set` requires."""
     try:
-        _require_manager_over(actor, officer, to="arrange cover for")
+        require_may_arrange_cover(actor, officer)
     except NotAllowed:
         return False
     return True
@@ -333,7 +343,7 @@ def cover_end(*, actor, cover: Cover) -> Cover:
     officer is free for new cover at once, and each family with an open case is told, as they were
     told when it was arranged. Cover already over is refused with a Conflict.
     """
-    _require_manager_over(actor, cover.officer, to="arrange cover for")
+    require_may_arrange_cover(actor, cover.officer)
     # The officers first, as `cover_set` takes them: cover being arranged for this officer waits for this.
     _lock_for_cover(cover.officer, cover.cover_officer)
     cover = Cover.objects.select_for_update(of=("self",)).select_related(

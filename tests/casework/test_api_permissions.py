@@ -203,6 +203,29 @@ def test_officers_list_never_shows_staff_of_another_council(world):
     assert elsewhere_director.pk not in ids
 
 
+# The managers' staff actions, each with the fields a manager must fill in.
+STAFF_ACTIONS = {
+    "offboard": ("/api/officers/{officer}/offboard/", {"note"}),
+    "cover": ("/api/officers/{officer}/cover/", {"cover_officer", "ends_at"}),
+    "bulk reassign": ("/api/cases/reassign/", {"cases", "officer", "note"}),
+}
+
+
+@pytest.mark.parametrize("action", list(STAFF_ACTIONS))
+def test_a_staff_action_posted_empty_refuses_whoever_may_not_act_before_asking_for_the_missing_fields(world, action):
+    path, fields = STAFF_ACTIONS[action]
+    url = path.format(officer=world.successors["north"].pk)
+    may_act = {"north_manager", "head"}
+
+    answers = {role: client_for(world, role).post(url, {}, format="json") for role in ROLES}
+
+    statuses = {role: response.status_code for role, response in answers.items()}
+    assert statuses == {role: 401 if role == "anonymous" else 400 if role in may_act else 403 for role in ROLES}
+    for role in may_act:
+        assert set(answers[role].json()) == fields, role
+    assert world.successors["north"].active
+
+
 # Which cases and children each role's lists hold: never anyone else's.
 LISTS = {
     "parent1": ({"north"}, {"child1"}),
