@@ -468,17 +468,18 @@ def concern(request, pk):
 def concern_reply(request, pk):
     case = selectors.case_get_for_user(request.user, pk)
     form = ReplyForm(request.POST)
+    status = 400
     if form.is_valid():
         was_waiting = case.status == Status.AWAITING_PARENT
         try:
             services.case_message_add(actor=request.user, case=case, text=form.cleaned_data["text"])
         except SERVICE_REFUSALS as refused:
-            add_refusal_to_form(form, refused)
+            status = add_refusal_to_form(form, refused)
         else:
             restarted = " We have started work on your concern again." if was_waiting else ""
             messages.success(request, f"Your message has been sent to {case.accountable_officer.display_name}.{restarted}")
             return redirect("family-concern", pk=case.pk)
-    return _render_concern(request, case, reply_form=form, status=400)
+    return _render_concern(request, case, reply_form=form, status=status)
 
 
 @family_only
@@ -486,17 +487,18 @@ def concern_reply(request, pk):
 def concern_reopen(request, pk):
     case = selectors.case_get_for_user(request.user, pk)
     form = ReopenForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"])
         except SERVICE_REFUSALS as refused:
-            add_refusal_to_form(form, refused)
+            status = add_refusal_to_form(form, refused)
         else:
             messages.success(
                 request, f"We have reopened your concern. {case.accountable_officer.display_name} will be in touch."
             )
             return redirect("family-concern", pk=case.pk)
-    return _render_concern(request, case, reopen_form=form, status=400)
+    return _render_concern(request, case, reopen_form=form, status=status)
 
 
 @family_only

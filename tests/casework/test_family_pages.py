@@ -537,7 +537,7 @@ def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough)
 
     response = parent.post(f"/concerns/{case.pk}/reply/", {"text": "Hello?"})
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # as the API answers: the case's state, not the parent's words
     assert "This case is closed" in text_of(response)
     assert not CaseMessage.objects.filter(case=case).exists()
 
@@ -717,6 +717,7 @@ def test_a_reopen_sent_after_the_time_to_reopen_ran_out_keeps_what_the_parent_wr
         parent.force_login(borough.parent1)
         response = parent.post(f"/concerns/{case.pk}/reopen/", {"reason": "It never restarted."})
 
+    assert response.status_code == 409
     page = text_of(response)
     assert "resolved too long ago to reopen" in page
     assert "We have not sent this. You can copy it into a new concern." in page
