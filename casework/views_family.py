@@ -363,8 +363,12 @@ def _risk_told_to(case: Case) -> str:
 @family_only
 @require_GET
 def concern_sent(request, pk):
+    """The confirmation of a concern just sent. Once it has moved on, or its first date has come, the dates
+    it promises are history: a bookmark or the back button then lands on the concern's own page."""
     case = selectors.case_get_for_user(request.user, pk)
     sla = case_sla(case)
+    if case.status != Status.NEW or sla["acknowledge_due"] <= timezone.now():
+        return redirect("family-concern", pk=case.pk)
     context = {
         "case": case,
         "risk_told_to": _risk_told_to(case),

@@ -215,6 +215,22 @@ def test_the_journey_asks_each_question_in_turn_and_logs_exactly_one_case_with_t
     assert again.status_code == 302 and Case.objects.count() == 1
 
 
+def test_the_confirmation_visited_once_the_concern_has_moved_on_goes_to_the_concern_page(parent, borough):
+    acknowledged = log(borough.parent1, borough.child1)
+    services.case_acknowledge(actor=named_officer(acknowledged), case=acknowledged)
+    waiting = log(borough.parent1, borough.child1, summary="Transport is late")
+    acknowledge_due = Case.objects.get(pk=waiting.pk).clocks.get(kind=ClockKind.ACKNOWLEDGE).due_at
+
+    moved_on = parent.get(f"/concerns/{acknowledged.pk}/sent/")
+    before_its_date = parent.get(f"/concerns/{waiting.pk}/sent/")
+    with time_machine.travel(acknowledge_due + timedelta(minutes=1), tick=False):
+        after_its_date = parent.get(f"/concerns/{waiting.pk}/sent/")
+
+    assert moved_on.status_code == 302 and moved_on.url == f"/concerns/{acknowledged.pk}/"
+    assert before_its_date.status_code == 200 and "We will:" in text_of(before_its_date)
+    assert after_its_date.status_code == 302 and after_its_date.url == f"/concerns/{waiting.pk}/"
+
+
 def test_a_parent_of_two_children_is_asked_which_child_and_the_ehcp_question_follows_the_child(parent, borough):
     sibling = ChildFactory(family=borough.child1.family, first_name="Sam")
     sibling_item = ProvisionItemFactory(ehcp=EHCPFactory(child=sibling), description="Occupational therapy")
