@@ -593,6 +593,15 @@ def told_of_chase(user):
     return Notification.objects.filter(recipient=user, template="manager_chased", channel=Notification.Channel.IN_APP)
 
 
+def no_manager_in_post(borough):
+    """Every post on SEND North's escalation ladder empty: its manager, its head of service, the director."""
+    borough.north.manager = None
+    borough.north.head_of_service = None
+    borough.north.save()
+    borough.organisation.director = None
+    borough.organisation.save()
+
+
 def test_the_page_names_the_team_manager_a_chase_goes_to(parent, borough):
     case = log(borough.parent1, borough.child1)
     manager = borough.north.manager.display_name
@@ -619,11 +628,7 @@ def test_a_chase_with_no_team_manager_in_post_goes_to_the_head_of_service_and_th
 
 
 def test_a_chase_with_every_managers_post_empty_reaches_the_named_officer_and_says_why(parent, borough):
-    borough.north.manager = None
-    borough.north.head_of_service = None
-    borough.north.save()
-    borough.organisation.director = None
-    borough.organisation.save()
+    no_manager_in_post(borough)
     case = log(borough.parent1, borough.child1)
     officer = Case.objects.get(pk=case.pk).accountable_officer
 
@@ -651,11 +656,7 @@ def test_a_family_reporting_a_risk_is_told_which_manager_was_told_at_once(parent
 
 
 def test_a_risk_reported_with_every_managers_post_empty_is_not_said_to_have_reached_a_manager(parent, borough):
-    borough.north.manager = None
-    borough.north.head_of_service = None
-    borough.north.save()
-    borough.organisation.director = None
-    borough.organisation.save()
+    no_manager_in_post(borough)
     case = log(borough.parent1, borough.child1, safeguarding=True)
 
     sent, concern = risk_pages(parent, case)
