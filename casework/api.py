@@ -131,7 +131,8 @@ class HandoverSummaryView(APIView):
         if not is_staff_member(request.user):
             raise PermissionDenied("The handover summary is for staff.")
         services.case_record_access(actor=request.user, case=case, via="api:handover")
-        return Response(HandoverSummaryOutput(selectors.case_handover_summary(case, request.user), context={"request": request}).data)
+        summary = selectors.case_handover_summary(case, request.user)
+        return Response(HandoverSummaryOutput(summary, context={"request": request}).data)
 
 
 class BulkReassignView(APIView):
