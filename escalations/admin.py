@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ClosureDay, OpenDataPublication
@@ -18,5 +19,25 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
 @admin.register(OpenDataPublication)
 class OpenDataPublicationAdmin(SimpleHistoryAdmin):
+    """Who published each council's open data and when, to look at only.
+
+    Publishing goes through `reports.open_data_publish` (the reports API), which records who and
+    when: a form here would publish with neither, and the public table would say "published_at": null.
+    """
+
     list_display = ["organisation", "published", "published_by", "published_at"]
-    readonly_fields = ["published_by", "published_at"]
+    list_select_related = ["organisation", "published_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
