@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ClosureDay, OpenDataPublication
+from .models import ClosureDay, OpenDataPublication, SlaPolicy
 
 
 @admin.register(ClosureDay)
@@ -15,6 +15,21 @@ class ClosureDayAdmin(admin.ModelAdmin):
     def day_of_week(self, closure_day):
         # An administrator adding a closure on a weekend has made a mistake worth seeing at a glance.
         return f"{closure_day.date:%A}"
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """The timescales each kind of concern is given. An edit applies to concerns logged after it."""
+
+    list_display = [
+        "__str__", "priority", "acknowledge_within", "acknowledge_unit", "respond_within", "resolve_within"
+    ]
+    list_select_related = ["category"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Every concern needs a policy: without the default or the safeguarding one, logging one would fail.
+        # A category's own policy may go, and its concerns follow the default again.
+        return obj is not None and obj.category_id is not None and not obj.safeguarding
 
 
 @admin.register(OpenDataPublication)
