@@ -150,6 +150,13 @@ class OfficerAdmin(HistoryAdmin):
     # (invariant 1); offboarding is the only way out.
     readonly_fields = ["active"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Families know their named officer as a person: pointing the record at another sign-in would
+        # give every case of theirs a new named officer with no handover, timeline entry or word to them.
+        if obj is not None:
+            return [*self.readonly_fields, "user"]
+        return self.readonly_fields
+
     def get_queryset(self, request):
         # One grouped query for the whole page rather than a count per officer.
         return (

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ClosureDay, OpenDataPublication
+from .models import ClosureDay, OpenDataPublication, SlaPolicy
 
 
 @admin.register(ClosureDay)
@@ -16,7 +17,42 @@ class ClosureDayAdmin(admin.ModelAdmin):
         return f"{closure_day.date:%A}"
 
 
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """The timescales each kind of concern is given. An edit applies to concerns logged after it."""
+
+    list_display = [
+        "__str__", "priority", "acknowledge_within", "acknowledge_unit", "respond_within", "resolve_within"
+    ]
+    list_select_related = ["category"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Every concern needs a policy: without the default or the safeguarding one, logging one would fail.
+        # A category's own policy may go, and its concerns follow the default again.
+        return obj is not None and obj.category_id is not None and not obj.safeguarding
+
+
 @admin.register(OpenDataPublication)
 class OpenDataPublicationAdmin(SimpleHistoryAdmin):
+    """Who published each council's open data and when, to look at only.
+
+    Publishing goes through `reports.open_data_publish` (the reports API), which records who and
+    when: a form here would publish with neither, and the public table would say "published_at": null.
+    """
+
     list_display = ["organisation", "published", "published_by", "published_at"]
-    readonly_fields = ["published_by", "published_at"]
+    list_select_related = ["organisation", "published_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

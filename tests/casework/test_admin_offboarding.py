@@ -151,3 +151,21 @@ def user_change_form(client, user) -> tuple[str, dict]:
     data = {key: value for key, value in form.initial.items() if value is not None and key not in left_out}
     data.update({"date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"})
     return url, data
+
+
+def test_an_officer_record_cannot_be_moved_to_another_persons_sign_in(api, client, administrator, held_case):
+    # Every case of theirs would get a new named officer without a handover, a timeline entry or a word to the family.
+    officer = held_case.accountable_officer
+    someone_else = get_user_model().objects.create_user(username="zother", first_name="Zed", last_name="Other")
+
+    response = client.post(
+        reverse("admin:casework_officer_change", args=[officer.pk]),
+        {"user": someone_else.pk, "team": officer.team_id, "job_title": "Case officer"},
+    )
+
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.user_id != someone_else.pk
+    assert officer.job_title == "Case officer"
+    family_sees = api.as_user(held_case.child.family.memberships.first().user).get(f"/api/cases/{held_case.pk}/")
+    assert "Zed Other" not in family_sees.content.decode()

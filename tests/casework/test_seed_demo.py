@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Max, Min
 from django.test import Client, TestCase
 
@@ -152,6 +152,15 @@ def test_the_password_option_sets_every_demo_users_password():
     assert Client().login(username="parent1", password="a-different-secret-42")
     assert Client().login(username="officer2", password="a-different-secret-42")
     assert not Client().login(username="parent1", password=DEFAULT_PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_password_is_refused_and_nothing_is_made(blank):
+    with pytest.raises(CommandError, match="not blank"):
+        call_command("seed_demo", "--password", blank, stdout=StringIO())
+    assert not Organisation.objects.filter(name=DEMO_ORGANISATION).exists()
+    assert not get_user_model().objects.filter(username="parent1").exists()
 
 
 @pytest.mark.django_db

@@ -755,6 +755,35 @@ def test_the_offboard_officer_command_reports_a_case_with_nowhere_to_go_as_a_com
     assert footprint() == before
 
 
+def test_the_council_administrator_can_offboard_with_the_command_as_with_the_admin_site(borough):
+    # The administrator is a superuser with no officer record of their own.
+    administrator = get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password")
+    leaver = second_officer(borough.north)
+    cases = open_cases(leaver, 2, child=borough.child1)
+    out = StringIO()
+
+    call_command(
+        "offboard_officer", leaver.user.username, "--successor", borough.officer1.user.username,
+        "--note", NOTE, "--as", administrator.username, stdout=out,
+    )
+
+    assert "2 cases handed over" in out.getvalue()
+    assert CaseEvent.objects.filter(case__in=cases, kind=CaseEvent.Kind.HANDOVER, actor=administrator).count() == 2
+
+
+def test_the_offboard_officer_command_refuses_a_family_member_as_the_one_doing_it(borough):
+    leaver = second_officer(borough.north)
+    open_cases(leaver, 1, child=borough.child1)
+    before = footprint()
+
+    with pytest.raises(CommandError, match="Only a manager"):
+        call_command("offboard_officer", leaver.user.username, "--note", NOTE, "--as", borough.parent1.username)
+    with pytest.raises(CommandError, match="No user with the username 'nobody'"):
+        call_command("offboard_officer", leaver.user.username, "--note", NOTE, "--as", "nobody")
+
+    assert footprint() == before
+
+
 # --- a concern logged while its officer leaves (PostgreSQL: real row locks) ---------------------
 
 

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from casework.services import case_acknowledge, case_log, case_resolve
@@ -68,6 +69,25 @@ def test_publishing_records_who_and_when_and_withdrawing_hides_the_data_again(ap
     assert public_get(JSON_URL, borough.organisation).status_code == 404
     history = OpenDataPublication.objects.get().history.order_by("history_date")
     assert [(row.published, row.history_user) for row in history] == [(True, head), (False, head)]
+
+
+def test_the_admin_site_shows_who_published_but_cannot_publish_with_no_one_and_no_date(api, client, borough):
+    administrator = get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password")
+    client.force_login(administrator)
+    publish(api, borough.head_of_service.user)
+    publication = OpenDataPublication.objects.get()
+    change = reverse("admin:escalations_opendatapublication_change", args=[publication.pk])
+
+    listed = client.get(reverse("admin:escalations_opendatapublication_changelist"))
+    added = client.post(
+        reverse("admin:escalations_opendatapublication_add"), {"organisation": borough.organisation.pk, "published": "on"}
+    )
+    withdrawn = client.post(change, {"organisation": borough.organisation.pk})
+
+    assert listed.status_code == 200 and borough.organisation.name in listed.content.decode()
+    assert added.status_code == 403 and withdrawn.status_code == 403
+    shown = public_get(JSON_URL, borough.organisation).json()
+    assert shown["published_at"] is not None
 
 
 def test_only_managers_may_publish(api, borough):

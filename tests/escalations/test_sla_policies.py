@@ -4,6 +4,8 @@ All cases are logged on Monday 23 November 2026 at 09:15 UK time (GMT, so also U
 """
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from casework.models import Case, Category
 from escalations.models import Alert, ClockKind, SlaPolicy, Unit
@@ -193,3 +195,32 @@ def test_a_safeguarding_concern_not_acknowledged_in_time_tells_the_team_manager_
     kinds = sorted(Alert.objects.filter(case=case, recipient=manager).values_list("kind", flat=True))
     assert kinds == [Alert.Kind.ESCALATION, Alert.Kind.SAFEGUARDING]
     assert outbox(manager.user, "manager_escalation").filter(channel="in_app").count() == 1
+
+
+def test_the_administrator_edits_a_policy_in_the_admin_site_and_new_concerns_follow_it(borough, client):
+    administrator = get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password")
+    client.force_login(administrator)
+    transport = SlaPolicy.objects.get(category_id="transport")
+    change = reverse("admin:escalations_slapolicy_change", args=[transport.pk])
+
+    listed = client.get(reverse("admin:escalations_slapolicy_changelist"))
+    edited = client.post(
+        change,
+        {"category": "transport", "priority": "high", "acknowledge_within": 2, "acknowledge_unit": Unit.WORKING_DAYS,
+         "respond_within": 5, "resolve_within": 10, "basis": transport.basis},
+    )
+    case = log_case(borough, when=LOGGED, category="transport")
+
+    assert listed.status_code == 200 and "Every other concern" in listed.content.decode()
+    assert edited.status_code == 302
+    assert due_moments(case) == (TWO_DAYS, FIVE_DAYS, TEN_DAYS)
+
+
+def test_the_default_and_safeguarding_policies_cannot_be_deleted_in_the_admin_site(borough, client):
+    client.force_login(get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password"))
+
+    for policy in SlaPolicy.objects.filter(category__isnull=True):
+        response = client.post(reverse("admin:escalations_slapolicy_delete", args=[policy.pk]), {"post": "yes"})
+        assert response.status_code == 403
+
+    assert log_case(borough, when=LOGGED, category="placement").priority == "normal"

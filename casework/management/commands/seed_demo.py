@@ -574,6 +574,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password, **options):
+        if not password.strip():
+            # The sign-in page needs a password, so with a blank one nobody could sign in to the demo.
+            raise CommandError("Give a --password that is not blank: every demo user signs in with it.")
         if Organisation.objects.filter(name=DEMO_ORGANISATION).exists():
             self.stdout.write(f"{DEMO_ORGANISATION} is already set up, so nothing has been changed.")
             self._print_logins(password=None)
