@@ -26,6 +26,11 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["category"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # What a policy covers is fixed once made: turning the default or the safeguarding policy into a
+        # category's would leave some concerns with no policy, and logging them would fail.
+        return ["category", "safeguarding"] if obj is not None else []
+
     def has_delete_permission(self, request, obj=None):
         # Every concern needs a policy: without the default or the safeguarding one, logging one would fail.
         # A category's own policy may go, and its concerns follow the default again.

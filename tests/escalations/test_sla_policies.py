@@ -216,6 +216,22 @@ def test_the_administrator_edits_a_policy_in_the_admin_site_and_new_concerns_fol
     assert due_moments(case) == (TWO_DAYS, FIVE_DAYS, TEN_DAYS)
 
 
+def test_the_admin_site_cannot_turn_the_default_or_safeguarding_policy_into_a_categorys(borough, client):
+    client.force_login(get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password"))
+
+    for policy in SlaPolicy.objects.filter(category__isnull=True):
+        client.post(
+            reverse("admin:escalations_slapolicy_change", args=[policy.pk]),
+            {"category": "placement", "safeguarding": "", "priority": policy.priority,
+             "acknowledge_within": policy.acknowledge_within, "acknowledge_unit": policy.acknowledge_unit,
+             "respond_within": policy.respond_within, "resolve_within": policy.resolve_within, "basis": policy.basis},
+        )
+
+    assert SlaPolicy.objects.filter(category__isnull=True, safeguarding=False).count() == 1
+    assert SlaPolicy.objects.filter(safeguarding=True, category__isnull=True).count() == 1
+    assert log_case(borough, when=LOGGED, category="other").priority == "normal"
+
+
 def test_the_default_and_safeguarding_policies_cannot_be_deleted_in_the_admin_site(borough, client):
     client.force_login(get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password"))
 
