@@ -6,6 +6,7 @@ then on, not the ones already stored.
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -53,10 +54,11 @@ class SlaPolicy(models.Model):
     )
     safeguarding = models.BooleanField(default=False)
     priority = models.CharField(max_length=10, choices=[("urgent", "Urgent"), ("high", "High"), ("normal", "Normal")])
-    acknowledge_within = models.PositiveSmallIntegerField()
+    # At least one: a date due the moment a concern is logged would be missed at once and escalate every concern.
+    acknowledge_within = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     acknowledge_unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.WORKING_DAYS)
-    respond_within = models.PositiveSmallIntegerField(help_text="Working days.")
-    resolve_within = models.PositiveSmallIntegerField(help_text="Working days.")
+    respond_within = models.PositiveSmallIntegerField(help_text="Working days.", validators=[MinValueValidator(1)])
+    resolve_within = models.PositiveSmallIntegerField(help_text="Working days.", validators=[MinValueValidator(1)])
     basis = models.TextField(help_text="Why these timescales: the law or guidance they come from.")
 
     class Meta:

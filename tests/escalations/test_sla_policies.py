@@ -232,6 +232,22 @@ def test_the_admin_site_cannot_turn_the_default_or_safeguarding_policy_into_a_ca
     assert log_case(borough, when=LOGGED, category="other").priority == "normal"
 
 
+def test_the_admin_site_refuses_a_timescale_of_nought_which_would_escalate_every_concern_at_once(borough, client):
+    client.force_login(get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password"))
+    transport = SlaPolicy.objects.get(category_id="transport")
+
+    response = client.post(
+        reverse("admin:escalations_slapolicy_change", args=[transport.pk]),
+        {"priority": "high", "acknowledge_within": 0, "acknowledge_unit": Unit.WORKING_DAYS,
+         "respond_within": 0, "resolve_within": 0, "basis": transport.basis},
+    )
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Ensure this value is greater than or equal to 1.") == 3
+    transport.refresh_from_db()
+    assert (transport.acknowledge_within, transport.respond_within, transport.resolve_within) != (0, 0, 0)
+
+
 def test_the_default_and_safeguarding_policies_cannot_be_deleted_in_the_admin_site(borough, client):
     client.force_login(get_user_model().objects.create_superuser("council-admin", "admin@example.org", "password"))
 
