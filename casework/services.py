@@ -725,6 +725,15 @@ def may_move(actor, case: Case) -> bool:
     return officer.pk == case.accountable_officer_id or is_manager_over(actor, case)
 
 
+def may_extend(actor, case: Case) -> bool:
+    """Whether `case_extend` would extend the case's resolve date for `actor` now: pages offer it only then."""
+    return (
+        may_move(actor, case)
+        and case.is_open
+        and sla.clock_extendable(case=case, by_manager=is_manager_over(actor, case))
+    )
+
+
 def is_manager_over(actor, case: Case) -> bool:
     """A manager over the case's team (or an administrator)."""
     if actor.is_superuser:

@@ -529,6 +529,20 @@ def test_a_second_extension_by_an_officer_is_refused_with_the_services_words(cli
     assert footprint(case) == before
 
 
+def test_an_officer_who_has_extended_once_is_not_offered_a_second_extension_but_their_manager_is(client, borough):
+    case = log(borough)
+    url = reverse("staff-case", args=[case.pk])
+    signed_in(client, borough.officer1.user)
+    client.post(url, {"action": "extend", "extend-working_days": "5", "extend-reason": "Provider"})
+
+    html = client.get(url).content.decode()
+
+    assert "extend" not in action_buttons(html)
+    assert "A manager must agree a second extension." in html
+    signed_in(client, borough.north.manager.user)
+    assert "extend" in action_buttons(client.get(url).content.decode())
+
+
 def test_a_closed_case_takes_no_more_messages(client, borough):
     case = log(borough)
     signed_in(client, borough.officer1.user)
