@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Officer
 from casework.selectors import case_timeline_for
-from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
+from casework.services import case_acknowledge, case_await_parent, case_log, case_message_add, case_reassign
 from escalations.working_days import UK_TIME, describe_moment
 from tests.escalations.conftest import at, uk
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
@@ -501,6 +501,22 @@ def test_a_move_that_no_longer_fits_is_an_error_on_the_page_not_a_500(client, bo
     assert response.status_code == 409
     assert "This case is acknowledged, so it cannot be acknowledged now." in response.content.decode()
     assert footprint(case) == before
+
+
+def test_a_move_that_no_longer_fits_a_case_waiting_on_the_family_says_so_not_that_it_waits_for_the_officer(
+    client, borough
+):
+    case = log(borough)
+    case_acknowledge(actor=borough.officer1.user, case=case)
+    case_await_parent(actor=borough.officer1.user, case=case, note="Send us the school's letter")
+    signed_in(client, borough.officer1.user)
+
+    response = client.post(reverse("staff-case", args=[case.pk]), {"action": "await_parent", "await_parent-note": "x"})
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 409
+    assert "This case is waiting for the family, so it cannot be put on hold for the family now." in html
+    assert "waiting for you" not in html
 
 
 def test_a_colleague_who_may_not_move_the_case_is_told_so_and_nothing_changes(client, borough):
