@@ -110,7 +110,10 @@ class CaseListView(generics.ListCreateAPIView):
             safeguarding=data["safeguarding"],
             contact_method=data.get("contact_method"),
         )
-        return Response(CaseOutput(selectors.case_as_acted_on(case.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseOutput(selectors.case_as_acted_on(case.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CaseDetailView(APIView):
@@ -118,7 +121,7 @@ class CaseDetailView(APIView):
     def get(self, request, pk):
         case = selectors.case_get_for_user(request.user, pk)
         services.case_record_access(actor=request.user, case=case, via="api:case")
-        return Response(CaseDetailOutput(case).data)
+        return Response(CaseDetailOutput(case, context={"request": request}).data)
 
 
 class HandoverSummaryView(APIView):
@@ -189,7 +192,7 @@ class CaseActionView(generics.GenericAPIView):
         case = selectors.case_get_for_user(request.user, pk)
         data = validated(self.input_serializer, request)
         self.perform(case, data)
-        return Response(CaseOutput(selectors.case_as_acted_on(case.pk)).data)
+        return Response(CaseOutput(selectors.case_as_acted_on(case.pk), context={"request": request}).data)
 
 
 class AcknowledgeView(CaseActionView):

@@ -10,6 +10,7 @@ from escalations.models import ClockKind
 from escalations.selectors import case_sla
 from escalations.working_days import WorkingCalendar
 
+from .forms_staff import STAFF_STATUS_LABELS
 from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
 from .permissions import UNNAMED_STAFF, is_staff_member, name_shown_to_family, role_of
 from .selectors import case_handovers
@@ -192,7 +193,10 @@ class CaseOutput(serializers.ModelSerializer):
     provision_item = serializers.IntegerField(source="provision_item_id", allow_null=True)
     accountable_officer = OfficerBrief()
     team = serializers.CharField(source="team.name")
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.SerializerMethodField(
+        help_text="The status in words for whoever reads it: staff read \"Waiting for family\" where the family "
+        "reads \"Waiting for you\"."
+    )
     actions = serializers.SerializerMethodField(help_text="The lifecycle actions that fit the case's state now.")
     covered_by = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
@@ -238,7 +242,7 @@ class CaseOutput(serializers.ModelSerializer):
             "summary": case.summary,
             "description": case.description,
             "status": str(case.status),
-            "status_label": str(case.get_status_display()),
+            "status_label": self.get_status_label(case),
             "actions": self.get_actions(case),
             "priority": str(case.priority),
             "safeguarding": case.safeguarding,
@@ -268,6 +272,11 @@ class CaseOutput(serializers.ModelSerializer):
     def get_actions(self, case) -> list[str]:
         return case_moves_available(case)
 
+    def get_status_label(self, case) -> str:
+        if _read_by_staff(self.context):
+            return STAFF_STATUS_LABELS[case.status]
+        return str(case.get_status_display())
+
     @extend_schema_field(CoverBrief(allow_null=True))
     def get_covered_by(self, case):
         covers = getattr(case.accountable_officer, "covers_in_force", None)
@@ -277,6 +286,12 @@ class CaseOutput(serializers.ModelSerializer):
             return None
         cover_officer = covers[0].cover_officer
         return {"id": cover_officer.pk, "display_name": cover_officer.display_name, "until": _moment(covers[0].ends_at)}
+
+
+def _read_by_staff(context) -> bool:
+    # Without a request there is no knowing who reads it, so it is written as a family would see it.
+    request = context.get("request")
+    return request is not None and is_staff_member(request.user)
 
 
 def _moment(value) -> str | None:
@@ -382,9 +397,7 @@ class CaseEventOutput(serializers.ModelSerializer):
         return {"display_name": display_name, "role": actor["role"]}
 
     def _read_by_staff(self) -> bool:
-        # Without a request there is no knowing who reads it, so it is written as a family would see it.
-        request = self.context.get("request")
-        return request is not None and is_staff_member(request.user)
+        return _read_by_staff(self.context)
 
 
 class MessageOutput(serializers.Serializer):

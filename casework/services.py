@@ -34,7 +34,7 @@ from .models import (
     ProvisionItem,
     save_many_with_history,
 )
-from .permissions import name_shown_to_family, officer_of, organisations_of, teams_overseen_by
+from .permissions import is_staff_member, name_shown_to_family, officer_of, organisations_of, teams_overseen_by
 from .routing import Fallback, routing_owner_for
 from .selectors import cases_visible_to, child_loggable_by
 
@@ -362,7 +362,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     _require_text(reason, "reason", "Say why the problem is not fixed.")
     case = _lock(case)
     _require_may_see(actor, case)
-    _require_move_fits(case, "reopen")
+    _require_move_fits(case, "reopen", actor=actor)
     deadline = reopen_deadline(case)
     if deadline is not None and timezone.now() > deadline:
         raise Conflict(
@@ -690,18 +690,25 @@ def _lock(case: Case) -> Case:
 def _move(case: Case, *, actor, action: str) -> Case:
     case = _lock(case)
     _require_may_move(actor, case)
-    _require_move_fits(case, action)
+    _require_move_fits(case, action, actor=actor)
     case.status = CASE_MOVES[action][1]
     return case
 
 
-def _require_move_fits(case: Case, action: str) -> None:
+def _require_move_fits(case: Case, action: str, *, actor) -> None:
     sources, _target = CASE_MOVES[action]
     if case.status not in sources:
         raise Conflict(
-            f"This case is {case.get_status_display().lower()}, so it cannot be {_PAST[action]} now.",
+            f"This case is {_status_in_words(case, actor)}, so it cannot be {_PAST[action]} now.",
             data={"status": case.status},
         )
+
+
+def _status_in_words(case: Case, actor) -> str:
+    # The status labels are the family's: "waiting for you" would tell staff the case waits on them.
+    if case.status == Status.AWAITING_PARENT and is_staff_member(actor):
+        return "waiting for the family"
+    return case.get_status_display().lower()
 
 
 _PAST = {
@@ -723,6 +730,15 @@ def may_move(actor, case: Case) -> bool:
     if officer is None or not officer.active:
         return False
     return officer.pk == case.accountable_officer_id or is_manager_over(actor, case)
+
+
+def may_extend(actor, case: Case) -> bool:
+    """Whether `case_extend` would extend the case's resolve date for `actor` now: pages offer it only then."""
+    return (
+        may_move(actor, case)
+        and case.is_open
+        and sla.clock_extendable(case=case, by_manager=is_manager_over(actor, case))
+    )
 
 
 def is_manager_over(actor, case: Case) -> bool:

@@ -276,7 +276,7 @@ def actions_for(user, case: Case) -> list[str]:
     allowed = []
     if services.may_move(user, case):
         allowed += [move for move in case_moves_available(case) if move in STAFF_MOVES]
-        if case.is_open:
+        if services.may_extend(user, case):
             allowed.append("extend")
         if case.status != Case.Status.CLOSED:
             allowed.append("reassign")
@@ -340,6 +340,8 @@ def case_detail(request, pk):
             "next_escalation": escalation,
             "next_escalation_at": describe_moment(escalation["at"]) if escalation else "",
             "can_move": services.may_move(user, case),
+            # An officer who has used their one extension is told why the form has gone.
+            "extension_needs_manager": services.may_move(user, case) and case.is_open and "extend" not in allowed,
             "timeline": _timeline(selectors.case_timeline_for(user, case)),
             "allowed": allowed,
             "forms": action_forms,

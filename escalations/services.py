@@ -38,6 +38,8 @@ CHASE_INTERVAL_WORKING_DAYS = 5
 # A case waiting on the family resumes by itself after this long.
 PAUSE_LIMIT_WORKING_DAYS = 10
 EXTENSION_LIMIT_WORKING_DAYS = 10
+# The officer's own extension (LGSCO code 6.4); every one after it needs a manager.
+EXTENSIONS_WITHOUT_A_MANAGER = 1
 PAUSED_KINDS = (ClockKind.RESPOND, ClockKind.RESOLVE)
 
 
@@ -261,7 +263,7 @@ def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
     clock = case.clocks.filter(kind=ClockKind.RESOLVE, stopped_at__isnull=True).order_by("-started_at").first()
     if clock is None:
         raise Conflict("This case has no resolve date running to extend.")
-    if clock.extensions >= 1 and not by_manager:
+    if clock.extensions >= EXTENSIONS_WITHOUT_A_MANAGER and not by_manager:
         raise NotAllowed("The resolve date has been extended once already. A manager must agree a second extension.")
     calendar = WorkingCalendar()
     _move_due(clock, calendar.add_working_days(clock.due_at, working_days), calendar)
@@ -269,6 +271,16 @@ def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
     clock.save(update_fields=["due_at", "remind_at", "reminded_at", "extensions", "next_check_at"])
     _refresh_case_due(case)
     return clock
+
+
+def clock_extendable(*, case: Case, by_manager: bool) -> bool:
+    """Whether `clock_extend` would move the case's resolve date now.
+
+    Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
+    """
+    running = [clock for clock in case.clocks.all() if clock.kind == ClockKind.RESOLVE and clock.stopped_at is None]
+    clock = max(running, key=lambda clock: clock.started_at, default=None)
+    return clock is not None and (by_manager or clock.extensions < EXTENSIONS_WITHOUT_A_MANAGER)
 
 
 def clocks_reopen(*, case: Case, at: datetime) -> Clock:

@@ -164,6 +164,21 @@ def test_parents_reply_while_the_case_waits_on_them_starts_the_work_again(boroug
     assert timeline_kinds(api, borough.parent1, case_id)[-3:] == ["awaiting_parent", "message", "resumed"]
 
 
+def test_a_case_waiting_on_the_family_is_waiting_for_family_to_staff_and_waiting_for_you_to_the_family(borough, api):
+    case_id = log_concern(api, borough.parent1, borough.child1)["id"]
+    officer = borough.officer1
+    pin_named_officer(case_id, officer)
+    assert act(api, officer.user, case_id, "acknowledge").status_code == 200
+
+    answer = act(api, officer.user, case_id, "await-parent", {"note": "Which days were missed?"})
+
+    assert answer.json()["status_label"] == "Waiting for family"
+    assert api.as_user(officer.user).get(f"/api/cases/{case_id}/").json()["status_label"] == "Waiting for family"
+    assert api.as_user(officer.user).get("/api/cases/").json()["results"][0]["status_label"] == "Waiting for family"
+    assert api.as_user(borough.parent1).get(f"/api/cases/{case_id}/").json()["status_label"] == "Waiting for you"
+    assert api.as_user(borough.parent1).get("/api/cases/").json()["results"][0]["status_label"] == "Waiting for you"
+
+
 def test_parent_reopens_a_resolved_concern_with_a_reason_and_it_goes_back_in_progress(borough, api):
     case_id = log_concern(api, borough.parent1, borough.child1)["id"]
     officer = borough.officer1

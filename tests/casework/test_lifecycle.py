@@ -101,6 +101,18 @@ def test_a_move_that_does_not_fit_the_state_is_a_409_and_writes_nothing(borough,
     assert footprint(case) == before
 
 
+def test_a_409_tells_staff_a_case_is_waiting_for_the_family_and_the_family_it_is_waiting_for_them(borough, api):
+    case = bring_to(log_case(borough), Status.AWAITING_PARENT, borough.officer1.user)
+
+    to_officer = api.as_user(borough.officer1.user).post(f"/api/cases/{case.pk}/start/", {}, format="json")
+    to_family = api.as_user(borough.parent1).post(f"/api/cases/{case.pk}/reopen/", {"reason": "Still no"}, format="json")
+
+    assert to_officer.status_code == 409
+    assert to_officer.json()["detail"] == "This case is waiting for the family, so it cannot be started now."
+    assert to_family.status_code == 409
+    assert to_family.json()["detail"] == "This case is waiting for you, so it cannot be reopened now."
+
+
 @pytest.mark.parametrize("action, state", ALLOWED, ids=[f"{a}-from-{s}" for a, s in ALLOWED])
 def test_a_move_that_fits_the_state_succeeds_with_history_and_a_timeline_event(borough, api, action, state):
     officer = borough.officer1.user

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Officer
 from casework.selectors import case_timeline_for
-from casework.services import case_acknowledge, case_log, case_message_add, case_reassign
+from casework.services import case_acknowledge, case_await_parent, case_log, case_message_add, case_reassign
 from escalations.working_days import UK_TIME, describe_moment
 from tests.escalations.conftest import at, uk
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
@@ -503,6 +503,22 @@ def test_a_move_that_no_longer_fits_is_an_error_on_the_page_not_a_500(client, bo
     assert footprint(case) == before
 
 
+def test_a_move_that_no_longer_fits_a_case_waiting_on_the_family_says_so_not_that_it_waits_for_the_officer(
+    client, borough
+):
+    case = log(borough)
+    case_acknowledge(actor=borough.officer1.user, case=case)
+    case_await_parent(actor=borough.officer1.user, case=case, note="Send us the school's letter")
+    signed_in(client, borough.officer1.user)
+
+    response = client.post(reverse("staff-case", args=[case.pk]), {"action": "await_parent", "await_parent-note": "x"})
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 409
+    assert "This case is waiting for the family, so it cannot be put on hold for the family now." in html
+    assert "waiting for you" not in html
+
+
 def test_a_colleague_who_may_not_move_the_case_is_told_so_and_nothing_changes(client, borough):
     case = log(borough)
     before = footprint(case)
@@ -527,6 +543,20 @@ def test_a_second_extension_by_an_officer_is_refused_with_the_services_words(cli
     assert response.status_code == 403
     assert "A manager must agree a second extension." in response.content.decode()
     assert footprint(case) == before
+
+
+def test_an_officer_who_has_extended_once_is_not_offered_a_second_extension_but_their_manager_is(client, borough):
+    case = log(borough)
+    url = reverse("staff-case", args=[case.pk])
+    signed_in(client, borough.officer1.user)
+    client.post(url, {"action": "extend", "extend-working_days": "5", "extend-reason": "Provider"})
+
+    html = client.get(url).content.decode()
+
+    assert "extend" not in action_buttons(html)
+    assert "A manager must agree a second extension." in html
+    signed_in(client, borough.north.manager.user)
+    assert "extend" in action_buttons(client.get(url).content.decode())
 
 
 def test_a_closed_case_takes_no_more_messages(client, borough):
