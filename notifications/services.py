@@ -28,7 +28,7 @@ from .message_templates import (
     render_message,
 )
 from .models import Notification, NotificationPreference
-from .selectors import notification_preferences_of, notifications_inbox
+from .selectors import notification_preferences_get, notification_preferences_of, notifications_inbox
 
 logger = logging.getLogger(__name__)
 
@@ -312,11 +312,11 @@ def notification_preferences_update(
 
     Atomic. In-app messages cannot be turned off. Turning the digest off sends
     the reminders it was holding straight away, so none waits for a digest that
-    will not come. A mobile number may contain spaces; "" removes it. Raises
+    will not come; with email off they are not emailed at all (they are in the
+    inbox already). A mobile number may contain spaces; "" removes it. Raises
     ValidationError for a number that is not a UK mobile number.
     """
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
-    was_digest = preference.daily_digest
     if email_enabled is not None:
         preference.email_enabled = email_enabled
     if daily_digest is not None:
@@ -325,7 +325,8 @@ def notification_preferences_update(
         preference.mobile_number = "".join(mobile_number.split())
     preference.full_clean()
     preference.save()
-    if was_digest and not preference.daily_digest:
+    # With email off, what the digest holds is not emailed: the digest finds it held and records why.
+    if not preference.daily_digest and preference.email_enabled:
         held = list(
             Notification.objects.filter(recipient=user, status=Notification.Status.HELD).values_list("pk", flat=True)
         )
@@ -341,6 +342,9 @@ def notification_preferences_update(
 
 def notification_daily_digests_send() -> list[Notification]:
     """Send each person with held reminders one email listing them, and mark the reminders sent.
+
+    Someone who, by then, has turned email off, has no address or has left
+    gets no digest: their held reminders are marked failed with the reason.
 
     One short transaction a person, with the held rows locked (skip_locked):
     the digest row and the change from held to sent commit together, so a
@@ -363,11 +367,20 @@ def _notification_digest_write(*, recipient_id: int) -> Notification | None:
     held = list(
         Notification.objects.select_for_update(skip_locked=True)
         .filter(recipient_id=recipient_id, status=Notification.Status.HELD)
+        .select_related("recipient")
         .order_by("created_at", "id")
     )
     if not held:
         return None
     now = timezone.now()
+    not_emailed_because = _why_not_emailed(held[0].recipient)
+    if not_emailed_because:
+        # The reminders are already in the inbox; emailing them now would go against what the person chose, or to
+        # someone who has left and no longer holds the cases.
+        Notification.objects.filter(pk__in=[n.pk for n in held]).update(
+            status=Notification.Status.FAILED, last_error=not_emailed_because, updated_at=now
+        )
+        return None
     message = render_digest(items=[{"subject": n.subject, "link_url": absolute_url(n.link)} for n in held])
     digest = Notification.objects.create(
         recipient_id=recipient_id,
@@ -386,6 +399,17 @@ def _notification_digest_write(*, recipient_id: int) -> Notification | None:
     )
     _send_after_commit([digest.pk])
     return digest
+
+
+def _why_not_emailed(user) -> str:
+    """Why held reminders may not be emailed to `user` now, or "" if they may: it is decided when the digest goes."""
+    if not user.is_active:
+        return "Not sent: their account was switched off before the digest went."
+    if not user.email:
+        return "Not sent: they had no email address when the digest went."
+    if not notification_preferences_get(user=user).email_enabled:
+        return "Not sent: they turned email off before the digest went."
+    return ""
 
 
 def _send_after_commit(notification_ids: list[int]) -> None:

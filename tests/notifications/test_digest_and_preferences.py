@@ -122,3 +122,51 @@ def test_preferences_update_refuses_a_number_that_is_not_a_uk_mobile(family_memb
         notification_preferences_update(user=family_member, mobile_number="01632 960 001")
 
     assert "mobile_number" in raised.value.message_dict
+
+
+def test_an_officer_who_turns_email_off_gets_no_digest_and_keeps_the_reminders_in_the_inbox(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    enqueue(officer, template="officer_reminder")
+    notification_preferences_update(user=officer, email_enabled=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests.delay().get() == 0
+
+    assert mailoutbox == []
+    assert Notification.objects.get(channel="in_app", template="officer_reminder").status == Notification.Status.SENT
+    held_email = Notification.objects.get(channel="email", template="officer_reminder")
+    assert held_email.status == Notification.Status.FAILED
+    assert held_email.last_error == "Not sent: they turned email off before the digest went."
+
+
+def test_turning_email_and_the_digest_off_together_emails_none_of_the_held_reminders(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    enqueue(officer, template="officer_reminder")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_preferences_update(user=officer, email_enabled=False, daily_digest=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests.delay()
+
+    assert mailoutbox == []
+
+
+def test_an_officer_who_has_left_gets_no_digest_of_the_reminders_held_for_them(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    enqueue(officer, template="officer_reminder")
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests.delay().get() == 0
+
+    assert mailoutbox == []
+    assert Notification.objects.get(channel="email").last_error == (
+        "Not sent: their account was switched off before the digest went."
+    )
