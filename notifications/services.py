@@ -8,8 +8,9 @@ re-dispatch picks up whatever a lost message or a dead worker left behind.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import kombu.exceptions
 import redis.exceptions
@@ -31,6 +32,9 @@ from .models import Notification, NotificationPreference
 from .selectors import notification_preferences_get, notification_preferences_of, notifications_inbox
 
 logger = logging.getLogger(__name__)
+
+# The daily digest's schedule is UK time, like the beat schedule (CELERY_TIMEZONE).
+UK_TIME = ZoneInfo("Europe/London")
 
 # What publishing a task raises when the broker cannot be reached: kombu wraps
 # a failure to connect, but a connection lost during the publish comes through
@@ -109,7 +113,7 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
     rows = []
     for telling in tellings:
         message = render_message(template=telling.template, context=telling.context, link=telling.link)
-        for channel, status in _channels_for(telling, preferences[telling.recipient.pk]):
+        for channel, status in _channels_for(telling, preferences[telling.recipient.pk], now):
             rows.append(
                 Notification(
                     recipient=telling.recipient,
@@ -145,14 +149,31 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
     return written
 
 
-def _channels_for(telling: Telling, preference: NotificationPreference) -> list[tuple[str, str]]:
+def _channels_for(telling: Telling, preference: NotificationPreference, now: datetime) -> list[tuple[str, str]]:
     channels = [(Notification.Channel.IN_APP, Notification.Status.SENT)]
     if preference.email_enabled and telling.recipient.email:
-        held = preference.daily_digest and telling.template in DIGESTIBLE_TEMPLATES
+        held = preference.daily_digest and telling.template in DIGESTIBLE_TEMPLATES and _todays_digest_to_come(now)
         channels.append((Notification.Channel.EMAIL, Notification.Status.HELD if held else Notification.Status.PENDING))
     if settings.NOTIFY_ENABLED and preference.mobile_number and telling.template in settings.NOTIFY_SMS_TEMPLATE_IDS:
         channels.append((Notification.Channel.SMS, Notification.Status.PENDING))
     return channels
+
+
+def _todays_digest_to_come(now: datetime) -> bool:
+    """Whether a reminder written at `now` can wait for a digest sent later the same day.
+
+    A reminder is about something due that same working day, so one that missed
+    today's digest is emailed at once rather than held until after its deadline.
+    """
+    local = now.astimezone(UK_TIME)
+    digest_at = local.replace(
+        hour=settings.NOTIFICATIONS_DAILY_DIGEST_HOUR,
+        minute=settings.NOTIFICATIONS_DAILY_DIGEST_MINUTE,
+        second=0,
+        microsecond=0,
+    )
+    # A minute's margin: a reminder written just before the digest may commit only after the digest has read.
+    return local.weekday() < 5 and local < digest_at - timedelta(minutes=1)
 
 
 def notification_send(*, notification_id: int) -> Notification | None:
