@@ -75,8 +75,9 @@ def notification_enqueue(*, recipient, template: str, context: dict, link: str, 
     Guarantees:
     - Atomic, inside the caller's transaction: the rows exist exactly when the
       caller's change commits.
-    - An in-app row always, written as sent (it is the inbox). An email row
-      unless the person turned email off or has no address; held for the daily
+    - An in-app row always, written as sent (it is the inbox). Nothing more
+      for a switched-off account. An email row unless the person turned email
+      off or has no address; held for the daily
       digest instead when the template is a reminder and they asked for one. A
       text message row when GOV.UK Notify is on, the person gave a mobile
       number and the template has a Notify text template.
@@ -151,6 +152,9 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
 
 def _channels_for(telling: Telling, preference: NotificationPreference, now: datetime) -> list[tuple[str, str]]:
     channels = [(Notification.Channel.IN_APP, Notification.Status.SENT)]
+    if not telling.recipient.is_active:
+        # A switched-off account is someone who has left, or whom the council has cut off from the case.
+        return channels
     if preference.email_enabled and telling.recipient.email:
         held = preference.daily_digest and telling.template in DIGESTIBLE_TEMPLATES and _todays_digest_to_come(now)
         channels.append((Notification.Channel.EMAIL, Notification.Status.HELD if held else Notification.Status.PENDING))
