@@ -168,5 +168,8 @@ class NotificationSettingsForm(forms.Form):
                 "Do you want your reminders in one email each morning?",
                 YES_NO,
                 "Select yes if you want your reminders in one email each morning",
-                help_text="We send it at 8:30am on working days. Other emails still come straight away.",
+                help_text=(
+                    "We send it at 9:05am on weekdays, with that morning's reminders. "
+                    "Reminders later in the day and other emails still come straight away."
+                ),
             )

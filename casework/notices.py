@@ -11,6 +11,7 @@ from django.urls import reverse
 from notifications.services import Telling, notification_enqueue_many
 
 from .models import Case, CaseEvent, Child, FamilyMember, Officer
+from .selectors import covering_officer_of
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,17 @@ def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict, l
 
 def tell_officer(*, officer: Officer, case: Case, event: CaseEvent, template: str, context: dict) -> None:
     tell([officer_telling(officer, CaseNews(case=case, event=event, template=template, context=context))])
+
+
+def tell_named_officer(*, case: Case, event: CaseEvent, template: str, context: dict) -> None:
+    """The case's named officer hears it, and so does whoever covers them while they are away.
+
+    The family is told that the covering officer will pick up anything urgent,
+    so what the family says must reach that officer, not wait for the named one.
+    """
+    news = CaseNews(case=case, event=event, template=template, context=context)
+    cover_officer = covering_officer_of(case.accountable_officer)
+    tell([officer_telling(officer, news) for officer in (case.accountable_officer, cover_officer) if officer])
 
 
 def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = None) -> list[Telling]:

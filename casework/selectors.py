@@ -46,6 +46,14 @@ def _covers_held_by(officer: Officer) -> QuerySet[Cover]:
     return Cover.objects.in_force().filter(cover_officer=officer)
 
 
+def covering_officer_of(officer: Officer) -> Officer | None:
+    """Who covers `officer` now, with their user; the cover that started first if several overlap, as the sweep's."""
+    cover = (
+        Cover.objects.in_force().filter(officer=officer).select_related("cover_officer__user").order_by("starts_at", "pk")
+    ).first()
+    return cover.cover_officer if cover else None
+
+
 def covered_by(officer: Officer) -> QuerySet[Officer]:
     """The officers whose cases `officer` is covering now."""
     return Officer.objects.filter(pk__in=_covers_held_by(officer).values("officer_id"))

@@ -379,8 +379,7 @@ def _reopen(case: Case, *, actor, reason: str) -> CaseEvent:
     sla.clocks_reopen(case=case, at=timezone.now())
     _save(case, actor=actor, reason="Reopened")
     event = _record(case, Kind.REOPENED, actor, reason)
-    notices.tell_officer(
-        officer=case.accountable_officer,
+    notices.tell_named_officer(
         case=case,
         event=event,
         template="officer_family_replied",
@@ -481,8 +480,7 @@ def case_message_add(*, actor, case: Case, text: str, internal: bool = False) ->
             context={"officer_name": name_shown_to_family(actor), "text": text},
         )
     else:
-        notices.tell_officer(
-            officer=case.accountable_officer,
+        notices.tell_named_officer(
             case=case,
             event=event,
             template="officer_family_replied",

@@ -23,6 +23,9 @@ class UndeliverableError(Exception):
 
 def deliver(notification: Notification) -> None:
     """Send one notification on its channel. Raises whatever the channel raised."""
+    if not notification.recipient.is_active:
+        # Switched off after the message was written: they have left, or may no longer hear about the case.
+        raise UndeliverableError(f"{notification.recipient}'s account is switched off.")
     _CHANNELS[notification.channel](notification)
 
 

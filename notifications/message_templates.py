@@ -52,7 +52,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     for group in (FAMILY_TEMPLATES, OFFICER_TEMPLATES, MANAGER_TEMPLATES)
     for key, context_keys in group.items()
 }
-# Emails that wait for the daily digest when the recipient has asked for one.
+# Emails that wait for the daily digest when the recipient has asked for one and today's digest is still to come.
 DIGESTIBLE_TEMPLATES = frozenset({"officer_reminder"})
 # Written only by the digest service, so it is not in the registry above.
 DIGEST_TEMPLATE = "officer_daily_digest"

@@ -103,7 +103,7 @@ class NotificationPreference(models.Model):
     )
     email_enabled = models.BooleanField(default=True)
     daily_digest = models.BooleanField(
-        default=False, help_text="Collect reminder emails into one email at 08:30 on weekdays."
+        default=False, help_text="Collect the morning's reminder emails into one email at 09:05 on weekdays."
     )
     mobile_number = models.CharField(
         max_length=13,

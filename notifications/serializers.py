@@ -31,7 +31,10 @@ class PreferencesOutputSerializer(serializers.Serializer):
 class PreferencesInputSerializer(serializers.Serializer):
     email_enabled = serializers.BooleanField(required=False, help_text="Emails as well as the inbox.")
     daily_digest = serializers.BooleanField(
-        required=False, help_text="Collect reminder emails into one email at 08:30 on weekdays."
+        required=False, help_text=(
+            "Collect the morning's reminder emails into one email at 09:05 on weekdays. "
+            "A reminder later in the day is emailed at once."
+        ),
     )
     mobile_number = serializers.CharField(
         required=False,

@@ -8,8 +8,9 @@ re-dispatch picks up whatever a lost message or a dead worker left behind.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import kombu.exceptions
 import redis.exceptions
@@ -28,9 +29,12 @@ from .message_templates import (
     render_message,
 )
 from .models import Notification, NotificationPreference
-from .selectors import notification_preferences_of, notifications_inbox
+from .selectors import notification_preferences_get, notification_preferences_of, notifications_inbox
 
 logger = logging.getLogger(__name__)
+
+# The daily digest's schedule is UK time, like the beat schedule (CELERY_TIMEZONE).
+UK_TIME = ZoneInfo("Europe/London")
 
 # What publishing a task raises when the broker cannot be reached: kombu wraps
 # a failure to connect, but a connection lost during the publish comes through
@@ -71,8 +75,9 @@ def notification_enqueue(*, recipient, template: str, context: dict, link: str, 
     Guarantees:
     - Atomic, inside the caller's transaction: the rows exist exactly when the
       caller's change commits.
-    - An in-app row always, written as sent (it is the inbox). An email row
-      unless the person turned email off or has no address; held for the daily
+    - An in-app row always, written as sent (it is the inbox). Nothing more
+      for a switched-off account. An email row unless the person turned email
+      off or has no address; held for the daily
       digest instead when the template is a reminder and they asked for one. A
       text message row when GOV.UK Notify is on, the person gave a mobile
       number and the template has a Notify text template.
@@ -109,7 +114,7 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
     rows = []
     for telling in tellings:
         message = render_message(template=telling.template, context=telling.context, link=telling.link)
-        for channel, status in _channels_for(telling, preferences[telling.recipient.pk]):
+        for channel, status in _channels_for(telling, preferences[telling.recipient.pk], now):
             rows.append(
                 Notification(
                     recipient=telling.recipient,
@@ -145,14 +150,34 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
     return written
 
 
-def _channels_for(telling: Telling, preference: NotificationPreference) -> list[tuple[str, str]]:
+def _channels_for(telling: Telling, preference: NotificationPreference, now: datetime) -> list[tuple[str, str]]:
     channels = [(Notification.Channel.IN_APP, Notification.Status.SENT)]
+    if not telling.recipient.is_active:
+        # A switched-off account is someone who has left, or whom the council has cut off from the case.
+        return channels
     if preference.email_enabled and telling.recipient.email:
-        held = preference.daily_digest and telling.template in DIGESTIBLE_TEMPLATES
+        held = preference.daily_digest and telling.template in DIGESTIBLE_TEMPLATES and _todays_digest_to_come(now)
         channels.append((Notification.Channel.EMAIL, Notification.Status.HELD if held else Notification.Status.PENDING))
     if settings.NOTIFY_ENABLED and preference.mobile_number and telling.template in settings.NOTIFY_SMS_TEMPLATE_IDS:
         channels.append((Notification.Channel.SMS, Notification.Status.PENDING))
     return channels
+
+
+def _todays_digest_to_come(now: datetime) -> bool:
+    """Whether a reminder written at `now` can wait for a digest sent later the same day.
+
+    A reminder is about something due that same working day, so one that missed
+    today's digest is emailed at once rather than held until after its deadline.
+    """
+    local = now.astimezone(UK_TIME)
+    digest_at = local.replace(
+        hour=settings.NOTIFICATIONS_DAILY_DIGEST_HOUR,
+        minute=settings.NOTIFICATIONS_DAILY_DIGEST_MINUTE,
+        second=0,
+        microsecond=0,
+    )
+    # A minute's margin: a reminder written just before the digest may commit only after the digest has read.
+    return local.weekday() < 5 and local < digest_at - timedelta(minutes=1)
 
 
 def notification_send(*, notification_id: int) -> Notification | None:
@@ -312,11 +337,11 @@ def notification_preferences_update(
 
     Atomic. In-app messages cannot be turned off. Turning the digest off sends
     the reminders it was holding straight away, so none waits for a digest that
-    will not come. A mobile number may contain spaces; "" removes it. Raises
+    will not come; with email off they are not emailed at all (they are in the
+    inbox already). A mobile number may contain spaces; "" removes it. Raises
     ValidationError for a number that is not a UK mobile number.
     """
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
-    was_digest = preference.daily_digest
     if email_enabled is not None:
         preference.email_enabled = email_enabled
     if daily_digest is not None:
@@ -325,7 +350,8 @@ def notification_preferences_update(
         preference.mobile_number = "".join(mobile_number.split())
     preference.full_clean()
     preference.save()
-    if was_digest and not preference.daily_digest:
+    # With email off, what the digest holds is not emailed: the digest finds it held and records why.
+    if not preference.daily_digest and preference.email_enabled:
         held = list(
             Notification.objects.filter(recipient=user, status=Notification.Status.HELD).values_list("pk", flat=True)
         )
@@ -341,6 +367,9 @@ def notification_preferences_update(
 
 def notification_daily_digests_send() -> list[Notification]:
     """Send each person with held reminders one email listing them, and mark the reminders sent.
+
+    Someone who, by then, has turned email off, has no address or has left
+    gets no digest: their held reminders are marked failed with the reason.
 
     One short transaction a person, with the held rows locked (skip_locked):
     the digest row and the change from held to sent commit together, so a
@@ -363,11 +392,20 @@ def _notification_digest_write(*, recipient_id: int) -> Notification | None:
     held = list(
         Notification.objects.select_for_update(skip_locked=True)
         .filter(recipient_id=recipient_id, status=Notification.Status.HELD)
+        .select_related("recipient")
         .order_by("created_at", "id")
     )
     if not held:
         return None
     now = timezone.now()
+    not_emailed_because = _why_not_emailed(held[0].recipient)
+    if not_emailed_because:
+        # The reminders are already in the inbox; emailing them now would go against what the person chose, or to
+        # someone who has left and no longer holds the cases.
+        Notification.objects.filter(pk__in=[n.pk for n in held]).update(
+            status=Notification.Status.FAILED, last_error=not_emailed_because, updated_at=now
+        )
+        return None
     message = render_digest(items=[{"subject": n.subject, "link_url": absolute_url(n.link)} for n in held])
     digest = Notification.objects.create(
         recipient_id=recipient_id,
@@ -386,6 +424,17 @@ def _notification_digest_write(*, recipient_id: int) -> Notification | None:
     )
     _send_after_commit([digest.pk])
     return digest
+
+
+def _why_not_emailed(user) -> str:
+    """Why held reminders may not be emailed to `user` now, or "" if they may: it is decided when the digest goes."""
+    if not user.is_active:
+        return "Not sent: their account was switched off before the digest went."
+    if not user.email:
+        return "Not sent: they had no email address when the digest went."
+    if not notification_preferences_get(user=user).email_enabled:
+        return "Not sent: they turned email off before the digest went."
+    return ""
 
 
 def _send_after_commit(notification_ids: list[int]) -> None:

@@ -189,6 +189,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The daily digest goes out just after the 09:00 reminders (DESIGN.md) on weekdays, UK time. Every reminder is
+# about something due that same working day, so a digest any earlier would carry each one after its deadline.
+NOTIFICATIONS_DAILY_DIGEST_HOUR = 9
+NOTIFICATIONS_DAILY_DIGEST_MINUTE = 5
 # Every periodic task, in one place, under a name that says what it is for.
 CELERY_BEAT_SCHEDULE = {
     "Send SLA reminders and escalations that have fallen due, every minute": {
@@ -211,9 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_notifications",
         "schedule": 60.0,
     },
-    "Send officers their daily digest of reminders, 08:30 on weekdays": {
+    "Send officers their daily digest of the morning's reminders, 09:05 on weekdays": {
         "task": "notifications.tasks.send_daily_digests",
-        "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
+        "schedule": crontab(
+            hour=NOTIFICATIONS_DAILY_DIGEST_HOUR, minute=NOTIFICATIONS_DAILY_DIGEST_MINUTE, day_of_week="mon-fri"
+        ),
     },
 }
 

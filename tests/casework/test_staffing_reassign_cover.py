@@ -380,6 +380,30 @@ def test_cover_sends_the_work_to_the_cover_officer_while_the_owner_stays_account
     )  # still only the one from the cover
 
 
+def test_a_familys_message_during_cover_reaches_the_covering_officer_as_well_as_the_named_officer(borough, api):
+    owner, cover_officer = borough.officer1, borough.officer2
+    case = pin(log(borough), owner)
+    with at(COVER_SET_AT):
+        assert arrange_cover(api, borough.north.manager, owner, cover_officer, ends_at=COVER_ENDS_AT).status_code == 201
+        sent = api.as_user(borough.parent1).post(
+            f"/api/cases/{case.pk}/messages/", {"text": "The taxi did not come again today."}, format="json"
+        )
+        assert sent.status_code == 201, sent.content
+
+    # The family was told the covering officer "will pick up anything urgent": they must hear of it.
+    for officer in (owner, cover_officer):
+        replied = told(officer.user, "officer_family_replied", case).get()
+        assert "The taxi did not come again today." in replied.body
+    inbox = api.as_user(cover_officer.user).get("/api/notifications/").json()["results"]
+    assert inbox[0]["subject"] == f"The family has replied on case {case.reference}"
+
+    # Once the cover is over, only the named officer hears.
+    with at(COVER_ENDS_AT + timedelta(hours=1)):
+        api.as_user(borough.parent1).post(f"/api/cases/{case.pk}/messages/", {"text": "Any news?"}, format="json")
+    assert told(owner.user, "officer_family_replied", case).count() == 2
+    assert told(cover_officer.user, "officer_family_replied", case).count() == 1
+
+
 @pytest.mark.parametrize(
     "body, field",
     [

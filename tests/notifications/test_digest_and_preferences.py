@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,18 +14,34 @@ from notifications.tasks import send_daily_digests
 from .samples import LINK
 
 LONDON = ZoneInfo("Europe/London")
-# A Tuesday in British Summer Time, so 08:30 in London is 07:30 UTC.
-TUESDAY_0830 = datetime(2026, 6, 16, 8, 30, tzinfo=LONDON)
+# A Monday in British Summer Time. The sweep reminds an officer at 09:00 of a clock due at 17:00 that day.
+MONDAY = date(2026, 6, 15)
+MONDAY_0900 = datetime(2026, 6, 15, 9, 0, tzinfo=LONDON)
+MONDAY_1700 = datetime(2026, 6, 15, 17, 0, tzinfo=LONDON)
 
 
-def test_the_digest_is_scheduled_for_0830_london_time_on_weekdays():
-    entry = next(
-        entry
+def digest_schedule():
+    return next(
+        entry["schedule"]
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"] == "notifications.tasks.send_daily_digests"
     )
 
-    assert entry["schedule"] == crontab(hour=8, minute=30, day_of_week="mon-fri")
+
+def digest_runs_on(day: date) -> list[datetime]:
+    """When beat runs the digest on `day`, UK time. Celery numbers the days of the week from Sunday, 0."""
+    schedule = digest_schedule()
+    if day.isoweekday() % 7 not in schedule.day_of_week:
+        return []
+    return [
+        datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+        for hour in sorted(schedule.hour)
+        for minute in sorted(schedule.minute)
+    ]
+
+
+def test_the_digest_is_scheduled_for_0905_london_time_on_weekdays_just_after_the_0900_reminders():
+    assert digest_schedule() == crontab(hour=9, minute=5, day_of_week="mon-fri")
     assert settings.CELERY_TIMEZONE == "Europe/London"
 
 
@@ -39,14 +55,11 @@ def test_the_redispatch_is_scheduled_every_minute():
     assert entry["schedule"] == 60.0
 
 
-def test_an_officer_on_the_digest_gets_held_reminders_as_one_email_at_0830_and_a_second_run_sends_nothing(
+def test_an_officer_on_the_digest_gets_the_mornings_reminders_as_one_email_and_a_second_run_sends_nothing(
     officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
 ):
     notification_preferences_update(user=officer, daily_digest=True)
-    with (
-        time_machine.travel(datetime(2026, 6, 15, 9, 0, tzinfo=LONDON)),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with time_machine.travel(MONDAY_0900), django_capture_on_commit_callbacks(execute=True):
         enqueue(officer, template="officer_reminder", dedupe_key="reminder-1", reference="SEND-2026-000001")
         enqueue(officer, template="officer_reminder", dedupe_key="reminder-2", reference="SEND-2026-000002")
         enqueue(officer, template="officer_case_assigned", dedupe_key="assigned-3", reference="SEND-2026-000003")
@@ -56,7 +69,7 @@ def test_an_officer_on_the_digest_gets_held_reminders_as_one_email_at_0830_and_a
     assert held.count() == 2
     assert Notification.objects.filter(channel="in_app", template="officer_reminder", status="sent").count() == 2
 
-    with time_machine.travel(TUESDAY_0830), django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(datetime(2026, 6, 15, 9, 5, tzinfo=LONDON)), django_capture_on_commit_callbacks(execute=True):
         assert send_daily_digests.delay().get() == 1
 
     assert len(mailoutbox) == 2
@@ -70,11 +83,12 @@ def test_an_officer_on_the_digest_gets_held_reminders_as_one_email_at_0830_and_a
     assert set(digest_row.digested.values_list("status", flat=True)) == {Notification.Status.SENT}
     assert digest_row.digested.count() == 2
 
-    with time_machine.travel(TUESDAY_0830), django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(datetime(2026, 6, 15, 9, 5, tzinfo=LONDON)), django_capture_on_commit_callbacks(execute=True):
         assert send_daily_digests.delay().get() == 0
     assert len(mailoutbox) == 2
 
 
+@time_machine.travel(MONDAY_0900)
 def test_someone_whose_reminders_went_out_in_a_digest_can_still_be_deleted(officer, enqueue):
     notification_preferences_update(user=officer, daily_digest=True)
     enqueue(officer, template="officer_reminder")
@@ -95,6 +109,7 @@ def test_an_officer_not_on_the_digest_gets_each_reminder_straight_away(
     assert not Notification.objects.filter(status=Notification.Status.HELD).exists()
 
 
+@time_machine.travel(MONDAY_0900)
 def test_turning_the_digest_off_sends_the_held_reminders_at_once(
     officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -122,3 +137,90 @@ def test_preferences_update_refuses_a_number_that_is_not_a_uk_mobile(family_memb
         notification_preferences_update(user=family_member, mobile_number="01632 960 001")
 
     assert "mobile_number" in raised.value.message_dict
+
+
+@time_machine.travel(MONDAY_0900)
+def test_an_officer_who_turns_email_off_gets_no_digest_and_keeps_the_reminders_in_the_inbox(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    enqueue(officer, template="officer_reminder")
+    notification_preferences_update(user=officer, email_enabled=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests.delay().get() == 0
+
+    assert mailoutbox == []
+    assert Notification.objects.get(channel="in_app", template="officer_reminder").status == Notification.Status.SENT
+    held_email = Notification.objects.get(channel="email", template="officer_reminder")
+    assert held_email.status == Notification.Status.FAILED
+    assert held_email.last_error == "Not sent: they turned email off before the digest went."
+
+
+@time_machine.travel(MONDAY_0900)
+def test_turning_email_and_the_digest_off_together_emails_none_of_the_held_reminders(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    enqueue(officer, template="officer_reminder")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_preferences_update(user=officer, email_enabled=False, daily_digest=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests.delay()
+
+    assert mailoutbox == []
+
+
+@time_machine.travel(MONDAY_0900)
+def test_an_officer_who_has_left_gets_no_digest_of_the_reminders_held_for_them(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    enqueue(officer, template="officer_reminder")
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests.delay().get() == 0
+
+    assert mailoutbox == []
+    assert Notification.objects.get(channel="email").last_error == (
+        "Not sent: their account was switched off before the digest went."
+    )
+
+
+def test_a_reminder_sent_at_0900_reaches_an_officer_on_the_digest_before_its_1700_deadline(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    with time_machine.travel(MONDAY_0900), django_capture_on_commit_callbacks(execute=True):
+        enqueue(officer, template="officer_reminder", reference="SEND-2026-000001")
+
+    for run_at in digest_runs_on(MONDAY):
+        if MONDAY_0900 <= run_at < MONDAY_1700:
+            with time_machine.travel(run_at), django_capture_on_commit_callbacks(execute=True):
+                send_daily_digests.delay()
+
+    assert [message.subject for message in mailoutbox] == ["Your reminders for today: 1 case"]
+    assert "SEND-2026-000001" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(
+    "written_at",
+    [
+        # One working hour before a safeguarding acknowledgement falls due at 14:00.
+        datetime(2026, 6, 15, 13, 0, tzinfo=LONDON),
+        # The 09:00 reminders, from a sweep that ran late, after the morning's digest had gone.
+        datetime(2026, 6, 15, 9, 20, tzinfo=LONDON),
+    ],
+)
+def test_a_reminder_written_after_the_mornings_digest_is_emailed_at_once_not_held_until_after_its_deadline(
+    officer, enqueue, mailoutbox, django_capture_on_commit_callbacks, written_at
+):
+    notification_preferences_update(user=officer, daily_digest=True)
+    with time_machine.travel(written_at), django_capture_on_commit_callbacks(execute=True):
+        enqueue(officer, template="officer_reminder", reference="SEND-2026-000001")
+
+    assert [message.subject for message in mailoutbox] == ["Reminder: case SEND-2026-000001 is due 25 November 2026 at 5pm"]
+    assert not Notification.objects.filter(status=Notification.Status.HELD).exists()

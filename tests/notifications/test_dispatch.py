@@ -337,3 +337,30 @@ def test_notify_switched_on_without_a_key_or_every_template_id_fails_the_system_
     settings.NOTIFY_TEMPLATE_IDS = {"case_message": "email-template-id"}
 
     assert {problem.id for problem in notify_settings_check(None)} == {"notifications.E001", "notifications.E002"}
+
+
+def test_someone_whose_account_is_switched_off_gets_the_inbox_message_but_no_email_or_text(
+    family_member, enqueue, notify, django_capture_on_commit_callbacks
+):
+    notification_preferences_update(user=family_member, mobile_number="07700 900 982")
+    family_member.is_active = False
+    family_member.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = enqueue(family_member)
+
+    assert [row.channel for row in rows] == ["in_app"]
+    notify.send_email_notification.assert_not_called()
+    notify.send_sms_notification.assert_not_called()
+
+
+def test_an_email_written_before_the_account_was_switched_off_is_not_sent(db, mailoutbox):
+    notification = NotificationFactory(recipient=UserFactory(email="left@example.org", is_active=False))
+
+    with pytest.raises(Exception, match="account is switched off"):
+        send_notification.delay(notification.pk)
+
+    assert mailoutbox == []
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert notification.last_error.endswith("account is switched off.")
