@@ -52,11 +52,16 @@ def tell_named_officer(*, case: Case, event: CaseEvent, template: str, context: 
     """The case's named officer hears it, and so does whoever covers them while they are away.
 
     The family is told that the covering officer will pick up anything urgent,
-    so what the family says must reach that officer, not wait for the named one.
+    so what the family says, or a new case, must reach that officer, not wait for the named one.
     """
     news = CaseNews(case=case, event=event, template=template, context=context)
-    cover_officer = covering_officer_of(case.accountable_officer)
-    tell([officer_telling(officer, news) for officer in (case.accountable_officer, cover_officer) if officer])
+    tell(named_officer_tellings(case.accountable_officer, news))
+
+
+def named_officer_tellings(officer: Officer, news: CaseNews) -> list[Telling]:
+    """`news` for a case's named officer, and for whoever covers them now."""
+    cover_officer = covering_officer_of(officer)
+    return [officer_telling(someone, news) for someone in (officer, cover_officer) if someone]
 
 
 def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = None) -> list[Telling]:

@@ -142,7 +142,7 @@ def case_log(
     )
     notices.tell(
         notices.family_tellings([news_for_family], members=family)
-        + [notices.officer_telling(officer, news_for_officer)]
+        + notices.named_officer_tellings(officer, news_for_officer)
     )
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])

@@ -404,6 +404,18 @@ def test_a_familys_message_during_cover_reaches_the_covering_officer_as_well_as_
     assert told(cover_officer.user, "officer_family_replied", case).count() == 1
 
 
+def test_a_new_concern_for_an_officer_on_leave_reaches_whoever_covers_them(borough, api):
+    owner, cover_officer = borough.officer1, borough.officer2
+    pin(log(borough), owner)  # so the child's next concern goes to the same officer: tell us once
+    with at(COVER_SET_AT):
+        assert arrange_cover(api, borough.north.manager, owner, cover_officer, ends_at=COVER_ENDS_AT).status_code == 201
+        new_case = log(borough, when=COVER_SET_AT + timedelta(hours=1))
+
+    assert new_case.accountable_officer == owner
+    for officer in (owner, cover_officer):
+        assert told(officer.user, "officer_case_assigned", new_case).count() == 1
+
+
 @pytest.mark.parametrize(
     "body, field",
     [
