@@ -565,7 +565,9 @@ def test_a_closed_case_takes_no_more_messages(client, borough):
     url = reverse("staff-case", args=[case.pk])
     client.post(url, {"action": "close", "close-outcome": "Duplicate"})
 
-    assert 'value="message"' not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'value="message"' not in page
+    assert "This case is closed, so there is nothing more to do on it." in page
     response = client.post(url, {"action": "message", "message-text": "Hello?"})
     assert response.status_code == 409
     assert not case.messages.exists()
@@ -588,6 +590,7 @@ def test_the_handover_summary_has_the_child_the_plan_every_message_past_owners_a
 
     assert shown(borough.child1.display_name) in html
     assert borough.provision1.description in html and borough.child1.ehcp.reference in html
+    assert borough.provision1.get_section_display() in html
     assert "We are on it." in html and "Call the trust." in html and "Internal note</strong>" in html
     assert shown(borough.officer1.display_name) in html and shown(colleague.display_name) in html
     assert "Cover the school visit" in html
