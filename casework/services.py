@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, NotAllowed
 from escalations import services as sla
-from escalations.models import ClockKind
+from escalations.models import Alert, ClockKind
 from escalations.working_days import add_working_days, describe_moment
 
 from . import notices
@@ -535,14 +535,18 @@ def case_chase(*, actor, case: Case, note: str = "") -> Case:
     sla.chase_start(case=case, at=now)
     _save(case, actor=actor, reason="Chased by the family")
     event = _record(case, Kind.CHASED, actor, note or "The family chased this case because a promised date has passed.")
-    recipient, _role = sla.chase_recipient(case)
-    notices.tell_officer(
-        officer=recipient,
+    recipient, role = sla.chase_recipient(case)
+    news = notices.CaseNews(
         case=case,
         event=event,
         template="manager_chased",
         context={"note": note, "officer_name": case.accountable_officer.display_name},
     )
+    if role == Alert.Role.OFFICER:
+        # No manager to tell: the named officer hears it, and whoever covers them if they are away.
+        notices.tell(notices.named_officer_tellings(recipient, news))
+    else:
+        notices.tell([notices.officer_telling(recipient, news)])
     return case
 
 

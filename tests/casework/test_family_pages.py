@@ -641,6 +641,22 @@ def test_a_chase_with_every_managers_post_empty_reaches_the_named_officer_and_sa
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CHASED).count() == 1
 
 
+def test_a_chase_that_reaches_the_named_officer_while_they_are_away_reaches_whoever_covers_them(parent, borough):
+    no_manager_in_post(borough)
+    case = log(borough.parent1, borough.child1)
+    officer = Case.objects.get(pk=case.pk).accountable_officer
+    cover_officer = borough.officer2
+    Cover.objects.create(
+        officer=officer, cover_officer=cover_officer, starts_at=timezone.now(),
+        ends_at=add_working_days(timezone.now(), 10), set_by=borough.head_of_service.user,
+    )
+
+    chased_by_page(parent, case)
+
+    assert told_of_chase(officer.user).count() == 1
+    assert told_of_chase(cover_officer.user).count() == 1
+
+
 def risk_pages(parent, case):
     return text_of(parent.get(f"/concerns/{case.pk}/sent/")), text_of(parent.get(f"/concerns/{case.pk}/"))
 
