@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escalations.models import Alert, ClockKind
 from escalations.selectors import case_sla, risk_alert_of
-from escalations.services import chase_again_from, chase_recipient
+from escalations.services import chase_again_from, chase_recipient, ladder_recipient
 from escalations.working_days import describe_moment
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
@@ -351,6 +351,12 @@ def _chase_goes_to(case: Case) -> str:
     return described
 
 
+def _missed_date_goes_to(case: Case) -> str:
+    """Who hears first if a date is missed, or "" with every manager's post empty: nobody is promised then."""
+    manager, role = ladder_recipient(case, 1)
+    return _person_and_role(manager, role) if manager else ""
+
+
 def _risk_told_to(case: Case) -> str:
     if not case.safeguarding:
         return ""
@@ -372,6 +378,7 @@ def concern_sent(request, pk):
     context = {
         "case": case,
         "risk_told_to": _risk_told_to(case),
+        "missed_date_goes_to": _missed_date_goes_to(case),
         "acknowledge_due": describe_moment(sla["acknowledge_due"]),
         "respond_due": describe_moment(sla["respond_due"]),
         "resolve_due": describe_moment(sla["resolve_due"]),

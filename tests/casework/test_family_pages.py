@@ -668,6 +668,7 @@ def test_a_family_reporting_a_risk_is_told_which_manager_was_told_at_once(parent
     sent, concern = risk_pages(parent, case)
 
     assert f"so straight away we told {manager}, the team manager." in sent
+    assert f"If we miss one of these dates, we will tell {manager}, the team manager." in sent
     assert f"Straight away we told {manager}, the team manager." in concern
 
 
@@ -678,6 +679,7 @@ def test_a_risk_reported_with_every_managers_post_empty_is_not_said_to_have_reac
     sent, concern = risk_pages(parent, case)
 
     assert "so straight away we told your named officer." in sent
+    assert "If we miss one of these dates" not in sent  # nobody is in post to be told
     assert "Straight away we told your named officer." in concern
     assert "manager" not in sent.split("at risk of harm")[1].split(".")[0]
     officer = Case.objects.get(pk=case.pk).accountable_officer.user
