@@ -87,21 +87,10 @@ def next_escalation(
     """Who the case goes to next, and when, if nothing happens first. None once resolved or at the top."""
     if not case.is_open or case.escalation_level >= 3:
         return None
-    if case.first_breached_at is not None:
-        level = max(2, case.escalation_level + 1)
-        at = case.escalation_due_at or (calendar or WorkingCalendar()).add_working_days(
-            case.first_breached_at, LADDER_WORKING_DAYS[level]
-        )
-    else:
-        running = [c.due_at for c in clocks if c.running and c.breached_at is None]
-        if not running:
-            return None
-        level, at = 1, min(running)
-        if case.escalation_level >= 1:
-            # Safeguarding: the team manager was told when the case was logged, so the head of service is
-            # next, counted from the first date that can still be missed (as the sweep will count it).
-            level = 2
-            at = (calendar or WorkingCalendar()).add_working_days(at, LADDER_WORKING_DAYS[level])
+    rungs = [rung for rung in (_next_rung(case, clocks, calendar), _unanswered_chase_rung(case, clocks)) if rung]
+    if not rungs:
+        return None
+    level, at = min(rungs, key=lambda rung: rung[1])
     officer, role = ladder_recipient(case, level)
     return {
         "level": level,
@@ -109,6 +98,34 @@ def next_escalation(
         "display_name": officer.display_name if officer else None,
         "at": at,
     }
+
+
+def _next_rung(case: Case, clocks: list[Clock], calendar: WorkingCalendar | None) -> tuple[int, datetime] | None:
+    """The ladder's next level and when it falls due, as the sweep will climb it."""
+    if case.first_breached_at is not None:
+        level = max(2, case.escalation_level + 1)
+        at = case.escalation_due_at or (calendar or WorkingCalendar()).add_working_days(
+            case.first_breached_at, LADDER_WORKING_DAYS[level]
+        )
+        return level, at
+    # An unanswered chase climbs to the head of service, not to level 1 (`_unanswered_chase_rung`).
+    running = [c.due_at for c in clocks if c.running and c.breached_at is None and c.kind != ClockKind.CHASE]
+    if not running:
+        return None
+    if case.escalation_level >= 1:
+        # Safeguarding: the team manager was told when the case was logged, so the head of service is
+        # next, counted from the first date that can still be missed (as the sweep will count it).
+        return 2, (calendar or WorkingCalendar()).add_working_days(min(running), LADDER_WORKING_DAYS[2])
+    return 1, min(running)
+
+
+def _unanswered_chase_rung(case: Case, clocks: list[Clock]) -> tuple[int, datetime] | None:
+    """A chase nobody answers takes the case to the head of service when its reply is due (`services._breach`),
+    which can be before the ladder's own point for that level."""
+    if case.escalation_level >= 2:
+        return None
+    waiting = [c.due_at for c in clocks if c.kind == ClockKind.CHASE and c.running and c.breached_at is None]
+    return (2, min(waiting)) if waiting else None
 
 
 def risk_alert_of(case: Case) -> Alert | None:

@@ -543,7 +543,8 @@ def _reminder_recipient(case, clock, covers) -> tuple[Officer, str]:
 
 def _breach(*, case, clock, alerts) -> None:
     # A chase the team manager did not answer goes straight to the head of service.
-    _escalate(case=case, clock=clock, level=2 if clock.kind == ClockKind.CHASE else 1, alerts=alerts)
+    level = 2 if clock.kind == ClockKind.CHASE else 1
+    _escalate(case=case, clock=clock, level=level, alerts=alerts, missed_at=clock.due_at)
     if case.first_breached_at is None:
         case.first_breached_at = clock.due_at
     _schedule_next_rung(case, alerts.calendar)
@@ -553,7 +554,10 @@ def _climb_ladder(*, case, clock, alerts) -> None:
     if not case.is_open or case.escalation_level >= 3:
         case.escalation_due_at = None
         return
-    _escalate(case=case, clock=clock, level=max(2, case.escalation_level + 1), alerts=alerts)
+    # The date missed, not the clock's date now: an extension or a wait on the family may since have moved
+    # that past today, and the manager would be told the case missed a date still to come.
+    level = max(2, case.escalation_level + 1)
+    _escalate(case=case, clock=clock, level=level, alerts=alerts, missed_at=case.first_breached_at)
     _schedule_next_rung(case, alerts.calendar)
 
 
@@ -577,7 +581,7 @@ def _ladder_start_again(case: Case) -> None:
     case.escalation_due_at = None
 
 
-def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION) -> None:
+def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION, missed_at=None) -> None:
     # The case reaches the level when it falls due, even with every post above it empty, so the ladder
     # always climbs on and stops at the top.
     case.escalation_level = max(case.escalation_level, level)
@@ -589,7 +593,7 @@ def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION) -> None
             level,
         )
         return
-    alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role)
+    alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role, missed_at=missed_at)
 
 
 def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
@@ -636,6 +640,8 @@ class _PlannedAlert:
     level: int
     recipient: Officer
     role: str
+    # The due date whose breach an escalation reports; None for a reminder or a safeguarding alert.
+    missed_at: datetime | None = None
 
 
 class AlertBatch:
@@ -669,13 +675,13 @@ class AlertBatch:
     def _note_reminder(self, clock_id: int, level: int) -> None:
         self._reminder_levels[clock_id] = max(level, self._reminder_levels.get(clock_id, -1))
 
-    def plan(self, *, case, clock, kind, level, recipient, role) -> None:
+    def plan(self, *, case, clock, kind, level, recipient, role, missed_at=None) -> None:
         key = (case.pk, clock.pk, kind, level)
         if key not in self._sent:
             self._sent.add(key)
             if kind == Alert.Kind.REMINDER:
                 self._note_reminder(clock.pk, level)
-            self._planned.append(_PlannedAlert(case, clock, kind, level, recipient, role))
+            self._planned.append(_PlannedAlert(case, clock, kind, level, recipient, role, missed_at))
 
     def write(self) -> list[Alert]:
         """Write the planned alerts, then a timeline line and a message for each. Returns the alerts written."""
@@ -730,7 +736,7 @@ class AlertBatch:
         why = (
             "because a child may be at risk"
             if planned.kind == Alert.Kind.SAFEGUARDING
-            else f"because the {clock.get_kind_display().lower()} date ({describe_moment(clock.due_at)}) was missed"
+            else f"because the {clock.get_kind_display().lower()} date ({describe_moment(planned.missed_at)}) was missed"
         )
         return CaseEvent.objects.line(
             case=planned.case,
@@ -751,12 +757,13 @@ class AlertBatch:
             )
             context = {
                 "clock": clock.get_kind_display().lower(),
-                "late_by": _late_by(clock, self.now, self.calendar),
                 "officer_name": case.accountable_officer.display_name,
                 "level": str(planned.level),
                 "child_name": case.child.display_name,
                 "summary": case.summary,
             }
+            if planned.missed_at is not None:
+                context["late_by"] = _late_by(planned.missed_at, self.now, self.calendar)
         return Telling(
             recipient=planned.recipient.user,
             template=template,
@@ -766,10 +773,8 @@ class AlertBatch:
         )
 
 
-def _late_by(clock: Clock, now: datetime, calendar: WorkingCalendar) -> str:
-    if now <= clock.due_at:
-        return "not yet late"
-    days = calendar.working_seconds_between(clock.due_at, now) // (8 * 3600)
+def _late_by(missed_at: datetime, now: datetime, calendar: WorkingCalendar) -> str:
+    days = calendar.working_seconds_between(missed_at, now) // (8 * 3600)
     if days < 1:
         return "less than a working day"
     return f"{days} working day{'s' if days != 1 else ''}"

@@ -7,7 +7,7 @@ by Wednesday 25 November 17:00, respond by Monday 7 December, resolve by Monday 
 import pytest
 
 from casework.models import CaseEvent
-from escalations.models import Clock, ClockKind
+from escalations.models import Alert, Clock, ClockKind
 
 from .conftest import at, events, iso_utc, log_case, outbox, sweep, uk
 
@@ -163,6 +163,31 @@ def test_a_family_can_chase_again_only_after_five_working_days(borough, api, cas
     assert again.status_code == 200, again.content
     assert Clock.objects.filter(case=case, kind=ClockKind.CHASE).count() == 2
     assert events(case, CaseEvent.Kind.CHASED).count() == 2
+
+
+def test_after_a_chase_the_family_is_told_the_head_of_service_hears_when_the_reply_is_due(
+    borough, api, client, case
+):
+    head = borough.head_of_service
+    sweep(uk(2026, 11, 25, 17, 1))
+    assert chase(api, borough.parent1, case, when=uk(2026, 11, 26, 10)).status_code == 200
+
+    # The reply is due Monday 30 November 17:00, before the ladder's own point (Wednesday 2 December).
+    body = get_case(api, borough.parent1, case, when=uk(2026, 11, 26, 11))
+    with at(uk(2026, 11, 26, 11)):
+        client.force_login(borough.parent1)
+        page = client.get(f"/concerns/{case.pk}/").content.decode()
+
+    assert body["sla"]["next_escalation"] == {
+        "level": 2,
+        "role": "head of service",
+        "display_name": head.display_name,
+        "at": iso_utc(uk(2026, 11, 30, 17)),
+    }
+    assert "If this is not dealt with by 5pm on Monday 30 November 2026, we will pass it to" in page
+    # And that is when the sweep tells the head of service.
+    sweep(uk(2026, 11, 30, 17))
+    assert Alert.objects.get(case=case, kind=Alert.Kind.ESCALATION, level=2).recipient == head
 
 
 def test_officers_cannot_chase(borough, api, case):

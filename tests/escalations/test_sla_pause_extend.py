@@ -347,6 +347,27 @@ def test_each_date_a_clock_has_had_earns_one_reminder_after_an_extension_and_a_w
     assert "4 January 2027" in bodies[2]
     assert events(case, CaseEvent.Kind.REMINDER).count() == 3
 
+def test_a_late_date_extended_afterwards_is_escalated_up_the_ladder_as_the_date_that_was_missed(
+    borough, api, case, officer
+):
+    post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
+    post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    sweep(uk(2026, 12, 21, 17, 1))
+    # The day after missing it, the officer extends the resolve date to Thursday 7 January 2027.
+    extended = post(api, officer, case, "extend", {"working_days": 10, "reason": REASON}, when=uk(2026, 12, 22, 10))
+    assert extended.status_code == 200, extended.content
+
+    # 5 working days after the breach, Wednesday 30 December: the head of service is told.
+    sweep(uk(2026, 12, 30, 17, 1))
+
+    escalated = [e for e in timeline(api, borough.parent1, case, when=uk(2026, 12, 31, 10)) if e["kind"] == "escalated"]
+    assert [e["text"].split(", because ")[1] for e in escalated] == [
+        "the resolve date (5pm on Monday 21 December 2026) was missed.",
+    ] * 2
+    told = outbox(borough.head_of_service.user, "manager_escalation").get(channel="in_app")
+    assert "missed its resolve deadline 5 working days ago." in told.body
+
+
 def test_an_extension_of_more_than_ten_working_days_is_refused_with_a_field_error(borough, api, case, officer):
     response = post(api, officer, case, "extend", {"working_days": 11, "reason": REASON}, when=uk(2026, 11, 24, 10))
 
