@@ -8,6 +8,8 @@ sent to where staff work (a concern to the staff view of that case, anything els
 The inbox and notification settings at the end are for everyone, staff included.
 """
 
+import hashlib
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -115,6 +117,10 @@ SESSION_KEY = "family_new_concern"
 STEPS = ("child", "category", "provision", "safeguarding", "details")
 STEP_URLS = {step: f"family-new-concern-{step}" for step in STEPS}
 CHECK_URL = "family-new-concern-check"
+ANSWERS_CHANGED = (
+    "Your answers changed after this page was shown, perhaps in another tab or window. We have not sent your "
+    "concern. Check your answers below, then send it."
+)
 
 
 class Journey:
@@ -228,6 +234,12 @@ class Journey:
     def clear(self) -> None:
         self.request.session.pop(SESSION_KEY, None)
 
+    def fingerprint(self) -> str:
+        """A digest of every answer. The check page sends back the one it showed: answers changed since, in
+        another tab or window, must be checked again, or a concern could go about another child or without
+        the risk the parent said yes to."""
+        return hashlib.sha256(json.dumps(self.answers, sort_keys=True).encode()).hexdigest()
+
     def check_rows(self) -> list[dict]:
         """The check-answers summary list: each answer with a link back to its question."""
         rows = []
@@ -301,7 +313,10 @@ def new_concern_check(request):
     if missing:
         return redirect(journey.url(missing))
     errors, status = [], 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("answers_shown") != journey.fingerprint():
+        status = 409
+        errors = [{"text": ANSWERS_CHANGED, "href": None}]
+    elif request.method == "POST":
         provision = journey.provision_item if journey.applies("provision") else None
         try:
             case = services.case_log(
@@ -324,7 +339,12 @@ def new_concern_check(request):
         else:
             journey.clear()
             return redirect("family-concern-sent", pk=case.pk)
-    context = {"rows": journey.check_rows(), "errors": errors, "back_url": journey.url_before(None)}
+    context = {
+        "rows": journey.check_rows(),
+        "errors": errors,
+        "back_url": journey.url_before(None),
+        "answers_shown": journey.fingerprint(),
+    }
     return render(request, "casework/family/check_answers.html", context, status=status)
 
 

@@ -53,6 +53,12 @@ def text_of(response) -> str:
     return response.content.decode()
 
 
+def send(parent):
+    """Press "Send concern" on the check page as it shows the answers now."""
+    shown = text_of(parent.get(CHECK))
+    return parent.post(CHECK, {"answers_shown": re.search(r'name="answers_shown" value="(\w+)"', shown)[1]})
+
+
 # --- every page renders ------------------------------------------------------------------------
 
 
@@ -195,7 +201,7 @@ def test_the_journey_asks_each_question_in_turn_and_logs_exactly_one_case_with_t
     assert check.count(">Change<") == 5
     assert Case.objects.count() == 0
 
-    sent = parent.post(CHECK)
+    sent = send(parent)
 
     case = Case.objects.get()
     assert sent.status_code == 302 and sent.url == f"/concerns/{case.pk}/sent/"
@@ -255,10 +261,35 @@ def test_a_parent_of_two_children_is_asked_which_child_and_the_ehcp_question_fol
     assert changed.url == f"{QUESTIONS['provision']}?change=1"
     back_to_check = parent.post(f"{QUESTIONS['provision']}?change=1", {"provision_item": "other"})
     assert back_to_check.url == CHECK
-    parent.post(CHECK)
+    send(parent)
 
     case = Case.objects.get()
     assert case.child == borough.child1 and case.provision_item is None
+
+
+def test_answers_changed_in_another_tab_are_shown_to_check_again_not_sent_unseen(parent, borough):
+    sibling = ChildFactory(family=borough.child1.family, first_name="Sam")
+    parent.get("/concerns/new/")
+    parent.post(QUESTIONS["child"], {"child": borough.child1.pk})
+    parent.post(QUESTIONS["category"], {"category": "transport"})
+    parent.post(QUESTIONS["safeguarding"], {"safeguarding": "yes"})
+    parent.post(QUESTIONS["details"], DETAILS)
+    first_tab = text_of(parent.get(CHECK))
+    # In a second tab the parent answers for the other child, and says nobody is at risk.
+    parent.post(QUESTIONS["child"], {"child": sibling.pk})
+    parent.post(QUESTIONS["safeguarding"], {"safeguarding": "no"})
+
+    pressed_in_first_tab = parent.post(CHECK, dict(re.findall(r'name="(answers_shown)" value="(\w+)"', first_tab)))
+
+    assert pressed_in_first_tab.status_code == 409
+    page = unescape(text_of(pressed_in_first_tab))
+    assert "<title>Error: " in page and "govuk-error-summary" in page
+    assert "Your answers changed after this page was shown, perhaps in another tab or window." in page
+    assert "Sam" in page and "Alex" not in page.split("Check your answers before sending")[2]
+    assert Case.objects.count() == 0
+    # What the page now shows is what a press of the button sends.
+    send(parent)
+    assert Case.objects.values_list("child__first_name", "safeguarding").get() == ("Sam", False)
 
 
 def test_the_ehcp_question_is_only_asked_about_undelivered_support(parent, borough):
@@ -270,7 +301,7 @@ def test_the_ehcp_question_is_only_asked_about_undelivered_support(parent, borou
     parent.post(QUESTIONS["details"], DETAILS)
     assert "Support in the EHCP</dt>" not in text_of(parent.get(CHECK))
 
-    parent.post(CHECK)
+    send(parent)
 
     case = Case.objects.get()
     assert (case.category_id, case.provision_item, case.safeguarding) == ("transport", None, False)
@@ -335,7 +366,7 @@ def test_a_refusal_by_the_service_shows_on_the_check_page_and_logs_nothing(paren
         raise ValidationError({"category": ["Choose what the problem is about."]})
 
     monkeypatch.setattr(services, "case_log", refuse)
-    response = parent.post(CHECK)
+    response = send(parent)
 
     assert response.status_code == 400
     page = text_of(response)
@@ -361,7 +392,7 @@ def test_a_concern_nobody_in_its_team_can_take_is_still_sent_and_the_family_sees
     nobody_left_in_transport(borough)
     answer_every_question_about_the_bus(parent)
 
-    response = parent.post(CHECK)
+    response = send(parent)
 
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == f"/concerns/{case.pk}/sent/"
@@ -378,7 +409,7 @@ def test_a_concern_nobody_at_all_can_take_is_refused_in_plain_words_and_keeps_wh
         above.save()
     answer_every_question_about_the_bus(parent)
 
-    response = parent.post(CHECK)
+    response = send(parent)
 
     assert response.status_code == 409
     page = unescape(text_of(response))
@@ -396,7 +427,7 @@ def test_a_concern_nobody_at_all_can_take_is_refused_in_plain_words_and_keeps_wh
     # Once someone can take it, the same answers go with one press of the button.
     borough.director.active = True
     borough.director.save()
-    again = parent.post(CHECK)
+    again = send(parent)
 
     case = Case.objects.get()
     assert again.status_code == 302
@@ -410,7 +441,7 @@ def test_a_refused_concern_about_a_child_at_risk_says_first_to_call_999(parent, 
         above.save()
     answer_every_question_about_the_bus(parent, safeguarding="yes")
 
-    page = text_of(parent.post(CHECK))
+    page = text_of(send(parent))
 
     assert "<li>If a child is in immediate danger, call 999 now. Your concern has not been sent" in page
 
