@@ -380,6 +380,32 @@ def _risk_told_to(case: Case) -> str:
     return _person_and_role(alert.recipient, alert.recipient_role)
 
 
+def _cover_in_force(case: Case):
+    """The cover running now for the case's named officer, from the selector's prefetch; one at a time at most."""
+    covers = getattr(case.accountable_officer, "covers_in_force", None)
+    return covers[0] if covers else None
+
+
+def _named_officer_and_cover(case: Case, cover) -> str:
+    """Who hears what the family sends while the named officer is away: both of them (notices.tell_named_officer)."""
+    officer = case.accountable_officer.display_name
+    return f"{officer} and {cover.cover_officer.display_name}, who is covering while {officer} is away"
+
+
+def _message_sent(case: Case, *, restarted: bool) -> str:
+    cover = _cover_in_force(case)
+    to = _named_officer_and_cover(case, cover) if cover else case.accountable_officer.display_name
+    again = " We have started work on your concern again." if restarted else ""
+    return f"Your message has been sent to {to}.{again}"
+
+
+def _reopened(case: Case) -> str:
+    cover = _cover_in_force(case)
+    if cover is None:
+        return f"We have reopened your concern. {case.accountable_officer.display_name} will be in touch."
+    return f"We have reopened your concern and told {_named_officer_and_cover(case, cover)}."
+
+
 @family_only
 @require_GET
 def concern_sent(request, pk):
@@ -389,8 +415,11 @@ def concern_sent(request, pk):
     sla = case_sla(case)
     if case.status != Status.NEW or sla["acknowledge_due"] <= timezone.now():
         return redirect("family-concern", pk=case.pk)
+    cover = _cover_in_force(case)
     context = {
         "case": case,
+        "cover": cover,
+        "cover_until": describe_moment(cover.ends_at) if cover else "",
         "risk_told_to": _risk_told_to(case),
         "acknowledge_due": describe_moment(sla["acknowledge_due"]),
         "respond_due": describe_moment(sla["respond_due"]),
@@ -444,9 +473,7 @@ def _timeline(request, case: Case) -> list[dict]:
 
 def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, status=200):
     sla = case_sla(case)
-    officer = case.accountable_officer
-    covers = getattr(officer, "covers_in_force", None)
-    cover = covers[0] if covers else None
+    cover = _cover_in_force(case)
     escalation = sla["next_escalation"]
     reopen_until = services.reopen_deadline(case) if case.status == Status.RESOLVED else None
     late = case.is_open and bool(sla["breached"])
@@ -500,8 +527,7 @@ def concern_reply(request, pk):
         except SERVICE_REFUSALS as refused:
             status = add_refusal_to_form(form, refused)
         else:
-            restarted = " We have started work on your concern again." if was_waiting else ""
-            messages.success(request, f"Your message has been sent to {case.accountable_officer.display_name}.{restarted}")
+            messages.success(request, _message_sent(case, restarted=was_waiting))
             return redirect("family-concern", pk=case.pk)
     return _render_concern(request, case, reply_form=form, status=status)
 
@@ -518,9 +544,7 @@ def concern_reopen(request, pk):
         except SERVICE_REFUSALS as refused:
             status = add_refusal_to_form(form, refused)
         else:
-            messages.success(
-                request, f"We have reopened your concern. {case.accountable_officer.display_name} will be in touch."
-            )
+            messages.success(request, _reopened(case))
             return redirect("family-concern", pk=case.pk)
     return _render_concern(request, case, reopen_form=form, status=status)
 

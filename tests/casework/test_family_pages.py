@@ -496,6 +496,44 @@ def test_the_concern_page_names_the_officer_covering(parent, borough):
     assert f"Casey Cover is covering while {owner.display_name} is away" in page
 
 
+def away_with_cover(officer):
+    """`officer` is away for five days from yesterday, and Casey Cover covers them."""
+    cover_officer = OfficerFactory(team=officer.team, user__first_name="Casey", user__last_name="Cover")
+    now = timezone.now()
+    return Cover.objects.create(officer=officer, cover_officer=cover_officer, starts_at=now - timedelta(days=1),
+                                ends_at=now + timedelta(days=5), set_by=officer.user)
+
+
+def test_a_concern_sent_while_its_officer_is_away_says_who_is_covering(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    owner = Case.objects.get(pk=case.pk).accountable_officer
+    cover = away_with_cover(owner)
+
+    page = unescape(text_of(parent.get(f"/concerns/{case.pk}/sent/")))
+
+    assert f"{owner.display_name} is your named officer." in page
+    assert (
+        f"{owner.display_name} is away until {describe_moment(cover.ends_at)}. "
+        "Casey Cover is covering and will pick up anything urgent." in page
+    )
+
+
+def test_a_message_or_reopening_while_the_officer_is_away_says_it_reached_whoever_covers_them(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    owner = Case.objects.get(pk=case.pk).accountable_officer
+    services.case_acknowledge(actor=owner.user, case=case)
+    services.case_resolve(actor=owner.user, case=case, outcome="Therapy restarts on Monday.")
+    away_with_cover(owner)
+    both = f"{owner.display_name} and Casey Cover, who is covering while {owner.display_name} is away"
+
+    replied = unescape(text_of(parent.post(f"/concerns/{case.pk}/reply/", {"text": "Thank you."}, follow=True)))
+    reopened = unescape(text_of(parent.post(f"/concerns/{case.pk}/reopen/", {"reason": "It stopped."}, follow=True)))
+
+    assert f"Your message has been sent to {both}." in replied
+    assert f"We have reopened your concern and told {both}." in reopened
+    assert f"{owner.display_name} will be in touch" not in reopened
+
+
 def test_the_concern_page_never_shows_a_staff_sign_in_name_for_who_did_something(parent, borough):
     case = log(borough.parent1, borough.child1)
     administrator = UserFactory(username="cadmin-7", first_name="", last_name="", is_staff=True, is_superuser=True)
