@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escalations.models import Alert, ClockKind
 from escalations.selectors import case_sla, risk_alert_of
-from escalations.services import chase_again_from, chase_recipient
+from escalations.services import chase_again_from, chase_recipient, ladder_recipient
 from escalations.working_days import describe_moment
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
@@ -421,6 +421,8 @@ def concern_sent(request, pk):
         "cover": cover,
         "cover_until": describe_moment(cover.ends_at) if cover else "",
         "risk_told_to": _risk_told_to(case),
+        # With every post on the ladder empty, a missed date reaches no manager (escalations `_escalate`).
+        "manager_told_of_missed_date": ladder_recipient(case, 1)[0] is not None,
         "acknowledge_due": describe_moment(sla["acknowledge_due"]),
         "respond_due": describe_moment(sla["respond_due"]),
         "resolve_due": describe_moment(sla["resolve_due"]),

@@ -739,6 +739,18 @@ def test_a_risk_reported_with_every_managers_post_empty_is_not_said_to_have_reac
     ).exists()
 
 
+def test_the_confirmation_promises_a_manager_hears_of_a_missed_date_only_when_one_is_in_post(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    promised = text_of(parent.get(f"/concerns/{case.pk}/sent/"))
+    no_manager_in_post(borough)
+
+    not_promised = text_of(parent.get(f"/concerns/{case.pk}/sent/"))
+
+    assert "If we miss one of these dates, a manager is told." in promised
+    assert "manager" not in not_promised
+    assert "If we miss one of these dates, you can chase your concern from its page." in not_promised
+
+
 def test_a_parent_can_chase_once_a_date_has_passed(parent, borough):
     case = log(borough.parent1, borough.child1)
 
