@@ -69,6 +69,7 @@ CLOCK_STATES = {
     "met": ("Done on time", "govuk-tag--green"),
     "breached": ("Late", "govuk-tag--red"),
     "paused": ("On hold", "govuk-tag--yellow"),
+    "closed": ("Closed", "govuk-tag--grey"),
 }
 
 
@@ -433,7 +434,13 @@ def concern_sent(request, pk):
 # --- one concern -------------------------------------------------------------------------------
 
 
-def _clock_rows(sla: dict) -> list[dict]:
+def _stopped_by_closing(case: Case, clock: dict) -> bool:
+    # Closing stops every clock still running at that moment (services.case_close). The SLA counts such a clock
+    # as kept, but nothing it promised is on record as done: a concern closed unanswered was not "done on time".
+    return case.status == Status.CLOSED and clock["met_at"] is not None and clock["met_at"] == case.closed_at
+
+
+def _clock_rows(case: Case, sla: dict) -> list[dict]:
     now = timezone.now()
     latest = {}
     for clock in sla["clocks"]:
@@ -443,7 +450,8 @@ def _clock_rows(sla: dict) -> list[dict]:
         clock = latest.get(kind)
         if clock is None:
             continue
-        state_text, colour = CLOCK_STATES[clock["state"]]
+        state = "closed" if _stopped_by_closing(case, clock) else clock["state"]
+        state_text, colour = CLOCK_STATES[state]
         due = describe_moment(clock["due"])
         # A date still ahead is never "was due": a late date we extended, or one on hold, is due later.
         ahead = clock["due"] > now
@@ -453,7 +461,8 @@ def _clock_rows(sla: dict) -> list[dict]:
             "breached": f"We missed the first date we gave you. We now aim to do this by {due}." if ahead
             else f"This was due by {due}.",
             "paused": f"This {'is' if ahead else 'was'} due by {due}. The date moves later by the time we wait for you.",
-        }[clock["state"]]
+            "closed": f"This stopped when we closed your concern at {describe_moment(case.closed_at)}.",
+        }[state]
         if clock["extended"]:
             detail += " We gave ourselves more time for this."
         rows.append({"label": label, "state": state_text, "colour": colour, "detail": detail})
@@ -486,7 +495,7 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
         "tag": status_tag(case),
         "cover": cover,
         "cover_until": describe_moment(cover.ends_at) if cover else "",
-        "clock_rows": _clock_rows(sla),
+        "clock_rows": _clock_rows(case, sla),
         "paused": sla["paused"],
         "escalation": escalation,
         "escalation_at": describe_moment(escalation["at"]) if escalation else "",

@@ -614,6 +614,20 @@ def test_a_closed_concern_shows_the_family_why_it_was_closed_not_what_was_done(p
     assert "Dealt with by the school complaints process." in page
 
 
+def test_dates_a_concern_was_closed_before_meeting_are_not_shown_as_done(parent, borough):
+    kept = log(borough.parent1, borough.child1)
+    services.case_acknowledge(actor=named_officer(kept), case=kept)
+    services.case_close(actor=named_officer(kept), case=kept, outcome="Dealt with by the school complaints process.")
+    closed_at = Case.objects.get(pk=kept.pk).closed_at
+
+    page = text_of(parent.get(f"/concerns/{kept.pk}/"))
+
+    dates = page.split("Our dates")[1].split("What has happened so far")[0]
+    assert dates.count("Done on time") == 1  # the acknowledgement, which was made
+    assert dates.count(f"This stopped when we closed your concern at {describe_moment(closed_at)}.") == 2
+    assert dates.count(">Closed</strong>") == 2
+
+
 def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough):
     case = log(borough.parent1, borough.child1)
     services.case_close(actor=named_officer(case), case=case, outcome="Dealt with elsewhere.")
