@@ -8,6 +8,8 @@ sent to where staff work (a concern to the staff view of that case, anything els
 The inbox and notification settings at the end are for everyone, staff included.
 """
 
+import hashlib
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -67,6 +69,7 @@ CLOCK_STATES = {
     "met": ("Done on time", "govuk-tag--green"),
     "breached": ("Late", "govuk-tag--red"),
     "paused": ("On hold", "govuk-tag--yellow"),
+    "closed": ("Closed", "govuk-tag--grey"),
 }
 
 
@@ -115,6 +118,10 @@ SESSION_KEY = "family_new_concern"
 STEPS = ("child", "category", "provision", "safeguarding", "details")
 STEP_URLS = {step: f"family-new-concern-{step}" for step in STEPS}
 CHECK_URL = "family-new-concern-check"
+ANSWERS_CHANGED = (
+    "Your answers changed after this page was shown, perhaps in another tab or window. We have not sent your "
+    "concern. Check your answers below, then send it."
+)
 
 
 class Journey:
@@ -228,6 +235,12 @@ class Journey:
     def clear(self) -> None:
         self.request.session.pop(SESSION_KEY, None)
 
+    def fingerprint(self) -> str:
+        """A digest of every answer. The check page sends back the one it showed: answers changed since, in
+        another tab or window, must be checked again, or a concern could go about another child or without
+        the risk the parent said yes to."""
+        return hashlib.sha256(json.dumps(self.answers, sort_keys=True).encode()).hexdigest()
+
     def check_rows(self) -> list[dict]:
         """The check-answers summary list: each answer with a link back to its question."""
         rows = []
@@ -301,7 +314,10 @@ def new_concern_check(request):
     if missing:
         return redirect(journey.url(missing))
     errors, status = [], 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("answers_shown") != journey.fingerprint():
+        status = 409
+        errors = [{"text": ANSWERS_CHANGED, "href": None}]
+    elif request.method == "POST":
         provision = journey.provision_item if journey.applies("provision") else None
         try:
             case = services.case_log(
@@ -324,7 +340,12 @@ def new_concern_check(request):
         else:
             journey.clear()
             return redirect("family-concern-sent", pk=case.pk)
-    context = {"rows": journey.check_rows(), "errors": errors, "back_url": journey.url_before(None)}
+    context = {
+        "rows": journey.check_rows(),
+        "errors": errors,
+        "back_url": journey.url_before(None),
+        "answers_shown": journey.fingerprint(),
+    }
     return render(request, "casework/family/check_answers.html", context, status=status)
 
 
@@ -366,6 +387,32 @@ def _risk_told_to(case: Case) -> str:
     return _person_and_role(alert.recipient, alert.recipient_role)
 
 
+def _cover_in_force(case: Case):
+    """The cover running now for the case's named officer, from the selector's prefetch; one at a time at most."""
+    covers = getattr(case.accountable_officer, "covers_in_force", None)
+    return covers[0] if covers else None
+
+
+def _named_officer_and_cover(case: Case, cover) -> str:
+    """Who hears what the family sends while the named officer is away: both of them (notices.tell_named_officer)."""
+    officer = case.accountable_officer.display_name
+    return f"{officer} and {cover.cover_officer.display_name}, who is covering while {officer} is away"
+
+
+def _message_sent(case: Case, *, restarted: bool) -> str:
+    cover = _cover_in_force(case)
+    to = _named_officer_and_cover(case, cover) if cover else case.accountable_officer.display_name
+    again = " We have started work on your concern again." if restarted else ""
+    return f"Your message has been sent to {to}.{again}"
+
+
+def _reopened(case: Case) -> str:
+    cover = _cover_in_force(case)
+    if cover is None:
+        return f"We have reopened your concern. {case.accountable_officer.display_name} will be in touch."
+    return f"We have reopened your concern and told {_named_officer_and_cover(case, cover)}."
+
+
 @family_only
 @require_GET
 def concern_sent(request, pk):
@@ -375,8 +422,11 @@ def concern_sent(request, pk):
     sla = case_sla(case)
     if case.status != Status.NEW or sla["acknowledge_due"] <= timezone.now():
         return redirect("family-concern", pk=case.pk)
+    cover = _cover_in_force(case)
     context = {
         "case": case,
+        "cover": cover,
+        "cover_until": describe_moment(cover.ends_at) if cover else "",
         "risk_told_to": _risk_told_to(case),
         "missed_date_goes_to": _missed_date_goes_to(case),
         "acknowledge_due": describe_moment(sla["acknowledge_due"]),
@@ -389,7 +439,13 @@ def concern_sent(request, pk):
 # --- one concern -------------------------------------------------------------------------------
 
 
-def _clock_rows(sla: dict) -> list[dict]:
+def _stopped_by_closing(case: Case, clock: dict) -> bool:
+    # Closing stops every clock still running at that moment (services.case_close). The SLA counts such a clock
+    # as kept, but nothing it promised is on record as done: a concern closed unanswered was not "done on time".
+    return case.status == Status.CLOSED and clock["met_at"] is not None and clock["met_at"] == case.closed_at
+
+
+def _clock_rows(case: Case, sla: dict) -> list[dict]:
     now = timezone.now()
     latest = {}
     for clock in sla["clocks"]:
@@ -399,7 +455,8 @@ def _clock_rows(sla: dict) -> list[dict]:
         clock = latest.get(kind)
         if clock is None:
             continue
-        state_text, colour = CLOCK_STATES[clock["state"]]
+        state = "closed" if _stopped_by_closing(case, clock) else clock["state"]
+        state_text, colour = CLOCK_STATES[state]
         due = describe_moment(clock["due"])
         # A date still ahead is never "was due": a late date we extended, or one on hold, is due later.
         ahead = clock["due"] > now
@@ -409,7 +466,8 @@ def _clock_rows(sla: dict) -> list[dict]:
             "breached": f"We missed the first date we gave you. We now aim to do this by {due}." if ahead
             else f"This was due by {due}.",
             "paused": f"This {'is' if ahead else 'was'} due by {due}. The date moves later by the time we wait for you.",
-        }[clock["state"]]
+            "closed": f"This stopped when we closed your concern at {describe_moment(case.closed_at)}.",
+        }[state]
         if clock["extended"]:
             detail += " We gave ourselves more time for this."
         rows.append({"label": label, "state": state_text, "colour": colour, "detail": detail})
@@ -431,9 +489,7 @@ def _timeline(request, case: Case) -> list[dict]:
 
 def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, status=200):
     sla = case_sla(case)
-    officer = case.accountable_officer
-    covers = getattr(officer, "covers_in_force", None)
-    cover = covers[0] if covers else None
+    cover = _cover_in_force(case)
     escalation = sla["next_escalation"]
     reopen_until = services.reopen_deadline(case) if case.status == Status.RESOLVED else None
     late = case.is_open and bool(sla["breached"])
@@ -444,7 +500,7 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
         "tag": status_tag(case),
         "cover": cover,
         "cover_until": describe_moment(cover.ends_at) if cover else "",
-        "clock_rows": _clock_rows(sla),
+        "clock_rows": _clock_rows(case, sla),
         "paused": sla["paused"],
         "escalation": escalation,
         "escalation_at": describe_moment(escalation["at"]) if escalation else "",
@@ -487,8 +543,7 @@ def concern_reply(request, pk):
         except SERVICE_REFUSALS as refused:
             status = add_refusal_to_form(form, refused)
         else:
-            restarted = " We have started work on your concern again." if was_waiting else ""
-            messages.success(request, f"Your message has been sent to {case.accountable_officer.display_name}.{restarted}")
+            messages.success(request, _message_sent(case, restarted=was_waiting))
             return redirect("family-concern", pk=case.pk)
     return _render_concern(request, case, reply_form=form, status=status)
 
@@ -505,9 +560,7 @@ def concern_reopen(request, pk):
         except SERVICE_REFUSALS as refused:
             status = add_refusal_to_form(form, refused)
         else:
-            messages.success(
-                request, f"We have reopened your concern. {case.accountable_officer.display_name} will be in touch."
-            )
+            messages.success(request, _reopened(case))
             return redirect("family-concern", pk=case.pk)
     return _render_concern(request, case, reopen_form=form, status=status)
 

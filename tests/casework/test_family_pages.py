@@ -53,6 +53,12 @@ def text_of(response) -> str:
     return response.content.decode()
 
 
+def send(parent):
+    """Press "Send concern" on the check page as it shows the answers now."""
+    shown = text_of(parent.get(CHECK))
+    return parent.post(CHECK, {"answers_shown": re.search(r'name="answers_shown" value="(\w+)"', shown)[1]})
+
+
 # --- every page renders ------------------------------------------------------------------------
 
 
@@ -195,7 +201,7 @@ def test_the_journey_asks_each_question_in_turn_and_logs_exactly_one_case_with_t
     assert check.count(">Change<") == 5
     assert Case.objects.count() == 0
 
-    sent = parent.post(CHECK)
+    sent = send(parent)
 
     case = Case.objects.get()
     assert sent.status_code == 302 and sent.url == f"/concerns/{case.pk}/sent/"
@@ -255,10 +261,35 @@ def test_a_parent_of_two_children_is_asked_which_child_and_the_ehcp_question_fol
     assert changed.url == f"{QUESTIONS['provision']}?change=1"
     back_to_check = parent.post(f"{QUESTIONS['provision']}?change=1", {"provision_item": "other"})
     assert back_to_check.url == CHECK
-    parent.post(CHECK)
+    send(parent)
 
     case = Case.objects.get()
     assert case.child == borough.child1 and case.provision_item is None
+
+
+def test_answers_changed_in_another_tab_are_shown_to_check_again_not_sent_unseen(parent, borough):
+    sibling = ChildFactory(family=borough.child1.family, first_name="Sam")
+    parent.get("/concerns/new/")
+    parent.post(QUESTIONS["child"], {"child": borough.child1.pk})
+    parent.post(QUESTIONS["category"], {"category": "transport"})
+    parent.post(QUESTIONS["safeguarding"], {"safeguarding": "yes"})
+    parent.post(QUESTIONS["details"], DETAILS)
+    first_tab = text_of(parent.get(CHECK))
+    # In a second tab the parent answers for the other child, and says nobody is at risk.
+    parent.post(QUESTIONS["child"], {"child": sibling.pk})
+    parent.post(QUESTIONS["safeguarding"], {"safeguarding": "no"})
+
+    pressed_in_first_tab = parent.post(CHECK, dict(re.findall(r'name="(answers_shown)" value="(\w+)"', first_tab)))
+
+    assert pressed_in_first_tab.status_code == 409
+    page = unescape(text_of(pressed_in_first_tab))
+    assert "<title>Error: " in page and "govuk-error-summary" in page
+    assert "Your answers changed after this page was shown, perhaps in another tab or window." in page
+    assert "Sam" in page and "Alex" not in page.split("Check your answers before sending")[2]
+    assert Case.objects.count() == 0
+    # What the page now shows is what a press of the button sends.
+    send(parent)
+    assert Case.objects.values_list("child__first_name", "safeguarding").get() == ("Sam", False)
 
 
 def test_the_ehcp_question_is_only_asked_about_undelivered_support(parent, borough):
@@ -270,7 +301,7 @@ def test_the_ehcp_question_is_only_asked_about_undelivered_support(parent, borou
     parent.post(QUESTIONS["details"], DETAILS)
     assert "Support in the EHCP</dt>" not in text_of(parent.get(CHECK))
 
-    parent.post(CHECK)
+    send(parent)
 
     case = Case.objects.get()
     assert (case.category_id, case.provision_item, case.safeguarding) == ("transport", None, False)
@@ -335,7 +366,7 @@ def test_a_refusal_by_the_service_shows_on_the_check_page_and_logs_nothing(paren
         raise ValidationError({"category": ["Choose what the problem is about."]})
 
     monkeypatch.setattr(services, "case_log", refuse)
-    response = parent.post(CHECK)
+    response = send(parent)
 
     assert response.status_code == 400
     page = text_of(response)
@@ -361,7 +392,7 @@ def test_a_concern_nobody_in_its_team_can_take_is_still_sent_and_the_family_sees
     nobody_left_in_transport(borough)
     answer_every_question_about_the_bus(parent)
 
-    response = parent.post(CHECK)
+    response = send(parent)
 
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == f"/concerns/{case.pk}/sent/"
@@ -378,7 +409,7 @@ def test_a_concern_nobody_at_all_can_take_is_refused_in_plain_words_and_keeps_wh
         above.save()
     answer_every_question_about_the_bus(parent)
 
-    response = parent.post(CHECK)
+    response = send(parent)
 
     assert response.status_code == 409
     page = unescape(text_of(response))
@@ -396,7 +427,7 @@ def test_a_concern_nobody_at_all_can_take_is_refused_in_plain_words_and_keeps_wh
     # Once someone can take it, the same answers go with one press of the button.
     borough.director.active = True
     borough.director.save()
-    again = parent.post(CHECK)
+    again = send(parent)
 
     case = Case.objects.get()
     assert again.status_code == 302
@@ -410,7 +441,7 @@ def test_a_refused_concern_about_a_child_at_risk_says_first_to_call_999(parent, 
         above.save()
     answer_every_question_about_the_bus(parent, safeguarding="yes")
 
-    page = text_of(parent.post(CHECK))
+    page = text_of(send(parent))
 
     assert "<li>If a child is in immediate danger, call 999 now. Your concern has not been sent" in page
 
@@ -463,6 +494,44 @@ def test_the_concern_page_names_the_officer_covering(parent, borough):
     page = text_of(parent.get(f"/concerns/{case.pk}/"))
 
     assert f"Casey Cover is covering while {owner.display_name} is away" in page
+
+
+def away_with_cover(officer):
+    """`officer` is away for five days from yesterday, and Casey Cover covers them."""
+    cover_officer = OfficerFactory(team=officer.team, user__first_name="Casey", user__last_name="Cover")
+    now = timezone.now()
+    return Cover.objects.create(officer=officer, cover_officer=cover_officer, starts_at=now - timedelta(days=1),
+                                ends_at=now + timedelta(days=5), set_by=officer.user)
+
+
+def test_a_concern_sent_while_its_officer_is_away_says_who_is_covering(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    owner = Case.objects.get(pk=case.pk).accountable_officer
+    cover = away_with_cover(owner)
+
+    page = unescape(text_of(parent.get(f"/concerns/{case.pk}/sent/")))
+
+    assert f"{owner.display_name} is your named officer." in page
+    assert (
+        f"{owner.display_name} is away until {describe_moment(cover.ends_at)}. "
+        "Casey Cover is covering and will pick up anything urgent." in page
+    )
+
+
+def test_a_message_or_reopening_while_the_officer_is_away_says_it_reached_whoever_covers_them(parent, borough):
+    case = log(borough.parent1, borough.child1)
+    owner = Case.objects.get(pk=case.pk).accountable_officer
+    services.case_acknowledge(actor=owner.user, case=case)
+    services.case_resolve(actor=owner.user, case=case, outcome="Therapy restarts on Monday.")
+    away_with_cover(owner)
+    both = f"{owner.display_name} and Casey Cover, who is covering while {owner.display_name} is away"
+
+    replied = unescape(text_of(parent.post(f"/concerns/{case.pk}/reply/", {"text": "Thank you."}, follow=True)))
+    reopened = unescape(text_of(parent.post(f"/concerns/{case.pk}/reopen/", {"reason": "It stopped."}, follow=True)))
+
+    assert f"Your message has been sent to {both}." in replied
+    assert f"We have reopened your concern and told {both}." in reopened
+    assert f"{owner.display_name} will be in touch" not in reopened
 
 
 def test_the_concern_page_never_shows_a_staff_sign_in_name_for_who_did_something(parent, borough):
@@ -543,6 +612,20 @@ def test_a_closed_concern_shows_the_family_why_it_was_closed_not_what_was_done(p
 
     assert "Why we closed it" in page and "What we did" not in page
     assert "Dealt with by the school complaints process." in page
+
+
+def test_dates_a_concern_was_closed_before_meeting_are_not_shown_as_done(parent, borough):
+    kept = log(borough.parent1, borough.child1)
+    services.case_acknowledge(actor=named_officer(kept), case=kept)
+    services.case_close(actor=named_officer(kept), case=kept, outcome="Dealt with by the school complaints process.")
+    closed_at = Case.objects.get(pk=kept.pk).closed_at
+
+    page = text_of(parent.get(f"/concerns/{kept.pk}/"))
+
+    dates = page.split("Our dates")[1].split("What has happened so far")[0]
+    assert dates.count("Done on time") == 1  # the acknowledgement, which was made
+    assert dates.count(f"This stopped when we closed your concern at {describe_moment(closed_at)}.") == 2
+    assert dates.count(">Closed</strong>") == 2
 
 
 def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough):
