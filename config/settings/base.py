@@ -125,6 +125,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL instead of being quoted into it in Python: a third of the
     # sweep's time at a million cases went on quoting the rows of its bulk inserts (bench/README.md).
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Under `make run` the web server, the worker and beat write to the one SQLite file at once. A transaction
+    # that reads first and writes later (SQLite's default, DEFERRED) cannot wait for another's write lock: it
+    # fails at once with "database is locked". Taking the lock when the transaction begins lets it wait its turn
+    # (up to `timeout` seconds), and WAL lets pages be read while the worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
