@@ -186,7 +186,13 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        # An empty folder is looked at again after a tenth of a second, not a whole one.
+        "polling_interval": 0.1,
     }
+    # This transport has no event loop: the worker acknowledges finished tasks only every 2 seconds, so
+    # with one message prefetched per process it ran one task a second, the demo borough's notifications
+    # took minutes to drain and the minute's sweep waited behind them.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 20
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Fail fast when the broker is down: the outbox and the sweep catch up later.
@@ -195,10 +201,11 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
+    # Each worker process takes one task at a time, so a long one never holds others back.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The daily digest goes out just after the 09:00 reminders (DESIGN.md) on weekdays, UK time. Every reminder is
