@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Variables that would leak this test run's own configuration into the settings under test.
 LEAKY = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "VAR_DIR"}
@@ -68,3 +70,69 @@ def test_make_run_web_and_worker_can_write_to_the_sqlite_file_at_the_same_time(t
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "2", result.stdout
     assert "locked" not in result.stdout
+
+
+def production(tmp_path, **overrides):
+    """A realistic production environment; a value of None leaves that variable out."""
+    environment = {
+        "SECRET_KEY": "production-secret-key-for-these-tests-only-3f9a6c1e8b2d7f4a0c5e9b1d6a8f2c4e",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "redis://redis.example:6379/0",
+        "ALLOWED_HOSTS": "send.example.gov.uk",
+        **overrides,
+    }
+    return {name: value for name, value in environment.items() if value is not None}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_configuration_and_says_what_is_missing(tmp_path, missing):
+    result = run_python(
+        "import django; django.setup()",
+        settings="config.settings.production",
+        tmp_path=tmp_path,
+        **production(tmp_path, **{missing: None}),
+    )
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {missing} is not set. Production needs it" in result.stderr, result.stderr
+
+
+def test_production_starts_with_a_broker_named_by_celery_broker_url_instead_of_redis_url(tmp_path):
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.CELERY_BROKER_URL)",
+        settings="config.settings.production",
+        tmp_path=tmp_path,
+        **production(tmp_path, REDIS_URL=None, CELERY_BROKER_URL="amqp://rabbit.example//"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "amqp://rabbit.example//"
+
+
+def test_production_serves_the_stylesheet_and_govuk_frontend_after_collectstatic(tmp_path):
+    result = run_python(
+        """
+        import django
+        django.setup()
+        from django.core.management import call_command
+        from django.templatetags.static import static
+        from django.test import Client
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        client = Client()
+        for name in ("casework/casework.css", "govuk/govuk-frontend.min.js", "casework/init.mjs"):
+            response = client.get(static(name), secure=True, HTTP_HOST="send.example.gov.uk")
+            print(name, response.status_code, response.get("Cache-Control"))
+        """,
+        settings="config.settings.production",
+        tmp_path=tmp_path,
+        **production(tmp_path),
+    )
+
+    assert result.returncode == 0, result.stderr
+    served = {line.split()[0]: line.split(maxsplit=2)[1:] for line in result.stdout.splitlines() if "/" in line}
+    assert served["casework/casework.css"][0] == "200", result.stdout
+    assert served["govuk/govuk-frontend.min.js"][0] == "200", result.stdout
+    assert served["casework/init.mjs"][0] == "200", result.stdout
+    # The names carry a hash of the content, so browsers may keep them for good.
+    assert "immutable" in served["casework/casework.css"][1]
