@@ -162,6 +162,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "build" / "static",
 ]
 
+# Families sign in on shared computers (a library's, a relative's), so a session is not kept for Django's
+# default of two weeks: the cookie goes when the browser closes, and the session ends after
+# SESSION_IDLE_MINUTES without a page (a browser that restores its tabs keeps the cookie).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/sign-in/"

@@ -136,3 +136,16 @@ def test_production_serves_the_stylesheet_and_govuk_frontend_after_collectstatic
     assert served["casework/init.mjs"][0] == "200", result.stdout
     # The names carry a hash of the content, so browsers may keep them for good.
     assert "immutable" in served["casework/casework.css"][1]
+
+
+@pytest.mark.parametrize("settings_module", ["config.settings.local", "config.settings.production"])
+def test_a_session_lasts_half_an_hour_unused_unless_the_council_chooses_otherwise(tmp_path, settings_module):
+    show = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+
+    environment = production(tmp_path)
+
+    default = run_python(show, settings=settings_module, tmp_path=tmp_path, **environment)
+    chosen = run_python(show, settings=settings_module, tmp_path=tmp_path, SESSION_IDLE_MINUTES="15", **environment)
+
+    assert default.stdout.split()[-1] == str(30 * 60), default.stderr
+    assert chosen.stdout.split()[-1] == str(15 * 60), chosen.stderr
