@@ -76,6 +76,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "casework.sign_in.username_to_throttle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
+# How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 
 # Content security policy for the service's pages. The admin and the browsable
 # API are staff tools built on inline scripts, so they are left out of it.

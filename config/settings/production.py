@@ -37,8 +37,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Behind a load balancer: django-axes must count sign-in attempts per real client address.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "1"))
+# Behind a load balancer: django-axes must count sign-in attempts per real client address
+# (config/client_address.py). One proxy unless the council says otherwise.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
 
 # gunicorn serves the stylesheet, GOV.UK Frontend and the scripts itself, from what
 # `manage.py collectstatic` gathered into STATIC_ROOT, with names that change when a file does.
