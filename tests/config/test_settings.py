@@ -149,3 +149,24 @@ def test_a_session_lasts_half_an_hour_unused_unless_the_council_chooses_otherwis
 
     assert default.stdout.split()[-1] == str(30 * 60), default.stderr
     assert chosen.stdout.split()[-1] == str(15 * 60), chosen.stderr
+
+
+@pytest.mark.parametrize("settings_module", ["config.settings.local", "config.settings.production"])
+def test_a_log_line_is_written_once_with_its_time_level_and_logger(tmp_path, settings_module):
+    result = run_python(
+        """
+        import logging
+        import django
+        django.setup()
+        logging.getLogger("django.request").error("Internal Server Error: /concerns/")
+        logging.getLogger("casework.staffing").warning("Case SEND-1 has an inactive owner")
+        """,
+        settings=settings_module,
+        tmp_path=tmp_path,
+        **production(tmp_path),
+    )
+
+    lines = [line for line in result.stderr.splitlines() if "/concerns/" in line or "SEND-1" in line]
+    assert len(lines) == 2, result.stderr
+    assert " ERROR django.request: Internal Server Error: /concerns/" in lines[0]
+    assert " WARNING casework.staffing: Case SEND-1 has an inactive owner" in lines[1]
