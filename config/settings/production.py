@@ -25,6 +25,8 @@ if not (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")):
     )
 required("ALLOWED_HOSTS", "the host names the service answers to, e.g. send.example.gov.uk.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# Without it every link in an email or a text would point at 127.0.0.1.
+SITE_URL = required("SITE_URL", "the address links in emails and texts use, e.g. https://send.example.gov.uk.")
 # Only needed when forms are posted from another origin than the host itself, e.g. https://send.example.gov.uk.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

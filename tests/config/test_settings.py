@@ -79,12 +79,13 @@ def production(tmp_path, **overrides):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "REDIS_URL": "redis://redis.example:6379/0",
         "ALLOWED_HOSTS": "send.example.gov.uk",
+        "SITE_URL": "https://send.example.gov.uk",
         **overrides,
     }
     return {name: value for name, value in environment.items() if value is not None}
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_refuses_to_start_without_its_configuration_and_says_what_is_missing(tmp_path, missing):
     result = run_python(
         "import django; django.setup()",
