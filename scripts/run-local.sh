@@ -6,6 +6,15 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PORT="${PORT:-8000}"
 PASSWORD="${DEMO_PASSWORD:-casework-demo}"
+# Links in emails, and the addresses the demo prints, point at the port the web server really listens on.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+
+# Before anything starts: a second web server would fail on the port only after a second worker and beat had.
+if $PY -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=1)" "$PORT" 2>/dev/null
+then
+    echo "Port $PORT is already in use: is \`make run\` already running? Stop it, or choose another port: PORT=8001 make run" >&2
+    exit 1
+fi
 
 if [ -z "${REDIS_URL:-}" ]; then
     if $PY -c "import redis,sys; redis.Redis(host='127.0.0.1', port=6379, socket_connect_timeout=1).ping()" 2>/dev/null; then

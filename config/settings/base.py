@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.caching.never_stored",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +77,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "casework.sign_in.username_to_throttle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
+# How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 
 # Content security policy for the service's pages. The admin and the browsable
 # API are staff tools built on inline scripts, so they are left out of it.
@@ -125,6 +129,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL instead of being quoted into it in Python: a third of the
     # sweep's time at a million cases went on quoting the rows of its bulk inserts (bench/README.md).
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Under `make run` the web server, the worker and beat write to the one SQLite file at once. A transaction
+    # that reads first and writes later (SQLite's default, DEFERRED) cannot wait for another's write lock: it
+    # fails at once with "database is locked". Taking the lock when the transaction begins lets it wait its turn
+    # (up to `timeout` seconds), and WAL lets pages be read while the worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,6 +166,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "build" / "static",
 ]
 
+# Families sign in on shared computers (a library's, a relative's), so a session is not kept for Django's
+# default of two weeks: the cookie goes when the browser closes, and the session ends after
+# SESSION_IDLE_MINUTES without a page (a browser that restores its tabs keeps the cookie).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/sign-in/"
@@ -174,7 +197,13 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        # An empty folder is looked at again after a tenth of a second, not a whole one.
+        "polling_interval": 0.1,
     }
+    # This transport has no event loop: the worker acknowledges finished tasks only every 2 seconds, so
+    # with one message prefetched per process it ran one task a second, the demo borough's notifications
+    # took minutes to drain and the minute's sweep waited behind them.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 20
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Fail fast when the broker is down: the outbox and the sweep catch up later.
@@ -183,10 +212,11 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
+    # Each worker process takes one task at a time, so a long one never holds others back.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The daily digest goes out just after the 09:00 reminders (DESIGN.md) on weekdays, UK time. Every reminder is
@@ -261,8 +291,13 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # When, how bad and from where: a bare message cannot be found or filtered in the operators' logs.
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own handler for its loggers printed each of their lines a second time with DEBUG on;
+    # they reach the console through the root logger, as everything else does.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # Domain settings.

@@ -10,3 +10,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The test client's login() authenticates without a request, which django-axes refuses; the
 # throttling tests switch it back on.
 AXES_ENABLED = False
+# Many tests travel days ahead with a parent or officer still signed in, as someone coming back to a case
+# would sign in again; they keep Django's two weeks. tests/config/test_sessions.py checks the real limit.
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
