@@ -26,6 +26,9 @@ def setup_django() -> None:
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+    # Production settings refuse to guess a broker; in-process benchmarks only queue tasks, never run them.
+    os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

@@ -37,11 +37,15 @@ export DJANGO_SETTINGS_MODULE=config.settings.production
 export SECRET_KEY="bench-only-secret-key-not-for-anything-else"
 export SECURE_SSL_REDIRECT=false DEBUG=false LOG_LEVEL=WARNING
 export ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
+export SITE_URL="http://127.0.0.1:8000"
 export DATABASE_CONN_MAX_AGE=60
 export VAR_DIR="$WORK/var"
 # The broker: Redis on this machine if it answers (database 15, emptied after), else a folder in $WORK.
 if [ -z "${CELERY_BROKER_URL:-}" ] && "$PY" -c "import redis; redis.Redis(host='127.0.0.1', socket_connect_timeout=1).ping()" 2>/dev/null; then
     export CELERY_BROKER_URL="redis://127.0.0.1:6379/15"
+elif [ -z "${CELERY_BROKER_URL:-}" ]; then
+    # Production settings refuse to guess a broker, so the folder one is asked for by name.
+    export CELERY_BROKER_URL="filesystem://"
 fi
 
 # 1. Tools: wrk (Debian) drives the HTTP load; pyinstrument (requirements.txt) takes call trees.
