@@ -329,6 +329,7 @@ def case_detail(request, pk):
                 action_forms[action] = failed
     services.case_record_access(actor=user, case=case, via="page:case")
     escalation = case_sla(case)["next_escalation"]
+    can_move = services.may_move(user, case)
     return render(
         request,
         "casework/staff/case.html",
@@ -339,9 +340,9 @@ def case_detail(request, pk):
             "sla": _sla_rows(case),
             "next_escalation": escalation,
             "next_escalation_at": describe_moment(escalation["at"]) if escalation else "",
-            "can_move": services.may_move(user, case),
+            "can_move": can_move,
             # An officer who has used their one extension is told why the form has gone.
-            "extension_needs_manager": services.may_move(user, case) and case.is_open and "extend" not in allowed,
+            "extension_needs_manager": can_move and case.is_open and "extend" not in allowed,
             "timeline": _timeline(selectors.case_timeline_for(user, case)),
             "allowed": allowed,
             "forms": action_forms,
