@@ -260,10 +260,10 @@ def clock_extend(*, case: Case, working_days: int, by_manager: bool) -> Clock:
         raise ValidationError(
             {"working_days": [f"Extend by 1 to {EXTENSION_LIMIT_WORKING_DAYS} working days."]}
         )
-    clock = case.clocks.filter(kind=ClockKind.RESOLVE, stopped_at__isnull=True).order_by("-started_at").first()
+    clock = _resolve_clock_running(case.clocks.all())
     if clock is None:
         raise Conflict("This case has no resolve date running to extend.")
-    if clock.extensions >= EXTENSIONS_WITHOUT_A_MANAGER and not by_manager:
+    if _extension_needs_a_manager(clock) and not by_manager:
         raise NotAllowed("The resolve date has been extended once already. A manager must agree a second extension.")
     calendar = WorkingCalendar()
     _move_due(clock, calendar.add_working_days(clock.due_at, working_days), calendar)
@@ -278,9 +278,18 @@ def clock_extendable(*, case: Case, by_manager: bool) -> bool:
 
     Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
     """
-    running = [clock for clock in case.clocks.all() if clock.kind == ClockKind.RESOLVE and clock.stopped_at is None]
-    clock = max(running, key=lambda clock: clock.started_at, default=None)
-    return clock is not None and (by_manager or clock.extensions < EXTENSIONS_WITHOUT_A_MANAGER)
+    clock = _resolve_clock_running(case.clocks.all())
+    return clock is not None and (by_manager or not _extension_needs_a_manager(clock))
+
+
+def _resolve_clock_running(clocks) -> Clock | None:
+    """The resolve clock an extension moves: the latest one still running (paused counts as running)."""
+    running = [clock for clock in clocks if clock.kind == ClockKind.RESOLVE and clock.stopped_at is None]
+    return max(running, key=lambda clock: clock.started_at, default=None)
+
+
+def _extension_needs_a_manager(clock: Clock) -> bool:
+    return clock.extensions >= EXTENSIONS_WITHOUT_A_MANAGER
 
 
 def clocks_reopen(*, case: Case, at: datetime) -> Clock:
