@@ -11,7 +11,7 @@ from django.urls import reverse
 from notifications.services import Telling, notification_enqueue_many
 
 from .models import Case, CaseEvent, Child, FamilyMember, Officer
-from .selectors import covering_officer_of
+from .selectors import cover_in_force
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,9 @@ def tell_named_officer(*, case: Case, event: CaseEvent, template: str, context: 
 
 def named_officer_tellings(officer: Officer, news: CaseNews) -> list[Telling]:
     """`news` for a case's named officer, and for whoever covers them now."""
-    cover_officer = covering_officer_of(officer)
-    return [officer_telling(someone, news) for someone in (officer, cover_officer) if someone]
+    cover = cover_in_force(officer)
+    told = [officer] if cover is None else [officer, cover.cover_officer]
+    return [officer_telling(someone, news) for someone in told]
 
 
 def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = None) -> list[Telling]:

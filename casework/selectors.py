@@ -46,12 +46,20 @@ def _covers_held_by(officer: Officer) -> QuerySet[Cover]:
     return Cover.objects.in_force().filter(cover_officer=officer)
 
 
-def covering_officer_of(officer: Officer) -> Officer | None:
-    """Who covers `officer` now, with their user; the cover that started first if several overlap, as the sweep's."""
-    cover = (
-        Cover.objects.in_force().filter(officer=officer).select_related("cover_officer__user").order_by("starts_at", "pk")
-    ).first()
-    return cover.cover_officer if cover else None
+def cover_in_force(officer: Officer) -> Cover | None:
+    """The cover running now for `officer`, with the covering officer and their user; None if nobody covers.
+
+    Read from `covers_in_force` where a selector prefetched it, so a page of cases asks nothing more; else
+    from the database. Cover never overlaps (`staffing.cover_set`): read here, the one that started first
+    if it ever did, as the sweep's.
+    """
+    covers = getattr(officer, "covers_in_force", None)
+    if covers is None:
+        covers = list(
+            Cover.objects.in_force().filter(officer=officer).select_related("cover_officer__user")
+            .order_by("starts_at", "pk")[:1]
+        )
+    return covers[0] if covers else None
 
 
 def covered_by(officer: Officer) -> QuerySet[Officer]:

@@ -13,7 +13,7 @@ from escalations.working_days import WorkingCalendar
 from .forms_staff import STAFF_STATUS_LABELS
 from .models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
 from .permissions import UNNAMED_STAFF, is_staff_member, name_shown_to_family, role_of
-from .selectors import case_handovers
+from .selectors import case_handovers, cover_in_force
 
 
 class Text(serializers.CharField):
@@ -279,13 +279,11 @@ class CaseOutput(serializers.ModelSerializer):
 
     @extend_schema_field(CoverBrief(allow_null=True))
     def get_covered_by(self, case):
-        covers = getattr(case.accountable_officer, "covers_in_force", None)
-        if covers is None:
-            covers = list(case.accountable_officer.covers.in_force().select_related("cover_officer__user"))
-        if not covers:
+        cover = cover_in_force(case.accountable_officer)
+        if cover is None:
             return None
-        cover_officer = covers[0].cover_officer
-        return {"id": cover_officer.pk, "display_name": cover_officer.display_name, "until": _moment(covers[0].ends_at)}
+        cover_officer = cover.cover_officer
+        return {"id": cover_officer.pk, "display_name": cover_officer.display_name, "until": _moment(cover.ends_at)}
 
 
 def _read_by_staff(context) -> bool:

@@ -387,12 +387,6 @@ def _risk_told_to(case: Case) -> str:
     return _person_and_role(alert.recipient, alert.recipient_role)
 
 
-def _cover_in_force(case: Case):
-    """The cover running now for the case's named officer, from the selector's prefetch; one at a time at most."""
-    covers = getattr(case.accountable_officer, "covers_in_force", None)
-    return covers[0] if covers else None
-
-
 def _named_officer_and_cover(case: Case, cover) -> str:
     """Who hears what the family sends while the named officer is away: both of them (notices.tell_named_officer)."""
     officer = case.accountable_officer.display_name
@@ -400,14 +394,14 @@ def _named_officer_and_cover(case: Case, cover) -> str:
 
 
 def _message_sent(case: Case, *, restarted: bool) -> str:
-    cover = _cover_in_force(case)
+    cover = selectors.cover_in_force(case.accountable_officer)
     to = _named_officer_and_cover(case, cover) if cover else case.accountable_officer.display_name
     again = " We have started work on your concern again." if restarted else ""
     return f"Your message has been sent to {to}.{again}"
 
 
 def _reopened(case: Case) -> str:
-    cover = _cover_in_force(case)
+    cover = selectors.cover_in_force(case.accountable_officer)
     if cover is None:
         return f"We have reopened your concern. {case.accountable_officer.display_name} will be in touch."
     return f"We have reopened your concern and told {_named_officer_and_cover(case, cover)}."
@@ -422,7 +416,7 @@ def concern_sent(request, pk):
     sla = case_sla(case)
     if case.status != Status.NEW or sla["acknowledge_due"] <= timezone.now():
         return redirect("family-concern", pk=case.pk)
-    cover = _cover_in_force(case)
+    cover = selectors.cover_in_force(case.accountable_officer)
     context = {
         "case": case,
         "cover": cover,
@@ -489,7 +483,7 @@ def _timeline(request, case: Case) -> list[dict]:
 
 def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, status=200):
     sla = case_sla(case)
-    cover = _cover_in_force(case)
+    cover = selectors.cover_in_force(case.accountable_officer)
     escalation = sla["next_escalation"]
     reopen_until = services.reopen_deadline(case) if case.status == Status.RESOLVED else None
     late = case.is_open and bool(sla["breached"])

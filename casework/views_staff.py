@@ -139,9 +139,8 @@ def queue_rows(cases, *, viewer: Officer | None, now: datetime) -> list[QueueRow
             tags.append(("Due today", "orange"))
         if paused:
             tags.append(("Waiting for family", "yellow"))
-        covers = getattr(case.accountable_officer, "covers_in_force", [])
-        if covers:
-            cover = covers[0]
+        cover = selectors.cover_in_force(case.accountable_officer)
+        if cover:
             if viewer is not None and cover.cover_officer_id == viewer.pk:
                 tags.append(("Covering", "purple"))
             else:
@@ -368,7 +367,7 @@ def _after_action(request, case: Case, action: str, data: dict):
 
 def _case_facts(case: Case) -> list[tuple[str, str]]:
     child = case.child
-    covers = getattr(case.accountable_officer, "covers_in_force", [])
+    cover = selectors.cover_in_force(case.accountable_officer)
     officer = case.accountable_officer.display_name
     if case.accountable_officer.team_id:
         officer += f", {case.accountable_officer.team.name}"
@@ -381,8 +380,8 @@ def _case_facts(case: Case) -> list[tuple[str, str]]:
         ("Named officer", officer),
         ("Team", case.team.name),
     ]
-    if covers:
-        facts.append(("Covered by", f"{covers[0].cover_officer.display_name} until {describe_moment(covers[0].ends_at)}"))
+    if cover:
+        facts.append(("Covered by", f"{cover.cover_officer.display_name} until {describe_moment(cover.ends_at)}"))
     if case.provision_item_id:
         item = case.provision_item
         facts.append(("EHCP provision", f"{item.get_section_display()}: {item.description}"))
@@ -648,17 +647,19 @@ SENIOR_MANAGERS = "Senior managers"
 @managers_only
 @require_GET
 def officers(request):
-    rows = [
-        {
-            "officer": officer,
-            "cover": officer.covers_in_force[0] if officer.covers_in_force else None,
-            "cover_until": describe_moment(officer.covers_in_force[0].ends_at) if officer.covers_in_force else "",
-            "is_me": officer.user_id == request.user.pk,
-            "group": officer.team.name if officer.team else SENIOR_MANAGERS,
-        }
-        for officer in officers_managed_by(request.user)
-    ]
+    rows = [_officer_row(officer, request.user) for officer in officers_managed_by(request.user)]
     return render(request, "casework/staff/officers.html", {"rows": rows})
+
+
+def _officer_row(officer: Officer, user) -> dict:
+    cover = selectors.cover_in_force(officer)
+    return {
+        "officer": officer,
+        "cover": cover,
+        "cover_until": describe_moment(cover.ends_at) if cover else "",
+        "is_me": officer.user_id == user.pk,
+        "group": officer.team.name if officer.team else SENIOR_MANAGERS,
+    }
 
 
 @managers_only
