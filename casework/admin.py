@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 
 from . import services, staffing
 from .models import (

@@ -13,9 +13,9 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from casework import services
+from casework.api.serializers import CaseDetailOutput, CaseOutput, CoverBrief, SlaOutput
 from casework.models import Cover
 from casework.selectors import cases_visible_to
-from casework.serializers import CaseDetailOutput, CaseOutput, CoverBrief, SlaOutput
 from escalations.selectors import case_sla
 from tests.escalations.conftest import at, log_case, sweep, uk
 

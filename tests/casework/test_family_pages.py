@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from casework import services
 from casework.models import Case, CaseEvent, CaseMessage, Category, Cover
+from core.time import describe_moment
 from escalations.models import ClockKind
 from escalations.services import sla_sweep
-from escalations.working_days import add_working_days, describe_moment
+from escalations.working_days import add_working_days
 from notifications.models import Notification, NotificationPreference
 from tests.factories import ChildFactory, EHCPFactory, OfficerFactory, ProvisionItemFactory, UserFactory
 

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage, Cover, Officer
 from casework.selectors import case_timeline_for
 from casework.services import case_acknowledge, case_await_parent, case_log, case_message_add, case_reassign
-from escalations.working_days import UK_TIME, describe_moment
+from core.time import UK_TIME, describe_moment
 from tests.escalations.conftest import at, uk
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UserFactory
 

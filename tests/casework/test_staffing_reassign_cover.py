@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from casework import services, staffing
 from casework.models import Case, CaseEvent, CaseMessage, Cover, Officer
+from casework.services import transfer
+from core.time import describe_moment
 from escalations.models import Alert, ClockKind
-from escalations.working_days import describe_moment
 from notifications.models import Notification
 from tests.concurrency import in_threads
 from tests.escalations.conftest import at, iso_utc, log_case, sweep, uk
@@ -729,7 +730,7 @@ def test_a_case_handed_on_while_its_officer_is_offboarded_moves_once_without_a_d
     case = pin(log(borough), leaver)
     manager = borough.north.manager.user
     case_taken, officers_taken = threading.Event(), threading.Event()
-    real_require_may_move = services._require_may_move
+    real_require_may_move = transfer.require_may_move
     real_lock_officers = staffing._lock_officers_of_council
 
     def hold_the_case(actor, locked_case):
@@ -742,7 +743,7 @@ def test_a_case_handed_on_while_its_officer_is_offboarded_moves_once_without_a_d
         officers_taken.set()
         return locked
 
-    monkeypatch.setattr(services, "_require_may_move", hold_the_case)
+    monkeypatch.setattr(transfer, "require_may_move", hold_the_case)
     monkeypatch.setattr(staffing, "_lock_officers_of_council", lock_officers)
 
     def hand_on():

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework import services
+from casework.actions import CASE_ACTIONS
 from casework.models import (
     EHCP,
     Area,
@@ -40,8 +41,9 @@ from casework.models import (
     RoutingRule,
     Team,
 )
+from core.time import UK_TIME
 from escalations.services import sla_sweep
-from escalations.working_days import UK_TIME, WorkingCalendar
+from escalations.working_days import WorkingCalendar
 
 DEMO_ORGANISATION = "London Borough of Wexley"
 DEFAULT_PASSWORD = "casework-demo"
@@ -1001,30 +1003,16 @@ class DemoBorough:
             actor = case.team.manager.user
         else:
             actor = self.first_parent[concern.child]
-        match step.action:
-            case "acknowledge":
-                services.case_acknowledge(actor=actor, case=case, note=step.text)
-            case "start":
-                services.case_start(actor=actor, case=case, note=step.text)
-            case "await_parent":
-                services.case_await_parent(actor=actor, case=case, note=step.text)
-            case "resolve":
-                services.case_resolve(actor=actor, case=case, outcome=step.text)
-            case "close":
-                services.case_close(actor=actor, case=case, outcome=step.text)
-            case "reopen":
-                services.case_reopen(actor=actor, case=case, reason=step.text)
-            case "message":
-                services.case_message_add(actor=actor, case=case, text=step.text)
-            case "note":
-                services.case_message_add(actor=actor, case=case, text=step.text, internal=True)
-            case "reassign":
-                officer = self.officers[step.to]
-                # Routing may already have chosen this officer; the story reads the same either way.
-                if officer.pk != case.accountable_officer_id:
-                    services.case_reassign(actor=actor, case=case, officer=officer, note=step.text)
-            case _:
-                raise ValueError(f"Unknown demo step: {step.action}")
+        if step.action == "reassign":
+            officer = self.officers[step.to]
+            # Routing may already have chosen this officer; the story reads the same either way.
+            if officer.pk != case.accountable_officer_id:
+                CASE_ACTIONS["reassign"].perform(actor, case, {"officer": officer, "note": step.text})
+        elif step.action == "note":
+            CASE_ACTIONS["message"].perform(actor, case, {"text": step.text, "internal": True})
+        else:
+            action = CASE_ACTIONS[step.action]
+            action.perform(actor, case, {action.text_field: step.text})
 
 
 def _uk(day: date, at: str) -> datetime:
