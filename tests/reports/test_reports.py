@@ -49,9 +49,8 @@ from casework.services import (
 from casework.staffing import officer_offboard
 from escalations.models import Clock
 from escalations.working_days import WorkingCalendar
+from tests.escalations.conftest import at, sweep, uk
 from tests.factories import ChildFactory, ProvisionItemFactory
-
-from .conftest import at, sweep, uk
 
 NOW = uk(2026, 12, 18, 12)
 PERIOD = {"from": "2026-11-01", "to": "2026-12-31"}

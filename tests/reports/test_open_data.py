@@ -11,10 +11,9 @@ from rest_framework.test import APIClient
 
 from casework.services import case_acknowledge, case_log, case_resolve
 from escalations.models import OpenDataPublication
+from tests.escalations.conftest import at, uk
 from tests.factories import OrganisationFactory, TeamFactory
-
-from .conftest import at, uk
-from .test_reports import NOW, build_scenario
+from tests.reports.test_reports import NOW, build_scenario
 
 
 @pytest.fixture

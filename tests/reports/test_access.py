@@ -4,9 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from casework.services import case_log
-
-from .conftest import at, uk
-from .test_reports import NOW, PERIOD, build_scenario, get_report
+from tests.escalations.conftest import at, uk
+from tests.reports.test_reports import NOW, PERIOD, build_scenario, get_report
 
 
 @pytest.fixture
