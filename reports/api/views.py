@@ -105,7 +105,8 @@ class SlaReportView(CsvOrJsonView):
             cases=self.chosen(cases), group_by=params["group_by"], clock=params["clock"], now=timezone.now()
         )
         filename = f"{self.file_stem}-{params['group_by']}-{params['from']}-{params['to']}.csv"
-        return self.answer(SlaReportOutput(report).data, table=sla_table, filename=filename)
+        period = {"from": params["from"], "to": params["to"]}
+        return self.answer(SlaReportOutput({**period, **report}).data, table=sla_table, filename=filename)
 
     def chosen(self, cases):
         return cases
