@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers' probes are answered before the host check and the HTTPS redirect.
+    "config.health.health_checks",
     "django.middleware.security.SecurityMiddleware",
     "config.caching.never_stored",
     "django.contrib.sessions.middleware.SessionMiddleware",
