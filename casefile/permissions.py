@@ -1,0 +1,18 @@
+"""Who may do what with evidence and case files. Reads of what exists go through `selectors`."""
+
+from casework.permissions import Role, is_staff_member, role_of
+
+
+def sees_staff_only(user) -> bool:
+    """Staff see attachments marked staff only; a family never does."""
+    return is_staff_member(user)
+
+
+def may_verify(user) -> bool:
+    """Checking a case's chain is for staff: it names internal records a family may not see."""
+    return is_staff_member(user)
+
+
+def may_export_subject_access(user) -> bool:
+    """A subject access request is answered by a manager or an administrator, who reviews it before disclosure."""
+    return user.is_superuser or role_of(user) == Role.MANAGER

@@ -1,0 +1,169 @@
+"""Every change to evidence and every copy of a case file, one function a use case (STYLE.md 2)."""
+
+import hashlib
+import logging
+import re
+import unicodedata
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casework.chain import CaseChain
+from casework.models import Case, CaseEvent, CaseMessage
+from casework.permissions import is_staff_member
+from casework.selectors import cases_visible_to
+from casework.services import case_record_access
+from config.errors import Conflict, NotAllowed
+
+from . import filetypes, scanning
+from .models import Attachment, CaseFileExport
+from .storage import evidence_store, new_key
+
+logger = logging.getLogger(__name__)
+
+MAX_NAME_LENGTH = 120
+MAX_DESCRIPTION_LENGTH = 500
+# Characters Windows, macOS or a shell treat specially, and every control character.
+UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]')
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor, case: Case, upload, description: str = "", staff_only: bool = False, message_id: int | None = None
+) -> Attachment:
+    """Keep a file as evidence on a case (or on one of its messages), hash-chained with the case's timeline.
+
+    A family may attach to their own case while it is not closed; staff to any case they can see, and
+    only staff may keep a file from the family. The file's type is read from its content, it must not be
+    empty or over the size limit, and with ClamAV configured it must scan clean: otherwise nothing is
+    stored and the uploader is told why (ValidationError on `file`). If ClamAV is configured but does not
+    answer, the file is refused too (`scanning.ScannerUnavailable`).
+    """
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise NotAllowed("You cannot add files to this case.")
+    is_staff = is_staff_member(actor)
+    if staff_only and not is_staff:
+        raise NotAllowed("Only staff can keep a file from the family.")
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if case.status == Case.Status.CLOSED and not is_staff:
+        raise Conflict("This case is closed. Please tell us about the problem as a new concern.")
+    message = _message_of_case(actor, case, message_id)
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise ValidationError({"description": [f"Description must be {MAX_DESCRIPTION_LENGTH} characters or fewer."]})
+    filetype = _checked_type(upload)
+    scanned = _scan(upload)
+
+    attachment = Attachment(
+        case=case,
+        message=message,
+        name=safe_name(upload.name, filetype),
+        description=description.strip(),
+        size=upload.size,
+        content_type=filetype.content_type,
+        sha256=_sha256(upload),
+        stored_as=new_key(case.pk, filetype.extension),
+        staff_only=staff_only,
+        virus_scanned=scanned,
+        uploaded_by=actor,
+    )
+    upload.seek(0)
+    stored_as = evidence_store().save(attachment.stored_as, upload)
+    # Stored before its record, so a record never points at nothing; if the record cannot be written the
+    # file goes too. (A caller's own transaction rolled back later leaves a file no record names, which
+    # nobody can reach.)
+    try:
+        attachment.stored_as = stored_as
+        CaseChain.objects.extend(attachment)
+        attachment._history_user = actor
+        attachment.save()
+        CaseEvent.objects.record(
+            case=case,
+            kind=CaseEvent.Kind.ATTACHED,
+            actor=actor,
+            text=f"Added a file: {attachment.name}" + (f" ({attachment.description})" if attachment.description else ""),
+            internal=staff_only,
+            message=message,
+            data={"attachment_id": attachment.pk},
+            at=attachment.uploaded_at,
+        )
+    except Exception:
+        evidence_store().delete(stored_as)
+        raise
+    return attachment
+
+
+def attachment_open(*, actor, attachment: Attachment):
+    """The stored file, opened for reading. Staff downloads are logged like a case access (DESIGN.md 6)."""
+    case_record_access(actor=actor, case=attachment.case, via=f"attachment {attachment.pk}"[:30])
+    return evidence_store().open(attachment.stored_as, "rb")
+
+
+def safe_name(uploaded_name: str, filetype: filetypes.FileType) -> str:
+    """The uploader's file name with any folders, control and special characters taken out, and the
+    extension of what the file really is, so a download never lies about its type."""
+    base = PureWindowsPath(PurePosixPath(uploaded_name or "").name).name
+    base = unicodedata.normalize("NFC", base)
+    stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+    stem = " ".join(UNSAFE_IN_NAMES.sub(" ", stem).split()).strip(" .-") or "attachment"
+    return f"{stem[:MAX_NAME_LENGTH]}.{filetype.extension}"
+
+
+@transaction.atomic
+def case_file_export_log(*, actor, kind: str, version: str, case: Case | None = None, family=None) -> CaseFileExport:
+    """Write down that someone took a copy of a case file (or of a family's records): who, when and what."""
+    head = CaseChain.objects.filter(case=case).values_list("head", flat=True).first() if case else ""
+    return CaseFileExport.objects.create(
+        kind=kind, version=version, case=case, family=family, requested_by=actor, chain_head=head or ""
+    )
+
+
+def _message_of_case(actor, case: Case, message_id: int | None) -> CaseMessage | None:
+    if message_id is None:
+        return None
+    messages = CaseMessage.objects.filter(case=case)
+    if not is_staff_member(actor):
+        messages = messages.filter(internal=False)
+    message = messages.filter(pk=message_id).first()
+    if message is None:
+        raise ValidationError({"message": ["Choose a message on this case."]})
+    return message
+
+
+def _checked_type(upload) -> filetypes.FileType:
+    if not upload.size:
+        raise ValidationError({"file": ["The selected file is empty."]})
+    limit = settings.CASEFILE_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError({"file": [f"The selected file must be smaller than {_size_in_words(limit)}."]})
+    filetype = filetypes.detect(upload.file)
+    if filetype is None:
+        raise ValidationError({"file": [f"The selected file must be {filetypes.ACCEPTED_IN_WORDS}."]})
+    return filetype
+
+
+def _size_in_words(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size / 1024:g} KB"
+
+
+def _scan(upload) -> bool:
+    if not scanning.scanning_enabled():
+        return False
+    result = scanning.scan(upload.file)
+    if not result.clean:
+        logger.warning("Refused an upload: ClamAV found %s", result.found)
+        raise ValidationError(
+            {"file": ["The selected file contains a virus. It has not been kept. Check the file and try again."]}
+        )
+    return True
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
