@@ -4,11 +4,14 @@ import hashlib
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from casework.chain import CaseChain
 from casework.models import Case, CaseEvent, CaseMessage
@@ -16,10 +19,13 @@ from casework.permissions import is_staff_member
 from casework.selectors import cases_visible_to
 from casework.services import case_record_access
 from config.errors import Conflict, NotAllowed
+from escalations.working_days import describe_moment
+from notifications.services import Telling, notification_enqueue_many
 
 from . import filetypes, scanning
-from .models import Attachment, CaseFileExport
+from .models import Attachment, CaseFileExport, ChainDigest, ChainSeal
 from .storage import evidence_store, new_key
+from .verification import Break, cases_chain_verify
 
 logger = logging.getLogger(__name__)
 
@@ -167,3 +173,113 @@ def _sha256(upload) -> str:
     for chunk in upload.chunks():
         digest.update(chunk)
     return digest.hexdigest()
+
+
+# --- checking every case file --------------------------------------------------------
+
+CASES_A_BATCH = 500
+# How many problems an administrator's message lists; the command and the log name every one.
+BREAKS_IN_A_MESSAGE = 20
+
+
+@dataclass
+class VerificationRun:
+    cases: int = 0
+    breaks: list[Break] = field(default_factory=list)
+    digest: ChainDigest | None = None
+
+
+def case_files_verify(*, nightly: bool = False, batch_size: int = CASES_A_BATCH) -> VerificationRun:
+    """Recompute every case's hash chain, a batch of cases at a time, and report each record that no longer fits.
+
+    The nightly run (`nightly=True`, the beat task) also checks that the seals still match the last night's
+    digest, seals each intact case where its chain now ends, records one digest of every seal, and tells
+    the administrators of anything broken through the outbox. Each batch is its own transaction, so a run
+    over a million cases holds no lock for long; memory follows the batch, not the number of cases.
+    """
+    run = VerificationRun()
+    if nightly:
+        run.breaks.extend(_seals_against_last_digest())
+    case_ids = Case.objects.order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while batch := list(case_ids.filter(pk__gt=last)[:batch_size]):
+        last = batch[-1]
+        reports = cases_chain_verify(batch)
+        run.cases += len(reports)
+        for report in reports:
+            run.breaks.extend(report.breaks)
+        if nightly:
+            _seal(report for report in reports if report.intact and report.length)
+    for each in run.breaks:
+        logger.error("Case file altered outside the service: %s", each)
+    if nightly:
+        run.digest = _record_digest(breaks=len(run.breaks))
+        if run.breaks:
+            _tell_administrators(run)
+    return run
+
+
+@transaction.atomic
+def _seal(reports) -> None:
+    now = timezone.now()
+    seals = [ChainSeal(case_id=r.case_id, length=r.length, head=r.head, sealed_at=now) for r in reports]
+    ChainSeal.objects.bulk_create(
+        seals, update_conflicts=True, unique_fields=["case"], update_fields=["length", "head", "sealed_at"]
+    )
+
+
+def seals_digest() -> tuple[int, str]:
+    """How many cases are sealed, and a SHA-256 over every seal ("case id:length:head" a line, in case order)."""
+    digest = hashlib.sha256()
+    count = 0
+    for case_id, length, head in ChainSeal.objects.order_by("case_id").values_list("case_id", "length", "head").iterator(
+        chunk_size=5000
+    ):
+        digest.update(f"{case_id}:{length}:{head}\n".encode("ascii"))
+        count += 1
+    return count, digest.hexdigest()
+
+
+def _seals_against_last_digest() -> list[Break]:
+    """The seals themselves are checked against the digest recorded last night: rewriting a chain and its seal
+    together still shows."""
+    last = ChainDigest.objects.order_by("-made_at", "-pk").first()
+    if last is None or seals_digest() == (last.cases, last.digest):
+        return []
+    when = describe_moment(last.made_at)
+    return [Break(0, "every case", "the nightly seals", "changed", f"they no longer match the digest recorded {when}")]
+
+
+@transaction.atomic
+def _record_digest(*, breaks: int) -> ChainDigest:
+    count, digest = seals_digest()
+    made = ChainDigest.objects.create(cases=count, digest=digest, breaks=breaks)
+    logger.info("Case files checked: %s cases sealed, digest %s, %s problems", count, digest, breaks)
+    return made
+
+
+@transaction.atomic
+def _tell_administrators(run: VerificationRun) -> None:
+    listed = "\n".join(f"- {each}" for each in run.breaks[:BREAKS_IN_A_MESSAGE])
+    if len(run.breaks) > BREAKS_IN_A_MESSAGE:
+        listed += f"\n- and {len(run.breaks) - BREAKS_IN_A_MESSAGE} more: run the check to see every one."
+    context = {
+        "break_count": len(run.breaks),
+        "case_count": len({each.case_id for each in run.breaks}),
+        "breaks": listed,
+        "checked_at": describe_moment(run.digest.made_at),
+    }
+    administrators = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    notification_enqueue_many(
+        tellings=[
+            Telling(
+                recipient=administrator,
+                template="admin_case_files_altered",
+                context=context,
+                link="/admin/casefile/chaindigest/",
+                dedupe_key=f"case-files-altered:{run.digest.pk}",
+            )
+            for administrator in administrators
+        ]
+    )
+

@@ -45,6 +45,8 @@ MANAGER_TEMPLATES = {
     "manager_orphan_rerouted": {"reference", "officer_name", "previous_officer_name"},
     # A case that nobody in its team, or no team, could take: its owner above the team is told why.
     "manager_case_fallback": {"reference", "role", "reason", "fix"},
+    # The nightly check of the case files' hash chains found records altered outside the service (casefile).
+    "admin_case_files_altered": {"break_count", "case_count", "breaks", "checked_at"},
 }
 # Every key `notification_enqueue` accepts, with the context keys it needs.
 TEMPLATES: dict[str, frozenset[str]] = {

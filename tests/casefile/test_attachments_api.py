@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casework.models import CaseAccess, CaseEvent, CaseMessage
 from casefile.models import Attachment
+from casework.models import CaseAccess, CaseEvent, CaseMessage
 from tests.casefile.conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, office_zip, stored_files
 
 pytestmark = pytest.mark.django_db
