@@ -1,20 +1,22 @@
 """The evidence and case file REST API (API.md "Evidence and the case file"). Thin: each view finds what
 the user may see, validates input and calls one service."""
 
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.selectors import case_get_for_user
 
-from . import selectors, services
-from .models import Attachment
-from .permissions import may_verify
+from . import bundle, exports, selectors, services
+from .models import Attachment, CaseFileExport
+from .permissions import may_export_full, may_verify
 from .scanning import ScannerUnavailable
 from .serializers import AttachmentInput, AttachmentOutput, VerifyOutput
 from .verification import case_chain_verify
@@ -88,3 +90,59 @@ class CaseVerifyView(APIView):
         if not may_verify(request.user):
             raise PermissionDenied("Only staff can check a case's record.")
         return Response(case_chain_verify(case).as_dict())
+
+
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """`?format=` chooses the kind of case file here, not how DRF renders; errors are always JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class CaseFileView(APIView):
+    content_negotiation_class = JSONOnlyNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["pdf", "zip"], default="pdf", description="A PDF bundle, or a ZIP"),
+            OpenApiParameter(
+                "version",
+                str,
+                enum=["family", "full"],
+                description="Staff: `full` (the default for staff) or the family's copy; a family always gets theirs",
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF bundle"),
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="JSON, the original files and manifest.json"
+            ),
+        },
+        summary="The case file: a family gets their copy (no internal notes or staff-only files); staff the full file",
+    )
+    def get(self, request, pk):
+        case = case_get_for_user(request.user, pk)
+        kind = request.query_params.get("format", "pdf")
+        if kind not in ("pdf", "zip"):
+            return Response({"format": ["Choose pdf or zip."]}, status=status.HTTP_400_BAD_REQUEST)
+        version = self._version(request)
+        contents = exports.CONTENTS[version]
+        services.case_file_export_log(actor=request.user, kind=kind, version=version, case=case)
+        filename = f"{case.reference}-case-file.{kind}"
+        if kind == "zip":
+            chunks = exports.case_zip_chunks(cases=[case], contents=contents, made_by=request.user)
+            response = StreamingHttpResponse(chunks, content_type="application/zip")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        else:
+            pdf = bundle.case_pdf(case=case, contents=contents, made_by=request.user)
+            response = FileResponse(pdf, as_attachment=True, filename=filename, content_type="application/pdf")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def _version(self, request) -> str:
+        asked = request.query_params.get("version")
+        if not may_export_full(request.user):
+            if asked == CaseFileExport.Version.FULL:
+                raise PermissionDenied("Only staff can take the full case file.")
+            return CaseFileExport.Version.FAMILY
+        return CaseFileExport.Version.FAMILY if asked == CaseFileExport.Version.FAMILY else CaseFileExport.Version.FULL

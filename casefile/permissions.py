@@ -16,3 +16,8 @@ def may_verify(user) -> bool:
 def may_export_subject_access(user) -> bool:
     """A subject access request is answered by a manager or an administrator, who reviews it before disclosure."""
     return user.is_superuser or role_of(user) == Role.MANAGER
+
+
+def may_export_full(user) -> bool:
+    """The full case file (internal notes, staff-only files) is for staff, for the Tribunal or the Ombudsman."""
+    return is_staff_member(user)

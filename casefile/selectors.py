@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from casework.models import Case
+from casework.models import Case, CaseEvent, CaseMessage
 from casework.selectors import cases_visible_to
 
 from .models import Attachment
@@ -27,3 +27,36 @@ def attachment_get_for_user(user, attachment_id) -> Attachment:
         return attachments.get(pk=int(attachment_id))
     except (Attachment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No file found.") from None
+
+
+# --- what a case file holds --------------------------------------------------------------
+
+# Rows read from the database at a time while a case file is written: memory follows this, not the case.
+EXPORT_CHUNK = 500
+
+
+def case_file_events(case: Case, *, with_internal: bool):
+    """The case's timeline for its case file, oldest first, a chunk at a time."""
+    events = CaseEvent.objects.filter(case=case).select_related("actor__officer").order_by("at", "id")
+    if not with_internal:
+        events = events.filter(internal=False)
+    return events.iterator(chunk_size=EXPORT_CHUNK)
+
+
+def case_file_messages(case: Case, *, with_internal: bool):
+    messages = CaseMessage.objects.filter(case=case).select_related("author__officer").order_by("created_at", "id")
+    if not with_internal:
+        messages = messages.filter(internal=False)
+    return messages.iterator(chunk_size=EXPORT_CHUNK)
+
+
+def case_file_attachments(case: Case, *, with_staff_only: bool) -> list[Attachment]:
+    attachments = Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("uploaded_at", "id")
+    if not with_staff_only:
+        attachments = attachments.filter(staff_only=False)
+    return list(attachments)
+
+
+def cases_of_family(family) -> QuerySet[Case]:
+    """Every case of every child of the family, for a subject access request."""
+    return Case.objects.filter(child__family=family).select_related("child", "category").order_by("created_at", "id")

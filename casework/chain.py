@@ -24,7 +24,7 @@ GENESIS = "0" * 64
 def content_digest(content: dict) -> str:
     """SHA-256 of a record's content, written as canonical JSON (sorted keys, no spaces) so any
     program that reads the same values gets the same digest."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=json_value)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -33,9 +33,9 @@ def linked(previous: str, digest: str) -> str:
     return hashlib.sha256((previous + digest).encode("ascii")).hexdigest()
 
 
-def _plain(value):
+def json_value(value):
+    """A content value as JSON holds it: a moment in UTC, to the microsecond, as the database gives it back."""
     if isinstance(value, datetime):
-        # As the database gives it back: UTC, to the microsecond.
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     raise TypeError(f"{type(value).__name__} cannot be hashed")
 

@@ -9,6 +9,7 @@ the records it carries. Exits 1 when anything does not match.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casefile.exports import export_check
 from casefile.services import case_files_verify
 from casefile.verification import case_chain_verify
 from casework.models import Case
@@ -50,8 +51,6 @@ class Command(BaseCommand):
         return [str(each) for each in report.breaks]
 
     def _check_export(self, path: str) -> list[str]:
-        from casefile.exports import export_check
-
         try:
             with open(path, "rb") as stream:
                 result = export_check(stream)

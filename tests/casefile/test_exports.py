@@ -1,0 +1,174 @@
+"""The case file: a ZIP whose manifest proves its files and records, a PDF bundle with an index and
+numbered pages, the family's copy without internal notes, and every copy logged."""
+
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from pypdf import PdfReader
+
+from casework import services
+from casework.chain import CaseChain
+from casefile import services as casefile_services
+from casefile.exports import export_check
+from casefile.models import CaseFileExport
+from tests.casefile.conftest import PDF_BYTES, PNG_BYTES
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL_NOTE = "Internal: the school's SENCo thinks the family exaggerates."
+
+
+@pytest.fixture
+def filed_case(borough, case1):
+    officer = case1.accountable_officer.user
+    services.case_acknowledge(actor=officer, case=case1)
+    services.case_message_add(actor=borough.parent1, case=case1, text="Here is the school's report.")
+    services.case_message_add(actor=officer, case=case1, text=INTERNAL_NOTE, internal=True)
+    casefile_services.attachment_add(
+        actor=borough.parent1, case=case1, upload=SimpleUploadedFile("school report.pdf", PDF_BYTES)
+    )
+    casefile_services.attachment_add(
+        actor=officer, case=case1, upload=SimpleUploadedFile("safeguarding referral.txt", b"Staff only"), staff_only=True
+    )
+    casefile_services.attachment_add(actor=officer, case=case1, upload=SimpleUploadedFile("photo.png", PNG_BYTES))
+    return case1
+
+
+def get_file(api, user, case, **params):
+    response = api.as_user(user).get(f"/api/cases/{case.pk}/file/", params)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def zip_of(body: bytes) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(body))
+
+
+def test_the_zips_manifest_matches_its_files_and_the_chain(api, filed_case):
+    response, body = get_file(api, filed_case.accountable_officer.user, filed_case, format="zip")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == f'attachment; filename="{filed_case.reference}-case-file.zip"'
+    archive = zip_of(body)
+    manifest = json.loads(archive.read("manifest.json"))
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    assert set(listed) == set(archive.namelist()) - {"manifest.json"}
+    for path, sha256 in listed.items():
+        assert hashlib.sha256(archive.read(path)).hexdigest() == sha256
+    chain = CaseChain.objects.get(case=filed_case)
+    assert manifest["chain"] == {"length": chain.length, "head": chain.head}
+    originals = [name for name in archive.namelist() if name.startswith("attachments/")]
+    assert len(originals) == 3
+    assert archive.read(next(name for name in originals if name.endswith("school report.pdf"))) == PDF_BYTES
+
+
+def test_the_command_finds_a_zip_intact_and_names_what_was_changed_in_one(api, filed_case, tmp_path):
+    _, body = get_file(api, filed_case.accountable_officer.user, filed_case, format="zip")
+    intact = tmp_path / "intact.zip"
+    intact.write_bytes(body)
+    call_command("verify_case_files", "--export", str(intact))
+
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(intact) as original, zipfile.ZipFile(tampered, "w") as copy:
+        for name in original.namelist():
+            data = original.read(name)
+            if name == "timeline.json":
+                data = data.replace(b"Here is the school", b"Here is NOT the school")
+            copy.writestr(name, data)
+
+    result = export_check(tampered.open("rb"))
+    assert any(problem.startswith("timeline.json: changed") for problem in result.problems)
+    with pytest.raises(CommandError):
+        call_command("verify_case_files", "--export", str(tampered))
+
+
+def test_a_zip_whose_records_were_rewritten_in_the_database_since_is_reported(api, filed_case):
+    from django.db import connection
+
+    _, body = get_file(api, filed_case.accountable_officer.user, filed_case, format="zip")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE casework_caseevent SET chain_hash = repeat('a', 64) WHERE case_id = %s", [filed_case.pk])
+
+    problems = export_check(io.BytesIO(body)).problems
+
+    assert any("differs from the database" in problem for problem in problems)
+
+
+def test_the_familys_zip_holds_no_internal_note_and_no_staff_only_file(api, borough, filed_case):
+    response, body = get_file(api, borough.parent1, filed_case, format="zip")
+
+    assert response.status_code == 200
+    archive = zip_of(body)
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert INTERNAL_NOTE.encode() not in everything
+    assert b"safeguarding referral" not in everything
+    assert b"Staff only" not in everything
+    assert export_check(io.BytesIO(body)).problems == []
+
+
+def test_a_family_cannot_ask_for_the_full_file(api, borough, filed_case):
+    response, _ = get_file(api, borough.parent1, filed_case, format="zip", version="full")
+
+    assert response.status_code == 403
+
+
+def test_the_pdf_opens_with_an_index_and_numbered_pages(api, filed_case):
+    response, body = get_file(api, filed_case.accountable_officer.user, filed_case, format="pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(body))
+    pages = [page.extract_text() for page in reader.pages]
+    total = len(pages)
+    assert total >= 5
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+    index = " ".join(pages[0].split())
+    assert "Index" in index
+    for section in ("1. The concern", "2. Who was accountable", "3. Timeline", "4. Messages", "5. Evidence"):
+        starts_on = next(number for number, text in enumerate(pages[1:], start=2) if section in text)
+        # The index gives the page each section starts on (the extractor reads the number first).
+        assert f"{starts_on} {section}" in index
+    assert INTERNAL_NOTE in " ".join(" ".join(pages).split())
+
+
+def test_the_familys_pdf_holds_no_internal_note(api, borough, filed_case):
+    _, body = get_file(api, borough.parent1, filed_case, format="pdf")
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
+    assert "Here is the school's report." in text
+    assert "SENCo" not in text
+    assert "safeguarding referral" not in text
+
+
+def test_every_copy_is_logged_with_who_when_and_what(api, borough, filed_case):
+    officer = filed_case.accountable_officer.user
+    get_file(api, officer, filed_case, format="zip")
+    get_file(api, borough.parent1, filed_case, format="pdf")
+
+    logged = list(CaseFileExport.objects.order_by("at").values_list("requested_by", "kind", "version", "case"))
+    assert logged == [
+        (officer.pk, "zip", "full", filed_case.pk),
+        (borough.parent1.pk, "pdf", "family", filed_case.pk),
+    ]
+
+
+def test_another_familys_case_file_is_not_found(api, borough, case2):
+    response, body = get_file(api, borough.parent1, case2, format="zip")
+
+    assert response.status_code == 404
+    assert not CaseFileExport.objects.exists()
+
+
+def test_an_unknown_format_is_a_400(api, borough, case1):
+    response, _ = get_file(api, borough.parent1, case1, format="docx")
+
+    assert response.status_code == 400
+    assert response.json() == {"format": ["Choose pdf or zip."]}
