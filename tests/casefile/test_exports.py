@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
-from casework import services
-from casework.chain import CaseChain
 from casefile import services as casefile_services
 from casefile.exports import export_check
 from casefile.models import CaseFileExport
+from casework import services
+from casework.chain import CaseChain
 from tests.casefile.conftest import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.django_db
