@@ -16,7 +16,7 @@ from casework.selectors import case_get_for_user
 
 from . import bundle, exports, selectors, services
 from .models import Attachment, CaseFileExport
-from .permissions import may_export_full, may_verify
+from .permissions import may_export_full, may_export_subject_access, may_verify
 from .scanning import ScannerUnavailable
 from .serializers import AttachmentInput, AttachmentOutput, VerifyOutput
 from .verification import case_chain_verify
@@ -130,7 +130,7 @@ class CaseFileView(APIView):
         services.case_file_export_log(actor=request.user, kind=kind, version=version, case=case)
         filename = f"{case.reference}-case-file.{kind}"
         if kind == "zip":
-            chunks = exports.case_zip_chunks(cases=[case], contents=contents, made_by=request.user)
+            chunks = exports.case_zip_chunks(case=case, contents=contents, made_by=request.user)
             response = StreamingHttpResponse(chunks, content_type="application/zip")
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         else:
@@ -146,3 +146,26 @@ class CaseFileView(APIView):
                 raise PermissionDenied("Only staff can take the full case file.")
             return CaseFileExport.Version.FAMILY
         return CaseFileExport.Version.FAMILY if asked == CaseFileExport.Version.FAMILY else CaseFileExport.Version.FULL
+
+
+class SubjectAccessView(APIView):
+    @extend_schema(
+        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A ZIP of everything")},
+        summary="Managers: everything held about a family, for a subject access request, to review before disclosure",
+    )
+    def get(self, request, pk):
+        if not may_export_subject_access(request.user):
+            raise PermissionDenied("Only a manager or an administrator can answer a subject access request.")
+        family = selectors.family_for_subject_access(request.user, pk)
+        services.case_file_export_log(
+            actor=request.user,
+            kind=CaseFileExport.Kind.SUBJECT_ACCESS,
+            version=CaseFileExport.Version.SUBJECT_ACCESS,
+            family=family,
+        )
+        response = StreamingHttpResponse(
+            exports.subject_access_zip_chunks(family=family, made_by=request.user), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="subject-access-family-{family.pk}.zip"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

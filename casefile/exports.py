@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from casework.chain import GENESIS, CaseChain, content_digest, json_value, linked
-from casework.models import Case, CaseEvent
+from casework.models import Case, CaseEvent, Family
 from casework.permissions import name_shown_to_family
 from casework.selectors import case_owners
 
@@ -60,14 +60,41 @@ CONTENTS = {
 # --- writing ---------------------------------------------------------------------------------
 
 
-def case_zip_chunks(*, cases: list[Case], contents: Contents, made_by, extra: dict | None = None) -> Iterator[bytes]:
-    """The ZIP of these cases, as bytes to send one after the other. One case sits at the top; several
-    (a subject access request) each have a folder named by their reference."""
+def case_zip_chunks(*, case: Case, contents: Contents, made_by) -> Iterator[bytes]:
+    """One case's file as a ZIP, as bytes to send one after the other."""
+    return _cases_zip_chunks(cases=[case], contents=contents, made_by=made_by, folders=False)
+
+
+def subject_access_zip_chunks(*, family: Family, made_by) -> Iterator[bytes]:
+    """Everything held about a family, for a subject access request (UK GDPR article 15): what is held about
+    the family and its children, then every case of every child in a folder named by its reference, with
+    internal notes and staff-only files marked `review_before_disclosure`."""
+    family_part = ("family.json", [_json_bytes(selectors.family_record(family))], True)
+    return _cases_zip_chunks(
+        cases=list(selectors.cases_of_family(family)),
+        contents=CONTENTS[Version.SUBJECT_ACCESS],
+        made_by=made_by,
+        folders=True,
+        first_parts=[family_part],
+        extra={"family": family.name, "before_disclosure": REVIEW_BEFORE_DISCLOSURE},
+    )
+
+
+# Why a person reviews a subject access export before it goes to the family.
+REVIEW_BEFORE_DISCLOSURE = (
+    "Every item marked review_before_disclosure is an internal note or a file kept for staff only. Before "
+    "disclosure, check each for information about other people (UK GDPR article 15(4); Data Protection Act "
+    "2018, schedule 2, paragraph 16) and for health, social work or education data whose disclosure could "
+    "cause serious harm (schedule 3). The response is due within one month of the request (article 12(3))."
+)
+
+
+def _cases_zip_chunks(*, cases, contents, made_by, folders: bool, first_parts=(), extra=None) -> Iterator[bytes]:
     made_at = timezone.now()
     case_entries = []
-    parts = []
+    parts = list(first_parts)
     for case in cases:
-        prefix = f"{case.reference}/" if len(cases) > 1 else ""
+        prefix = f"{case.reference}/" if folders else ""
         chain = CaseChain.objects.filter(case=case).values("length", "head").first() or {"length": 0, "head": GENESIS}
         case_entries.append({"id": case.pk, "reference": case.reference, "folder": prefix, "chain": chain})
         parts.extend(_case_parts(case, prefix, contents))
@@ -80,7 +107,7 @@ def case_zip_chunks(*, cases: list[Case], contents: Contents, made_by, extra: di
         "cases": case_entries,
         **(extra or {}),
     }
-    if len(case_entries) == 1:
+    if not folders:
         manifest["chain"] = case_entries[0]["chain"]
     return _zip_chunks(parts, manifest)
 

@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from casework.models import Case, CaseEvent, CaseMessage
+from casework.models import Case, CaseEvent, CaseMessage, Family
+from casework.permissions import officer_of, organisations_of
 from casework.selectors import cases_visible_to
 
 from .models import Attachment
@@ -60,3 +61,51 @@ def case_file_attachments(case: Case, *, with_staff_only: bool) -> list[Attachme
 def cases_of_family(family) -> QuerySet[Case]:
     """Every case of every child of the family, for a subject access request."""
     return Case.objects.filter(child__family=family).select_related("child", "category").order_by("created_at", "id")
+
+
+def family_for_subject_access(user, family_id) -> Family:
+    """A family of one of the councils `user` manages (any, for an administrator). Others: 404."""
+    families = Family.objects.all()
+    if not user.is_superuser:
+        officer = officer_of(user)
+        councils = organisations_of(officer) if officer is not None else set()
+        families = families.filter(organisation_id__in=councils)
+    try:
+        return families.get(pk=int(family_id))
+    except (Family.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No family found.") from None
+
+
+def family_record(family: Family) -> dict:
+    """What is held about the family itself: its members and its children, with their plans."""
+    members = family.memberships.select_related("user").order_by("pk")
+    children = family.children.select_related("ehcp").prefetch_related("ehcp__provision_items").order_by("pk")
+    return {
+        "family": family.name,
+        "members": [
+            {
+                "name": member.user.get_full_name(),
+                "email": member.user.email,
+                "relationship": member.get_relationship_display(),
+            }
+            for member in members
+        ],
+        "children": [_child_record(child) for child in children],
+    }
+
+
+def _child_record(child) -> dict:
+    ehcp = getattr(child, "ehcp", None)
+    return {
+        "name": child.display_name,
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "ehcp": ehcp and {
+            "reference": ehcp.reference,
+            "issued_on": ehcp.issued_on and ehcp.issued_on.isoformat(),
+            "provision": [
+                {"section": item.section, "description": item.description, "amount": item.amount,
+                 "frequency": item.frequency, "provider": item.provider}
+                for item in ehcp.provision_items.all()
+            ],
+        },
+    }

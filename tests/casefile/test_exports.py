@@ -172,3 +172,41 @@ def test_an_unknown_format_is_a_400(api, borough, case1):
 
     assert response.status_code == 400
     assert response.json() == {"format": ["Choose pdf or zip."]}
+
+
+def test_a_subject_access_export_gathers_every_case_of_the_family_with_internal_notes_marked_for_review(
+    api, borough, filed_case
+):
+    second = services.case_log(
+        actor=borough.parent1, child_id=borough.child1.pk, category_slug="transport", summary="Bus late",
+        description="The bus was late every day this week.",
+    )
+    family = borough.child1.family
+
+    response = api.as_user(borough.head_of_service.user).get(f"/api/families/{family.pk}/subject-access/")
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    archive = zip_of(body)
+    names = archive.namelist()
+    assert "family.json" in names
+    assert {f"{filed_case.reference}/timeline.json", f"{second.reference}/timeline.json"} <= set(names)
+    timeline = json.loads(archive.read(f"{filed_case.reference}/timeline.json"))
+    note = next(event for event in timeline if event["text"] == INTERNAL_NOTE)
+    assert note["review_before_disclosure"] is True
+    assert not any(event.get("review_before_disclosure") for event in timeline if not event["internal"])
+    assert json.loads(archive.read("manifest.json"))["before_disclosure"].startswith("Every item marked")
+    assert export_check(io.BytesIO(body)).problems == []
+    assert CaseFileExport.objects.get().family == family
+
+
+def test_only_a_manager_of_the_familys_council_may_take_a_subject_access_export(api, borough, filed_case):
+    from tests.factories import OfficerFactory
+
+    family = borough.child1.family
+    elsewhere = OfficerFactory(is_manager=True, user__username="elsewhere-manager")
+
+    assert api.as_user(borough.parent1).get(f"/api/families/{family.pk}/subject-access/").status_code == 403
+    assert api.as_user(borough.officer1.user).get(f"/api/families/{family.pk}/subject-access/").status_code == 403
+    assert api.as_user(elsewhere.user).get(f"/api/families/{family.pk}/subject-access/").status_code == 404
+    assert not CaseFileExport.objects.exists()
