@@ -13,5 +13,14 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
         || echo "Chromium could not be installed: the browser tests will be skipped."
 fi
 
+# The virus scanning tests start Debian's ClamAV daemon on the loopback address. Install it when we can;
+# otherwise they skip and say why.
+if [ ! -x /usr/sbin/clamd ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's ClamAV daemon for the virus scanning tests..."
+    apt-get install -y -q clamav-daemon >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q clamav-daemon >/dev/null 2>&1; } \
+        || echo "ClamAV could not be installed: the virus scanning tests will be skipped."
+fi
+
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"
