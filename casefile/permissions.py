@@ -1,6 +1,6 @@
 """Who may do what with evidence and case files. Reads of what exists go through `selectors`."""
 
-from casework.permissions import Role, is_staff_member, role_of
+from casework.permissions import Role, is_staff_member, name_shown_to_family, role_of
 
 
 def sees_staff_only(user) -> bool:
@@ -21,3 +21,11 @@ def may_export_subject_access(user) -> bool:
 def may_export_full(user) -> bool:
     """The full case file (internal notes, staff-only files) is for staff, for the Tribunal or the Ombudsman."""
     return is_staff_member(user)
+
+
+def name_shown_to(viewer, user) -> str:
+    """Who added something, as `viewer` is told it: staff see the name (or sign-in name); a family never
+    sees a sign-in name (`name_shown_to_family`)."""
+    if is_staff_member(viewer):
+        return user.get_full_name() or user.username
+    return name_shown_to_family(user)

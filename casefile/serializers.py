@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casework.permissions import is_staff_member, name_shown_to_family
+from .permissions import name_shown_to
 
 
 class AttachmentInput(serializers.Serializer):
@@ -35,11 +35,7 @@ class AttachmentOutput(serializers.Serializer):
 
     @extend_schema_field(PersonOutput)
     def get_uploaded_by(self, attachment) -> dict:
-        user = attachment.uploaded_by
-        viewer = self.context["request"].user
-        if is_staff_member(viewer):
-            return {"display_name": user.get_full_name() or user.username}
-        return {"display_name": name_shown_to_family(user)}
+        return {"display_name": name_shown_to(self.context["request"].user, attachment.uploaded_by)}
 
     def get_download(self, attachment) -> str:
         return f"/api/attachments/{attachment.pk}/download/"

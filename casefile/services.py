@@ -149,6 +149,10 @@ def _checked_type(upload) -> filetypes.FileType:
     return filetype
 
 
+def max_upload_in_words() -> str:
+    return _size_in_words(settings.CASEFILE_MAX_UPLOAD_BYTES)
+
+
 def _size_in_words(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):g} MB"
