@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from casework.models import CaseAccess
 from casefile.models import Attachment
+from casework.models import CaseAccess
 from tests.casefile.conftest import EXE_BYTES, PDF_BYTES
 
 pytestmark = pytest.mark.django_db
