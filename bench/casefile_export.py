@@ -80,8 +80,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from casefile.bundle import case_pdf
-    from casefile.exports import CONTENTS
-    from casefile.exports import case_zip_chunks
+    from casefile.exports import CONTENTS, case_zip_chunks
     from casefile.models import CaseFileExport
 
     settings.CASEFILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -6,10 +6,10 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casework.models import CaseEvent
 from casefile import services as casefile_services
 from casefile.exports import CONTENTS, case_zip_chunks
 from casefile.models import CaseFileExport
+from casework.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 
