@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.selectors import case_get_for_user
+from casework.services import case_record_access
 
 from . import bundle, exports, selectors, services
 from .models import Attachment, CaseFileExport
@@ -36,6 +37,7 @@ class CaseAttachmentsView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         case = case_get_for_user(self.request.user, self.kwargs["pk"])
+        case_record_access(actor=self.request.user, case=case, via="api:attachments")
         return selectors.attachments_of_case_for(self.request.user, case)
 
     @extend_schema(summary="The case's attachments (a family never sees staff-only ones)")
@@ -89,6 +91,7 @@ class CaseVerifyView(APIView):
         case = case_get_for_user(request.user, pk)
         if not may_verify(request.user):
             raise PermissionDenied("Only staff can check a case's record.")
+        case_record_access(actor=request.user, case=case, via="api:verify")
         return Response(case_chain_verify(case).as_dict())
 
 
@@ -128,6 +131,7 @@ class CaseFileView(APIView):
         version = self._version(request)
         contents = exports.CONTENTS[version]
         services.case_file_export_log(actor=request.user, kind=kind, version=version, case=case)
+        case_record_access(actor=request.user, case=case, via=f"api:case file {kind}")
         filename = f"{case.reference}-case-file.{kind}"
         if kind == "zip":
             chunks = exports.case_zip_chunks(case=case, contents=contents, made_by=request.user)

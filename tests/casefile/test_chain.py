@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from casefile import services as casefile_services
 from casefile.models import ChainDigest
@@ -109,8 +110,8 @@ def test_the_latest_row_deleted_in_sql_is_reported(busy_case):
 def test_a_timeline_row_inserted_in_sql_is_reported(busy_case):
     sql(
         "INSERT INTO casework_caseevent (case_id, at, kind, text, internal, data, chain_prev, chain_hash) "
-        "VALUES (%s, now(), 'message', 'Family agreed to close', false, '{}', '', '')",
-        [busy_case.pk],
+        "VALUES (%s, %s, 'message', 'Family agreed to close', false, '{}', '', '')",
+        [busy_case.pk, timezone.now()],
     )
     inserted = CaseEvent.objects.filter(case=busy_case).latest("id")
 

@@ -94,7 +94,7 @@ def test_a_zip_whose_records_were_rewritten_in_the_database_since_is_reported(ap
 
     _, body = get_file(api, filed_case.accountable_officer.user, filed_case, format="zip")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE casework_caseevent SET chain_hash = repeat('a', 64) WHERE case_id = %s", [filed_case.pk])
+        cursor.execute("UPDATE casework_caseevent SET chain_hash = %s WHERE case_id = %s", ["a" * 64, filed_case.pk])
 
     problems = export_check(io.BytesIO(body)).problems
 
@@ -157,6 +157,10 @@ def test_every_copy_is_logged_with_who_when_and_what(api, borough, filed_case):
     assert logged == [
         (officer.pk, "zip", "full", filed_case.pk),
         (borough.parent1.pk, "pdf", "family", filed_case.pk),
+    ]
+    # Staff taking a copy have also opened the record (DESIGN.md invariant 6); a family looking at theirs has not.
+    assert list(filed_case.accesses.filter(via__startswith="api:case file").values_list("user", flat=True)) == [
+        officer.pk
     ]
 
 
