@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     Image,
     LongTable,
@@ -38,6 +39,7 @@ from casework.models import Case
 from escalations.working_days import UK_TIME
 
 from . import exports, selectors
+from .bundle_pdfs import readable_pdf, with_attached_pdfs
 from .exports import Contents
 from .storage import evidence_store
 
@@ -68,17 +70,44 @@ TABLE_STYLE = TableStyle(
 
 def case_pdf(*, case: Case, contents: Contents, made_by):
     """The bundle as an open temporary file, at its start, ready to send."""
+    attachments = selectors.case_file_attachments(case, with_staff_only=contents.with_staff_only)
+    pdfs = {
+        number: reader
+        for number, attachment in enumerate(attachments, start=1)
+        if attachment.content_type == "application/pdf" and (reader := readable_pdf(attachment)) is not None
+    }
+    laid_out = tempfile.SpooledTemporaryFile(max_size=SPILL_TO_DISK_AT)
+    document = _Bundle(laid_out, reference=case.reference, inserted={n: len(r.pages) for n, r in pdfs.items()})
+    document.multiBuild(_story(case, contents, made_by, attachments, pdfs), canvasmaker=document.numbered_canvas())
+    laid_out.seek(0)
+    if not pdfs:
+        return laid_out
     output = tempfile.SpooledTemporaryFile(max_size=SPILL_TO_DISK_AT)
-    document = _Bundle(output, reference=case.reference)
-    document.multiBuild(_story(case, contents, made_by), canvasmaker=_NumberedCanvas)
+    after_pages = {document.evidence_pages[number]: reader for number, reader in pdfs.items()}
+    with_attached_pdfs(laid_out, after_pages=after_pages, total=document.total_pages, output=output)
+    laid_out.close()
     output.seek(0)
     return output
 
 
-class _Bundle(BaseDocTemplate):
-    """Sections go into the index with the page they start on."""
+class _EvidenceStarts(Flowable):
+    """Marks where an attachment's evidence page is, so its PDF's pages can follow it."""
 
-    def __init__(self, output, *, reference: str):
+    def __init__(self, number: int, title: str):
+        super().__init__()
+        self.number, self.title = number, title
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+class _Bundle(BaseDocTemplate):
+    """Sections go into the index with the page they start on, counting the attached PDFs' pages before them."""
+
+    def __init__(self, output, *, reference: str, inserted: dict[int, int]):
         super().__init__(
             output,
             pagesize=A4,
@@ -90,6 +119,9 @@ class _Bundle(BaseDocTemplate):
             author="SEND Casework",
         )
         self.reference = reference
+        # Evidence number: how many pages its PDF adds after its evidence page; and that page, once laid out.
+        self.inserted = inserted
+        self.evidence_pages: dict[int, int] = {}
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._header)])
 
@@ -101,34 +133,54 @@ class _Bundle(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Paragraph) and flowable.style.name == SECTION.name:
-            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.shown_number(self.page)))
+        elif isinstance(flowable, _EvidenceStarts):
+            self.evidence_pages[flowable.number] = self.page
+            self.notify("TOCEntry", (1, flowable.title, self.shown_number(self.page)))
+
+    def shown_number(self, page: int) -> int:
+        """The number a laid-out page has in the bundle: after it, attached PDFs' pages come in."""
+        return page + sum(
+            self.inserted.get(number, 0) for number, at in self.evidence_pages.items() if at < page
+        )
+
+    @property
+    def total_pages(self) -> int:
+        return self.page + sum(self.inserted.get(number, 0) for number in self.evidence_pages)
+
+    def numbered_canvas(self):
+        bundle = self
+
+        class NumberedCanvas(canvas.Canvas):
+            """Writes "Page N of M" on every page, once the number of pages is known."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self._pages = []
+
+            def showPage(self):
+                self._pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self):
+                total = len(self._pages) + sum(bundle.inserted.get(n, 0) for n in bundle.evidence_pages)
+                for state in self._pages:
+                    self.__dict__.update(state)
+                    self.setFont("Vera", 9)
+                    shown = bundle.shown_number(self._pageNumber)
+                    self.drawCentredString(A4[0] / 2, 10 * mm, f"Page {shown} of {total}")
+                    super().showPage()
+                super().save()
+
+        return NumberedCanvas
 
 
-class _NumberedCanvas(canvas.Canvas):
-    """Writes "Page N of M" on every page, once the number of pages is known."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages = []
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont("Vera", 9)
-            self.drawCentredString(A4[0] / 2, 10 * mm, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
-
-
-def _story(case: Case, contents: Contents, made_by) -> list:
+def _story(case: Case, contents: Contents, made_by, attachments, pdfs) -> list:
     index = TableOfContents()
-    index.levelStyles = [ParagraphStyle("index", parent=BODY, leftIndent=0)]
-    attachments = selectors.case_file_attachments(case, with_staff_only=contents.with_staff_only)
+    index.levelStyles = [
+        ParagraphStyle("index", parent=BODY, leftIndent=0),
+        ParagraphStyle("index_evidence", parent=SMALL, leftIndent=8 * mm, spaceAfter=2),
+    ]
     return [
         *_cover(case, contents, made_by),
         Paragraph("Index", SUBSECTION),
@@ -138,7 +190,7 @@ def _story(case: Case, contents: Contents, made_by) -> list:
         *_accountability(case),
         *_timeline(case, contents),
         *_messages(case, contents),
-        *_evidence(attachments, contents),
+        *_evidence(attachments, contents, pdfs),
     ]
 
 
@@ -232,7 +284,7 @@ def _messages(case: Case, contents: Contents) -> list:
     return story
 
 
-def _evidence(attachments, contents: Contents) -> list:
+def _evidence(attachments, contents: Contents, pdfs: dict) -> list:
     story = [PageBreak(), _p("5. Evidence", SECTION)]
     if not attachments:
         return [*story, _p("No files were attached to this case.")]
@@ -243,24 +295,32 @@ def _evidence(attachments, contents: Contents) -> list:
     ]
     story.append(_table([("File", "Type", "Size", "Added by"), *rows], [55 * mm, 35 * mm, 25 * mm, None]))
     for number, attachment in enumerate(attachments, start=1):
-        story.extend(_one_attachment(number, attachment))
+        story.extend(_one_attachment(number, attachment, pdf=pdfs.get(number)))
     return story
 
 
-def _one_attachment(number: int, attachment) -> list:
+def _one_attachment(number: int, attachment, *, pdf) -> list:
+    title = f"Evidence {number}: {attachment.name}"
     story = [
         PageBreak(),
-        _p(f"Evidence {number}: {attachment.name}", SUBSECTION),
+        _EvidenceStarts(number, title),
+        _p(title, SUBSECTION),
         _p(attachment.description) if attachment.description else Spacer(1, 0),
         _p(f"SHA-256 of the original file: {attachment.sha256}", SMALL),
         Spacer(1, 4 * mm),
     ]
     if attachment.content_type in IMAGE_TYPES:
         story.append(_image(attachment))
+    elif pdf is not None:
+        pages = len(pdf.pages)
+        story.append(_p(f"The document follows: {pages} page{'s' if pages != 1 else ''}."))
     elif attachment.content_type.startswith("text/plain"):
         with evidence_store().open(attachment.stored_as, "rb") as stored:
             text = stored.read(TEXT_SHOWN * 4).decode("utf-8-sig", "replace")[:TEXT_SHOWN]
         story.append(_p(text, SMALL))
+    elif attachment.content_type == "application/pdf":
+        story.append(_p("This PDF could not be included (it is damaged or protected with a password). "
+                        "The original file is in the ZIP copy of this case file, under the same name."))
     else:
         story.append(_p("The original file is in the ZIP copy of this case file, under the same name."))
     return story

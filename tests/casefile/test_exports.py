@@ -4,6 +4,7 @@ numbered pages, the family's copy without internal notes, and every copy logged.
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -214,3 +215,50 @@ def test_only_a_manager_of_the_familys_council_may_take_a_subject_access_export(
     assert api.as_user(borough.officer1.user).get(f"/api/families/{family.pk}/subject-access/").status_code == 403
     assert api.as_user(elsewhere.user).get(f"/api/families/{family.pk}/subject-access/").status_code == 404
     assert not CaseFileExport.objects.exists()
+
+
+def two_page_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer)
+    for text in ("School report, first page", "School report, second page"):
+        drawing.drawString(72, 700, text)
+        drawing.showPage()
+    drawing.save()
+    return buffer.getvalue()
+
+
+def test_an_attached_pdf_is_put_in_the_bundle_after_its_evidence_page_and_numbered_with_it(api, borough, case1):
+    casefile_services.attachment_add(
+        actor=borough.parent1, case=case1, upload=SimpleUploadedFile("report.pdf", two_page_pdf())
+    )
+    casefile_services.attachment_add(
+        actor=borough.parent1, case=case1, upload=SimpleUploadedFile("letter.txt", b"Dear school")
+    )
+
+    _, body = get_file(api, borough.parent1, case1, format="pdf")
+
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages]
+    total = len(pages)
+    evidence_page = next(n for n, text in enumerate(pages, start=1) if "Evidence 1: report.pdf" in text and n > 1)
+    assert "The document follows: 2 pages." in pages[evidence_page - 1]
+    assert "School report, first page" in pages[evidence_page]
+    assert "School report, second page" in pages[evidence_page + 1]
+    assert "Dear school" in pages[evidence_page + 2]
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+    index = re.sub(r"[ .]{3,}", " ", pages[0])  # without the dot leaders
+    # The extractor reads each entry's page number before its title.
+    assert f"{evidence_page} Evidence 1: report.pdf" in index
+    assert f"{evidence_page + 3} Evidence 2: letter.txt" in index
+
+
+def test_a_damaged_pdf_is_named_in_the_bundle_not_included(api, borough, case1):
+    casefile_services.attachment_add(actor=borough.parent1, case=case1, upload=SimpleUploadedFile("x.pdf", PDF_BYTES))
+
+    response, body = get_file(api, borough.parent1, case1, format="pdf")
+
+    assert response.status_code == 200
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
+    assert "This PDF could not be included" in text
