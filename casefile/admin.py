@@ -44,7 +44,7 @@ class CaseFileExportAdmin(LookOnly):
 
 @admin.register(ChainDigest)
 class ChainDigestAdmin(LookOnly):
-    list_display = ["made_at", "cases", "breaks", "digest"]
+    list_display = ["made_at", "finished_at", "cases", "breaks", "digest"]
 
 
 @admin.register(ChainSeal)

@@ -34,9 +34,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from casework.chain import CaseChain
 from casework.models import Case
-from escalations.working_days import UK_TIME
+from casework.models.chain import CaseChain
+from core.time import UK_TIME
 
 from . import exports, selectors
 from .bundle_pdfs import readable_pdf, with_attached_pdfs

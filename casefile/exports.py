@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from casework.chain import GENESIS, CaseChain, content_digest, json_value, linked
+from casework.labels import name_shown_to_family
 from casework.models import Case, CaseEvent, Family
-from casework.permissions import name_shown_to_family
+from casework.models.chain import GENESIS, CaseChain, content_digest, json_value, linked
 from casework.selectors import case_owners
 
 from . import selectors

@@ -1,6 +1,6 @@
 """Evidence on a case, the case file made from it, and the record that the file has not been altered.
 
-Attachments are hash-chained on their case with its timeline (`casework.chain`):
+Attachments are hash-chained on their case with its timeline (`casework.models.chain`):
 an attachment record changed, removed or slipped in outside the services is found
 by `verify_case_files`. The file itself is checked by its SHA-256, kept here.
 """
@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from casework.chain import ChainLink
 from casework.models import Case, CaseMessage, Family
+from casework.models.chain import ChainLink
 
 
 class Attachment(ChainLink):
@@ -100,12 +100,17 @@ class ChainSeal(models.Model):
 
 
 class ChainDigest(models.Model):
-    """One night's digest of every case's latest hash, and what that night's check found."""
+    """One night's digest of every case's latest hash, and what that night's check found.
+
+    Written when the check starts and completed when it ends: a check stopped halfway (a deploy, a time
+    limit) has sealed some cases and not others, so its seals match no digest until the next full check.
+    """
 
     made_at = models.DateTimeField(default=timezone.now)
-    cases = models.PositiveIntegerField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cases = models.PositiveIntegerField(default=0)
     # SHA-256 over "case id:length:head" lines, one a case in case order: the seals it was made from.
-    digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, blank=True)
     breaks = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -4,17 +4,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from casework.models import Case, CaseEvent, CaseMessage, Family
-from casework.permissions import officer_of, organisations_of
+from casework.permissions import officer_of, organisations_of, sees_staff_only_files
 from casework.selectors import cases_visible_to
 
 from .models import Attachment
-from .permissions import sees_staff_only
 
 
 def attachments_of_case_for(user, case: Case) -> QuerySet[Attachment]:
     """The case's attachments, oldest first; a family never sees staff-only ones."""
     attachments = Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("uploaded_at", "id")
-    if not sees_staff_only(user):
+    if not sees_staff_only_files(user):
         attachments = attachments.filter(staff_only=False)
     return attachments
 
@@ -22,7 +21,7 @@ def attachments_of_case_for(user, case: Case) -> QuerySet[Attachment]:
 def attachment_get_for_user(user, attachment_id) -> Attachment:
     """The attachment, if `user` may see its case and it is not kept from them. Missing and forbidden: 404."""
     attachments = Attachment.objects.filter(case__in=cases_visible_to(user).values("pk")).select_related("case")
-    if not sees_staff_only(user):
+    if not sees_staff_only_files(user):
         attachments = attachments.filter(staff_only=False)
     try:
         return attachments.get(pk=int(attachment_id))

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casework.chain import CaseChain
 from casework.models import Case, CaseEvent, CaseMessage
+from casework.models.chain import CaseChain
 from casework.permissions import is_staff_member
 from casework.selectors import cases_visible_to
 from casework.services import case_record_access
-from config.errors import Conflict, NotAllowed
-from escalations.working_days import describe_moment
+from core.exceptions import Conflict, NotAllowed
+from core.time import describe_moment
 from notifications.services import Telling, notification_enqueue_many
 
 from . import filetypes, scanning
@@ -196,14 +196,15 @@ class VerificationRun:
 def case_files_verify(*, nightly: bool = False, batch_size: int = CASES_A_BATCH) -> VerificationRun:
     """Recompute every case's hash chain, a batch of cases at a time, and report each record that no longer fits.
 
-    The nightly run (`nightly=True`, the beat task) also checks that the seals still match the last night's
-    digest, seals each intact case where its chain now ends, records one digest of every seal, and tells
-    the administrators of anything broken through the outbox. Each batch is its own transaction, so a run
-    over a million cases holds no lock for long; memory follows the batch, not the number of cases.
+    The nightly run (`nightly=True`, the beat task) also checks that the seals still match the last finished
+    night's digest, seals each intact case where its chain now ends, records one digest of every seal, and
+    tells the administrators of anything broken through the outbox. Each batch is its own transaction, so a
+    run over a million cases holds no lock for long; memory follows the batch, not the number of cases.
     """
     run = VerificationRun()
     if nightly:
         run.breaks.extend(_seals_against_last_digest())
+        run.digest = ChainDigest.objects.create()
     case_ids = Case.objects.order_by("pk").values_list("pk", flat=True)
     last = 0
     while batch := list(case_ids.filter(pk__gt=last)[:batch_size]):
@@ -217,7 +218,7 @@ def case_files_verify(*, nightly: bool = False, batch_size: int = CASES_A_BATCH)
     for each in run.breaks:
         logger.error("Case file altered outside the service: %s", each)
     if nightly:
-        run.digest = _record_digest(breaks=len(run.breaks))
+        _finish(run.digest, breaks=len(run.breaks))
         if run.breaks:
             _tell_administrators(run)
     return run
@@ -236,30 +237,36 @@ def seals_digest() -> tuple[int, str]:
     """How many cases are sealed, and a SHA-256 over every seal ("case id:length:head" a line, in case order)."""
     digest = hashlib.sha256()
     count = 0
-    for case_id, length, head in ChainSeal.objects.order_by("case_id").values_list("case_id", "length", "head").iterator(
-        chunk_size=5000
-    ):
+    seals = ChainSeal.objects.order_by("case_id").values_list("case_id", "length", "head")
+    for case_id, length, head in seals.iterator(chunk_size=5000):
         digest.update(f"{case_id}:{length}:{head}\n".encode("ascii"))
         count += 1
     return count, digest.hexdigest()
 
 
 def _seals_against_last_digest() -> list[Break]:
-    """The seals themselves are checked against the digest recorded last night: rewriting a chain and its seal
-    together still shows."""
+    """The seals themselves are checked against the digest recorded by the last check: rewriting a chain and
+    its seal together still shows. After a check that did not finish, there is nothing to check them against."""
     last = ChainDigest.objects.order_by("-made_at", "-pk").first()
-    if last is None or seals_digest() == (last.cases, last.digest):
+    if last is None:
         return []
-    when = describe_moment(last.made_at)
+    if last.finished_at is None:
+        logger.warning("The case file check started %s did not finish: the seals cannot be checked tonight.",
+                       describe_moment(last.made_at))
+        return []
+    if seals_digest() == (last.cases, last.digest):
+        return []
+    when = describe_moment(last.finished_at)
     return [Break(0, "every case", "the nightly seals", "changed", f"they no longer match the digest recorded {when}")]
 
 
 @transaction.atomic
-def _record_digest(*, breaks: int) -> ChainDigest:
-    count, digest = seals_digest()
-    made = ChainDigest.objects.create(cases=count, digest=digest, breaks=breaks)
-    logger.info("Case files checked: %s cases sealed, digest %s, %s problems", count, digest, breaks)
-    return made
+def _finish(digest: ChainDigest, *, breaks: int) -> None:
+    digest.cases, digest.digest = seals_digest()
+    digest.breaks = breaks
+    digest.finished_at = timezone.now()
+    digest.save()
+    logger.info("Case files checked: %s cases sealed, digest %s, %s problems", digest.cases, digest.digest, breaks)
 
 
 @transaction.atomic

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
-from casework.chain import GENESIS, CaseChain, ChainLink, linked
 from casework.models import Case
+from casework.models.chain import GENESIS, CaseChain, ChainLink, linked
 
 from .models import ChainSeal
 

@@ -23,4 +23,6 @@ if [ ! -x /usr/sbin/clamd ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/nu
 fi
 
 .venv/bin/ruff check .
+# The layers of README "Layout": an import against them fails the run before any test.
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

@@ -6,7 +6,7 @@ spelled out here so that a later change to the model cannot change what this mig
 
 from django.db import migrations
 
-from casework.chain import GENESIS, content_digest, linked
+from casework.models.chain import GENESIS, content_digest, linked
 
 CASES_A_BATCH = 500
 

@@ -15,8 +15,8 @@ from casefile import services as casefile_services
 from casefile.models import ChainDigest
 from casefile.verification import case_chain_verify
 from casework import services
-from casework.chain import GENESIS, CaseChain
 from casework.models import CaseEvent
+from casework.models.chain import GENESIS, CaseChain
 from notifications.models import Notification
 from tests.casefile.conftest import PDF_BYTES
 from tests.factories import UserFactory
@@ -222,3 +222,17 @@ def test_only_staff_may_check_a_case_and_another_familys_case_is_not_found(api, 
     assert api.as_user(borough.parent1).get(f"/api/cases/{case1.pk}/verify/").status_code == 403
     assert api.as_user(borough.parent1).get(f"/api/cases/{case2.pk}/verify/").status_code == 404
     assert api.as_user(borough.officer2.user).get(f"/api/cases/{case1.pk}/verify/").status_code == 404
+
+
+def test_a_nightly_check_that_did_not_finish_raises_no_false_alarm_the_next_night(busy_case):
+    casefile_services.case_files_verify(nightly=True)
+    # A check stopped halfway (a deploy, its time limit) has resealed some cases and recorded no digest.
+    ChainDigest.objects.create()
+    sql("UPDATE casefile_chainseal SET sealed_at = sealed_at")
+    services.case_message_add(actor=busy_case.accountable_officer.user, case=busy_case, text="Still checking.")
+    casefile_services._seal([case_chain_verify(busy_case)])
+
+    run = casefile_services.case_files_verify(nightly=True)
+
+    assert run.breaks == []
+    assert run.digest.finished_at is not None

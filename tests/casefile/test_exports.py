@@ -17,7 +17,7 @@ from casefile import services as casefile_services
 from casefile.exports import export_check
 from casefile.models import CaseFileExport
 from casework import services
-from casework.chain import CaseChain
+from casework.models.chain import CaseChain
 from tests.casefile.conftest import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,112 @@
+"""How many queries the busiest API requests take (bench/README.md): a fixed number, however many
+cases the list holds and whatever state they are in."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from casework.models import Cover
+from tests.escalations.conftest import at, log_case, uk
+
+LOGGED_AT = uk(2026, 11, 23, 10)
+NOW = uk(2026, 12, 8, 11, 30)
+
+
+def client_with_token(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def queries_for(client, method, path, body=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, body, format="json") if body else getattr(client, method)(path)
+    assert response.status_code in (200, 201), response.content
+    return len(captured.captured_queries), response.json()
+
+
+def log_many(borough, count, *, when):
+    # Half safeguarding, so the list holds escalated cases whose next step needs the working-day calendar.
+    return [log_case(borough, when=when, category="other", safeguarding=n % 2 == 0) for n in range(count)]
+
+
+def test_an_officers_queue_takes_the_same_few_queries_however_many_cases_and_escalations_it_holds(borough):
+    log_many(borough, 2, when=LOGGED_AT)
+    client = client_with_token(borough.officer1.user)
+    with at(NOW):
+        few, body = queries_for(client, "get", "/api/cases/?mine=true")
+    first_count = body["count"]
+    log_many(borough, 10, when=LOGGED_AT)
+    with at(NOW):
+        many, body = queries_for(client, "get", "/api/cases/?mine=true")
+
+    assert body["count"] > first_count
+    assert all(case["sla"]["breached"] and case["sla"]["next_escalation"] for case in body["results"])
+    # Token with user and officer; whom the officer covers (for the scope, then for `mine`);
+    # count; cases; officers; the cases' teams and councils, with the rungs of the ladder; clocks;
+    # covers in force; and the closure days once for the whole page.
+    assert few == many == 11
+
+
+def test_a_parents_list_takes_a_fixed_number_of_queries(borough):
+    log_many(borough, 3, when=LOGGED_AT)
+    client = client_with_token(borough.parent1)
+    with at(NOW):
+        queries, body = queries_for(client, "get", "/api/cases/")
+
+    assert body["count"] == 3
+    # Token with user and officer; the children's ids; count; cases; officers; the cases' teams
+    # and councils, with the rungs of the ladder; clocks; covers in force; closure days.
+    assert queries == 10
+
+
+# Without safeguarding: the token, the child, category, routing rules, the team's officers
+# (locked), who already holds a case for the child, the policy (the category's, then the
+# default), closure days, the family; then the reference, the case and its history, the
+# event, the clocks, whoever covers the officer (they hear of the new case too), and the outbox
+# (in a savepoint: preferences, insert, read back); then
+# the case read back for the person who logged it (the case, its officer, its team and council
+# with the rungs of the ladder, clocks, covers); and the savepoint the test's transaction
+# puts round the service. Each timeline event also moves the case's hash chain on (casework.models.chain): one query.
+# Safeguarding adds the alert to the team manager, its event (and its link in the chain), outbox rows and history.
+@pytest.mark.parametrize("safeguarding, expected", [(False, 30), (True, 48)])
+def test_logging_a_concern_takes_a_fixed_number_of_queries(borough, safeguarding, expected):
+    client = client_with_token(borough.parent1)
+    body = {"child": borough.child1.pk, "category": "other", "summary": "Transport", "description": "No bus",
+            "safeguarding": safeguarding}
+    queries_for(client, "post", "/api/cases/", body)
+
+    queries, created = queries_for(client, "post", "/api/cases/", body)
+
+    assert created["reference"].endswith("-000002")
+    assert queries == expected
+
+
+def plan_weeks_of_cover(borough, officer, weeks):
+    """Test set-up: a week's cover for `officer` in each of the coming `weeks`, by officers of both teams."""
+    colleagues = [borough.north.officers.exclude(pk=officer.pk).filter(is_manager=False).first(), borough.officer2]
+    already = Cover.objects.filter(officer=officer).count()
+    for week in range(already, already + weeks):
+        starts_at = NOW + timedelta(weeks=week)
+        Cover.objects.create(officer=officer, cover_officer=colleagues[week % 2], starts_at=starts_at,
+                             ends_at=starts_at + timedelta(days=4), set_by=borough.north.manager.user)
+
+
+def test_an_officers_cover_list_takes_a_fixed_number_of_queries_however_much_cover_is_arranged(borough):
+    officer = borough.officer1
+    client = client_with_token(borough.north.manager.user)
+    plan_weeks_of_cover(borough, officer, 2)
+    with at(NOW):
+        few, body = queries_for(client, "get", f"/api/officers/{officer.pk}/cover/")
+    plan_weeks_of_cover(borough, officer, 8)
+    with at(NOW):
+        many, body = queries_for(client, "get", f"/api/officers/{officer.pk}/cover/")
+
+    assert body["count"] == 10
+    # Token with user and officer; the officer asked about; whether the manager oversees their team;
+    # count; the cover, with both officers, their sign-ins and teams.
+    assert few == many == 5
