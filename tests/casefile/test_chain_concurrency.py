@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import transaction
 
+from casefile.verification import case_chain_verify
 from casework.models import CaseEvent
 from casework.models.chain import CaseChain
-from casefile.verification import case_chain_verify
 from tests.concurrency import in_threads
 
 
