@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework import notices
+from casework.labels import name_shown_to_family
 from casework.models import Case, CaseEvent, CaseMessage
 from casework.models.chain import CaseChain
 from casework.permissions import is_staff_member
@@ -84,7 +86,7 @@ def attachment_add(
         CaseChain.objects.extend(attachment)
         attachment._history_user = actor
         attachment.save()
-        CaseEvent.objects.record(
+        event = CaseEvent.objects.record(
             case=case,
             kind=CaseEvent.Kind.ATTACHED,
             actor=actor,
@@ -94,10 +96,23 @@ def attachment_add(
             data={"attachment_id": attachment.pk},
             at=attachment.uploaded_at,
         )
+        _tell_the_other_side(attachment, event, is_staff=is_staff)
     except Exception:
         evidence_store().delete(stored_as)
         raise
     return attachment
+
+
+def _tell_the_other_side(attachment: Attachment, event: CaseEvent, *, is_staff: bool) -> None:
+    """A family's file goes to the named officer (and whoever covers them); a file staff share goes to the
+    family. A file kept for staff only is news to nobody outside the council."""
+    case, link = attachment.case, f"/cases/{attachment.case_id}/files/"
+    if not is_staff:
+        context = {"file_name": attachment.name, "description": attachment.description}
+        notices.tell_named_officer(case=case, event=event, template="officer_family_added_file", context=context)
+    elif not attachment.staff_only:
+        context = {"officer_name": name_shown_to_family(attachment.uploaded_by), "file_name": attachment.name}
+        notices.tell_family(case=case, event=event, template="case_file_shared", context=context, link=link)
 
 
 def attachment_open(*, actor, attachment: Attachment):

@@ -184,3 +184,20 @@ def test_signed_out_callers_get_401(api, case1):
     response = api.post(f"/api/cases/{case1.pk}/attachments/", {"file": io.BytesIO(PDF_BYTES)}, format="multipart")
 
     assert response.status_code == 401
+
+
+def test_the_named_officer_is_told_of_a_familys_file_and_the_family_of_a_shared_one_never_a_staff_only_one(
+    api, borough, case1
+):
+    from notifications.models import Notification
+
+    officer = case1.accountable_officer.user
+    upload(api, borough.parent1, case1, PDF_BYTES, "school report.pdf", description="The report you asked for")
+    upload(api, officer, case1, PDF_BYTES, "referral.pdf", staff_only="true")
+    upload(api, officer, case1, PDF_BYTES, "plan.pdf")
+
+    told_officer = Notification.objects.get(recipient=officer, template="officer_family_added_file", channel="in_app")
+    assert "school report.pdf" in told_officer.body and "The report you asked for" in told_officer.body
+    told_family = Notification.objects.filter(recipient=borough.parent1, template="case_file_shared", channel="in_app")
+    assert [note.body.count("plan.pdf") for note in told_family] == [1]
+    assert not Notification.objects.filter(body__contains="referral.pdf").exists()
