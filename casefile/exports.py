@@ -65,6 +65,13 @@ def case_zip_chunks(*, case: Case, contents: Contents, made_by) -> Iterator[byte
     return _cases_zip_chunks(cases=[case], contents=contents, made_by=made_by, folders=False)
 
 
+def child_zip_chunks(*, child, cases: list[Case], contents: Contents, made_by) -> Iterator[bytes]:
+    """Every case of a child that the taker may see, each in a folder named by its reference."""
+    return _cases_zip_chunks(
+        cases=cases, contents=contents, made_by=made_by, folders=True, extra={"child": child.display_name}
+    )
+
+
 def subject_access_zip_chunks(*, family: Family, made_by) -> Iterator[bytes]:
     """Everything held about a family, for a subject access request (UK GDPR article 15): what is held about
     the family and its children, then every case of every child in a folder named by its reference, with

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from casework.models import Case, CaseMessage, Family
+from casework.models import Case, CaseMessage, Child, Family
 from casework.models.chain import ChainLink
 
 
@@ -75,6 +75,8 @@ class CaseFileExport(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     version = models.CharField(max_length=20, choices=Version.choices)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="exports")
+    # Every case of a child the taker could see, in one ZIP.
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="exports")
     family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.PROTECT, related_name="exports")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)

@@ -132,11 +132,13 @@ def safe_name(uploaded_name: str, filetype: filetypes.FileType) -> str:
 
 
 @transaction.atomic
-def case_file_export_log(*, actor, kind: str, version: str, case: Case | None = None, family=None) -> CaseFileExport:
-    """Write down that someone took a copy of a case file (or of a family's records): who, when and what."""
+def case_file_export_log(
+    *, actor, kind: str, version: str, case: Case | None = None, child=None, family=None
+) -> CaseFileExport:
+    """Write down that someone took a copy of a case file (or of a child's or a family's records): who, when, what."""
     head = CaseChain.objects.filter(case=case).values_list("head", flat=True).first() if case else ""
     return CaseFileExport.objects.create(
-        kind=kind, version=version, case=case, family=family, requested_by=actor, chain_head=head or ""
+        kind=kind, version=version, case=case, child=child, family=family, requested_by=actor, chain_head=head or ""
     )
 
 

@@ -2,6 +2,7 @@
 the user may see, validates input and calls one service."""
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -17,7 +18,7 @@ from casefile.models import Attachment, CaseFileExport
 from casefile.scanning import ScannerUnavailable
 from casefile.verification import case_chain_verify
 from casework.permissions import may_answer_subject_access, may_take_full_case_file, may_verify_case_records
-from casework.selectors import case_get_for_user
+from casework.selectors import case_get_for_user, cases_visible_to, children_visible_to
 from casework.services import case_record_access
 
 from .serializers import AttachmentInput, AttachmentOutput, VerifyOutput
@@ -128,7 +129,7 @@ class CaseFileView(APIView):
         kind = request.query_params.get("format", "pdf")
         if kind not in ("pdf", "zip"):
             return Response({"format": ["Choose pdf or zip."]}, status=status.HTTP_400_BAD_REQUEST)
-        version = self._version(request)
+        version = self.version_for(request)
         contents = exports.CONTENTS[version]
         services.case_file_export_log(actor=request.user, kind=kind, version=version, case=case)
         case_record_access(actor=request.user, case=case, via=f"api:case file {kind}")
@@ -143,7 +144,8 @@ class CaseFileView(APIView):
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
-    def _version(self, request) -> str:
+    @staticmethod
+    def version_for(request) -> str:
         asked = request.query_params.get("version")
         if not may_take_full_case_file(request.user):
             if asked == CaseFileExport.Version.FULL:
@@ -171,5 +173,33 @@ class SubjectAccessView(APIView):
             exports.subject_access_zip_chunks(family=family, made_by=request.user), content_type="application/zip"
         )
         response["Content-Disposition"] = f'attachment; filename="subject-access-family-{family.pk}.zip"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ChildFileView(APIView):
+    content_negotiation_class = JSONOnlyNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("version", str, enum=["family", "full"], description="As for one case's file"),
+        ],
+        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A folder a case")},
+        summary="Every case of a child that you may see, as one ZIP (a folder for each case)",
+    )
+    def get(self, request, pk):
+        child = get_object_or_404(children_visible_to(request.user), pk=pk)
+        cases = list(cases_visible_to(request.user).filter(child=child).order_by("created_at", "pk"))
+        version = CaseFileView.version_for(request)
+        services.case_file_export_log(
+            actor=request.user, kind=CaseFileExport.Kind.ZIP, version=version, child=child, family=child.family
+        )
+        for case in cases:
+            case_record_access(actor=request.user, case=case, via="api:child file")
+        chunks = exports.child_zip_chunks(
+            child=child, cases=cases, contents=exports.CONTENTS[version], made_by=request.user
+        )
+        response = StreamingHttpResponse(chunks, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="child-{child.pk}-case-files.zip"'
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -262,3 +262,34 @@ def test_a_damaged_pdf_is_named_in_the_bundle_not_included(api, borough, case1):
     assert response.status_code == 200
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
     assert "This PDF could not be included" in text
+
+
+def test_every_case_of_a_child_comes_in_one_zip_a_folder_a_case(api, borough, filed_case):
+    transport = services.case_log(
+        actor=borough.parent1, child_id=borough.child1.pk, category_slug="transport", summary="Bus late",
+        description="The bus was late every day this week.",
+    )
+
+    response = api.as_user(borough.parent1).get(f"/api/children/{borough.child1.pk}/file/")
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    names = zip_of(body).namelist()
+    assert {f"{filed_case.reference}/case.json", f"{transport.reference}/case.json"} <= set(names)
+    assert INTERNAL_NOTE.encode() not in b"".join(zip_of(body).read(name) for name in names)
+    assert export_check(io.BytesIO(body)).problems == []
+    assert CaseFileExport.objects.get().child == borough.child1
+
+
+def test_staff_get_only_the_cases_of_a_child_they_may_see(api, borough, filed_case):
+    transport = services.case_log(
+        actor=borough.parent1, child_id=borough.child1.pk, category_slug="transport", summary="Bus late",
+        description="The bus was late every day this week.",
+    )
+
+    response = api.as_user(borough.officer2.user).get(f"/api/children/{borough.child1.pk}/file/")
+
+    names = zip_of(b"".join(response.streaming_content)).namelist()
+    assert f"{transport.reference}/case.json" in names
+    assert not any(name.startswith(filed_case.reference) for name in names)
+    assert api.as_user(borough.parent2).get(f"/api/children/{borough.child1.pk}/file/").status_code == 404
