@@ -340,6 +340,11 @@ NOTIFY_SMS_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_S
 
 # Evidence and the case file (casefile/). A file over the limit is refused whole.
 CASEFILE_MAX_UPLOAD_BYTES = int(os.environ.get("CASEFILE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "casefile.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Attachments are kept through Django's storage API, never at a public address: a private folder under VAR_DIR,
 # or an S3-compatible bucket (django-storages) when CASEFILE_S3_BUCKET is set. Credentials come from the usual
 # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.

@@ -201,3 +201,18 @@ def test_the_named_officer_is_told_of_a_familys_file_and_the_family_of_a_shared_
     told_family = Notification.objects.filter(recipient=borough.parent1, template="case_file_shared", channel="in_app")
     assert [note.body.count("plan.pdf") for note in told_family] == [1]
     assert not Notification.objects.filter(body__contains="referral.pdf").exists()
+
+
+def test_an_oversized_upload_stops_being_kept_at_the_limit_and_is_refused_by_its_real_size(settings):
+    from casefile.uploads import SizeLimitedUploadHandler
+
+    settings.CASEFILE_MAX_UPLOAD_BYTES = 1024
+    handler = SizeLimitedUploadHandler()
+    handler.new_file("file", "big.pdf", "application/pdf", 4096)
+    kept = [handler.receive_data_chunk(b"x" * 1000, start) for start in range(0, 4000, 1000)]
+
+    upload = handler.file_complete(4000)
+
+    assert kept[0] == b"x" * 1000 and kept[1:] == [None, None, None]
+    assert upload.size == 4000
+    assert upload.read() == b""
