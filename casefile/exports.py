@@ -404,7 +404,3 @@ def _check_against_database(case_entry: dict, records: list[dict], result: Expor
 def _named(record: dict) -> str:
     return f"the record at place {record['seq']}"
 
-
-def export_filename(case: Case, kind: str) -> str:
-    return f"{case.reference}-case-file.{kind}"
-
