@@ -58,6 +58,8 @@ def attachment_add(
     if case.status == Case.Status.CLOSED and not is_staff:
         raise Conflict("This case is closed. Please tell us about the problem as a new concern.")
     message = _message_of_case(actor, case, message_id)
+    # A file on an internal note is as private as the note.
+    staff_only = staff_only or bool(message and message.internal)
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise ValidationError({"description": [f"Description must be {MAX_DESCRIPTION_LENGTH} characters or fewer."]})
     filetype = _checked_type(upload)

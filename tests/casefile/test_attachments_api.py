@@ -216,3 +216,13 @@ def test_an_oversized_upload_stops_being_kept_at_the_limit_and_is_refused_by_its
     assert kept[0] == b"x" * 1000 and kept[1:] == [None, None, None]
     assert upload.size == 4000
     assert upload.read() == b""
+
+
+def test_a_file_on_an_internal_note_is_kept_from_the_family_like_the_note(api, borough, case1):
+    officer = case1.accountable_officer.user
+    note = CaseMessage.objects.create(case=case1, author=officer, text="Internal", internal=True)
+
+    created = upload(api, officer, case1, PDF_BYTES, "notes.pdf", message=note.pk).json()
+
+    assert created["staff_only"] is True
+    assert download(api, borough.parent1, created["id"]).status_code == 404
