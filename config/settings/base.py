@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # First: load balancers' probes are answered before the host check and the HTTPS redirect.
     "config.health.health_checks",
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and sign-in: an API body over the limit is refused before anything reads it.
+    "core.request_limits.api_body_limit",
     "config.caching.never_stored",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,6 +270,9 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+
+# The largest API request body read, other than an upload (core/request_limits.py): 1 MB.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_KB", "1024")) * 1024
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
