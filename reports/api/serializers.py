@@ -8,7 +8,7 @@ from rest_framework import serializers
 from core.time import UK_TIME, first_day_of_twelve_months_ending
 from escalations.models import ClockKind
 from escalations.selectors import SHOWN_KINDS
-from reports.open_data import SMALL_COUNT
+from reports.open_data import SMALL_COUNT, WITHHELD
 
 
 class PeriodInput(serializers.Serializer):
@@ -221,10 +221,11 @@ class ProvisionReportOutput(serializers.Serializer):
 
 
 @extend_schema_field(
-    {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL_COUNT]}]}
+    {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL_COUNT, WITHHELD]}]}
 )
 class SuppressedCountField(serializers.Field):
-    """A count, or "fewer than 5" where a small number could point to a family."""
+    """A count; "fewer than 5" where a small number could point to a family; "withheld" (5 or more) where
+    showing it would let a hidden small number be worked out by subtraction."""
 
     def to_representation(self, value):
         return value
