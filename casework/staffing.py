@@ -261,7 +261,8 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
     cover = Cover(officer=officer, cover_officer=cover_officer, starts_at=starts_at, ends_at=ends_at, set_by=actor)
     cover._history_user = actor
     cover.save()
-    _tell_families_about_cover(cover, kind=Kind.COVERED, actor=actor, text=_cover_arranged_text(cover))
+    cases = _tell_families_about_cover(cover, kind=Kind.COVERED, actor=actor, text=_cover_arranged_text(cover))
+    notices.tell(notices.cover_arranged_tellings(cover=cover, cases=cases, now=timezone.now()))
     return cover
 
 
@@ -276,15 +277,20 @@ def _cover_arranged_text(cover: Cover) -> str:
     return f"{away} and will pick up anything urgent. {officer} is still your named officer."
 
 
-def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> None:
-    """A line on the timeline of each open case of the covered officer, in one insert."""
-    cases = Case.objects.filter(accountable_officer=cover.officer, status__in=Case.OPEN_STATES)
+def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> list[Case]:
+    """A line on the timeline of each open case of the covered officer, in one insert. Gives those cases."""
+    cases = list(
+        Case.objects.filter(accountable_officer=cover.officer, status__in=Case.OPEN_STATES)
+        .select_related("child")
+        .only("pk", "reference", "child__family_id")
+    )
     CaseEvent.objects.record_many(
         [
             CaseEvent.objects.line(case=case, kind=kind, actor=actor, text=text, data={"cover_id": cover.pk})
-            for case in cases.only("pk")
+            for case in cases
         ]
     )
+    return cases
 
 
 def covers_not_over(*, actor, officer: Officer):

@@ -3,7 +3,13 @@
 REFERENCE = "SEND-2026-000123"
 LINK = "/cases/123/"
 # Templates about many cases at once, with no one case reference.
-MANY_CASE_TEMPLATES = {"officer_cases_handed_over", "admin_case_files_altered"}
+MANY_CASE_TEMPLATES = {
+    "officer_cases_handed_over",
+    "admin_case_files_altered",
+    "family_cover_arranged",
+    "officer_covering",
+    "officer_cover_arranged",
+}
 
 CONTEXTS = {
     "case_logged": {
@@ -66,6 +72,25 @@ CONTEXTS = {
         "up_the_ladder": "",
     },
     "officer_family_replied": {"reference": REFERENCE, "text": "Thank you, Monday suits us."},
+    "family_cover_arranged": {
+        "officer_name": "Sam Officer",
+        "cover_officer_name": "Jo Colleague",
+        "starts": "",
+        "ends": "5pm on Friday 27 November 2026",
+        "references": f"{REFERENCE}\nSEND-2026-000124",
+    },
+    "officer_covering": {
+        "officer_name": "Sam Officer",
+        "starts": "9am on Wednesday 25 November 2026",
+        "ends": "5pm on Friday 27 November 2026",
+        "case_count": "12",
+    },
+    "officer_cover_arranged": {
+        "cover_officer_name": "Jo Colleague",
+        "starts": "",
+        "ends": "5pm on Friday 27 November 2026",
+        "case_count": "12",
+    },
     "manager_escalation": {
         "reference": REFERENCE,
         "clock": "respond",
