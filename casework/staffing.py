@@ -8,7 +8,7 @@ any case whose owner became inactive by another route.
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -40,12 +40,22 @@ logger = logging.getLogger(__name__)
 class OffboardResult:
     reassigned: int
     already_left: bool = False
+    # Who got the cases, and how many each: (display name, count), in the order they were handed over.
+    handed_to: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def detail(self) -> str:
+        """'3 cases handed over to Jo Bloggs.', or with several new owners '3 cases handed over: 2 to Jo
+        Bloggs and 1 to Sam Smith.', so whoever offboarded knows where the work went."""
         if self.already_left:
             return "This officer has already left. Nothing was changed."
-        return f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over."
+        cases = f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over"
+        if not self.handed_to:
+            return f"{cases}."
+        if len(self.handed_to) == 1:
+            return f"{cases} to {self.handed_to[0][0]}."
+        parts = [f"{count} to {name}" for name, count in self.handed_to]
+        return f"{cases}: {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 # Cases handed over per round: a fixed number of queries each, so the cost of
@@ -109,7 +119,10 @@ def officer_offboard(
         ]
     )
     _deactivate(leaver, actor=actor)
-    return OffboardResult(reassigned=sum(len(events) for _to, events in received.values()))
+    return OffboardResult(
+        reassigned=sum(len(events) for _to, events in received.values()),
+        handed_to=[(to.display_name, len(events)) for to, events in received.values()],
+    )
 
 
 def _owned_cases_in_chunks(leaver: Officer):
