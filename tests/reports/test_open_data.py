@@ -96,13 +96,13 @@ def test_only_managers_may_publish(api, borough):
     assert not OpenDataPublication.objects.exists()
 
 
-def test_a_manager_cannot_publish_another_councils_data(api, borough):
+def test_a_head_of_service_cannot_publish_another_councils_data(api, borough):
     other = OrganisationFactory(name="Elsewhere")
 
-    response = publish(api, borough.north.manager.user, organisation=other.pk)
+    response = publish(api, borough.head_of_service.user, organisation=other.pk)
 
     assert response.status_code == 400
-    assert response.json() == {"organisation": ["Choose a council whose teams you manage."]}
+    assert response.json() == {"organisation": ["Choose a council you direct or head a team of."]}
     assert public_get(JSON_URL, other).status_code == 404
 
 

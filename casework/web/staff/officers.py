@@ -20,6 +20,7 @@ from ... import selectors, staffing
 from ...labels import STAFF_STATUS_LABELS
 from ...models import Case, Cover, Officer
 from ...permissions import (
+    outranks,
     senior_managers_answering_to,
     teams_reported_to,
 )
@@ -59,8 +60,9 @@ class PreviewRow:
 
 
 def _managed_officer(user, pk) -> Officer:
+    """An officer `user` manages and stands above: nobody acts on someone at or above their own level."""
     officer = officers_managed_by(user).filter(pk=pk).first()
-    if officer is None:
+    if officer is None or not outranks(user, officer):
         raise Http404("No officer found.")
     return officer
 
@@ -82,7 +84,7 @@ def _officer_row(officer: Officer, user) -> dict:
         "officer": officer,
         "cover": cover,
         "cover_until": describe_moment(cover.ends_at) if cover else "",
-        "is_me": officer.user_id == user.pk,
+        "may_act": outranks(user, officer),
         "group": officer.team.name if officer.team else SENIOR_MANAGERS,
     }
 
