@@ -202,6 +202,9 @@ class FamilyMember(models.Model):
         PARENT = "parent", "Parent"
         CARER = "carer", "Carer"
         GUARDIAN = "guardian", "Guardian"
+        # A young person aged 16 to 25 acts in their own right (Children and Families Act 2014 s67 and the
+        # SEND Code of Practice 8.13): they are a member of their own record, not its parent.
+        YOUNG_PERSON = "young_person", "The young person"
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_memberships")

@@ -7,8 +7,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/auth/", include("rest_framework.urls")),
+    path("api/", include("accounts.api_urls")),
     path("api/", include("notifications.urls")),
     path("api/", include("casework.urls")),
     path("api/", include("escalations.urls")),
+    path("", include("accounts.urls")),
     path("", include("casework.page_urls")),
 ]

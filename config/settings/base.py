@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "casework",
     "escalations",
     "notifications",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.navigation.navigation",
+                "accounts.context_processors.accounts",
             ],
         },
     },
@@ -323,3 +328,15 @@ NOTIFY_ENABLED = env_bool("NOTIFY_ENABLED", False)
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS"))
 NOTIFY_SMS_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_SMS_TEMPLATE_IDS"))
+
+# Accounts (accounts/): forgotten passwords, two-factor sign-in for staff, invitations, the legal pages.
+# A reset link works once, for this long (Django's token views; the email and the pages say how long).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_MINUTES", "60")) * 60
+# The council running the service: the footer, the legal pages and the emails name it and its contacts.
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
+COUNCIL_EMAIL = os.environ.get("COUNCIL_EMAIL", "send@example.gov.uk")
+COUNCIL_PHONE = os.environ.get("COUNCIL_PHONE", "020 7946 0000")
+COUNCIL_ADDRESS = os.environ.get("COUNCIL_ADDRESS", "Town Hall, High Street, Exampleton EX1 1AA")
+COUNCIL_DPO_EMAIL = os.environ.get("COUNCIL_DPO_EMAIL", "dpo@example.gov.uk")
+# Where the beta banner's feedback link goes; empty means an email to COUNCIL_EMAIL.
+FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")

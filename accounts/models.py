@@ -1,0 +1,115 @@
+"""Accounts: invitations that let a family in, and the requests counted to throttle the doors anyone can knock on."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from casework.models import Child, FamilyMember
+
+
+def code_digest(code: str) -> str:
+    """The digest an invitation's code is stored as: only whoever holds the letter or the email has the code."""
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class Attempt(models.Model):
+    """One knock on a door open to anyone (a reset link asked for, an invitation code typed), kept for throttling.
+
+    Neither the address asked about nor the code typed is stored: only a keyed digest, so this table tells
+    nobody who has an account or what was tried. Rows older than a day are removed as new ones are written.
+    """
+
+    class Door(models.TextChoices):
+        PASSWORD_RESET = "password_reset", "Reset link asked for"
+        INVITATION_CODE = "invitation_code", "Invitation code typed"
+
+    door = models.CharField(max_length=20, choices=Door.choices)
+    at = models.DateTimeField(default=timezone.now)
+    # As the load balancer reported it (config/client_address.py): text, since it is only ever compared.
+    client_address = models.CharField(max_length=64, null=True, blank=True)
+    key_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["door", "client_address", "at"], name="attempt_by_address"),
+            models.Index(fields=["door", "key_digest", "at"], name="attempt_by_key"),
+            models.Index(fields=["at"], name="attempt_at"),
+        ]
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Invitations that may still be accepted: not accepted, not withdrawn, not expired."""
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A one-time invitation for one person to see one child's record, sent by email or by a printed letter."""
+
+    class Kind(models.TextChoices):
+        PARENT_CARER = "parent_carer", "A parent or carer"
+        YOUNG_PERSON = "young_person", "The young person themselves (aged 16 to 25)"
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", "By email"
+        LETTER = "letter", "By a printed letter with a code"
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be accepted"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="invitations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    relationship = models.CharField(
+        max_length=20, choices=FamilyMember.Relationship.choices, help_text="Who they are to the child."
+    )
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    email = models.EmailField(blank=True)
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations_accepted"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["child", "created_at"], name="invitation_by_child")]
+
+    def __str__(self):
+        return f"{self.display_name} to {self.child.display_name}'s record"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def state_at(self, now) -> "Invitation.State":
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.withdrawn_at:
+            return self.State.WITHDRAWN
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.WAITING
+
+    @property
+    def state(self) -> "Invitation.State":
+        return self.state_at(timezone.now())

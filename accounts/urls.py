@@ -1,0 +1,18 @@
+"""The accounts' pages: forgotten password, the legal pages, two-factor sign-in, joining by invitation."""
+
+from django.urls import path
+from django.views.generic import TemplateView
+
+from . import views
+
+urlpatterns = [
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password-reset/done/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"
+    ),
+    path("accessibility/", TemplateView.as_view(template_name="accounts/legal/accessibility.html"), name="accessibility"),
+    path("privacy/", TemplateView.as_view(template_name="accounts/legal/privacy.html"), name="privacy"),
+    path("cookies/", TemplateView.as_view(template_name="accounts/legal/cookies.html"), name="cookies"),
+]
