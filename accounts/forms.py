@@ -37,3 +37,21 @@ class NewPasswordForm(SetPasswordForm):
     def save(self, commit=True):
         account_password_set(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code your authenticator app shows now, or one of your backup codes.",
+        max_length=20,
+        error_messages={"required": "Enter the code from your authenticator app, or a backup code"},
+    )
+
+
+class AuthenticatorConfirmForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your app",
+        help_text="Your app shows a new 6-digit code every 30 seconds.",
+        max_length=10,
+        error_messages={"required": "Enter the 6-digit code your app shows"},
+    )

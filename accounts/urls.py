@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import views, views_two_factor
 
 urlpatterns = [
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
@@ -15,4 +15,10 @@ urlpatterns = [
     path("accessibility/", TemplateView.as_view(template_name="accounts/legal/accessibility.html"), name="accessibility"),
     path("privacy/", TemplateView.as_view(template_name="accounts/legal/privacy.html"), name="privacy"),
     path("cookies/", TemplateView.as_view(template_name="accounts/legal/cookies.html"), name="cookies"),
+]
+
+urlpatterns += [
+    path("two-factor/", views_two_factor.verify, name="two-factor"),
+    path("two-factor/set-up/", views_two_factor.set_up, name="two-factor-set-up"),
+    path("two-factor/backup-codes/", views_two_factor.backup_codes, name="two-factor-backup-codes"),
 ]

@@ -43,6 +43,7 @@ from .serializers import (
     ReassignInput,
     TokenInput,
 )
+from .sign_in import token_refusal
 
 
 def validated(serializer_class, request) -> dict:
@@ -67,6 +68,9 @@ class TokenView(APIView):
             return Response(
                 {"non_field_errors": ["The username or password is not right."]}, status=status.HTTP_400_BAD_REQUEST
             )
+        refusal = token_refusal(user, data)
+        if refusal:
+            return Response(refusal, status=status.HTTP_400_BAD_REQUEST)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

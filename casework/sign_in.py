@@ -1,4 +1,4 @@
-"""Sign-in throttling (django-axes): the username each failed attempt is counted against."""
+"""Sign-in: throttling (django-axes), and the checks other apps add before an API token is issued."""
 
 from django.conf import settings
 
@@ -21,3 +21,18 @@ def username_to_throttle(request, credentials: dict | None) -> str | None:
     if isinstance(username, str):
         return username[:THROTTLE_USERNAME_LENGTH]
     return username
+
+
+# Checks an app further up adds in its AppConfig.ready() (accounts: a staff member's second factor), so casework
+# never imports it. Each is called as check(user, data) with the token request's validated input, and returns
+# field errors to refuse the token with, or None.
+TOKEN_CHECKS: list = []
+
+
+def token_refusal(user, data: dict) -> dict | None:
+    """The first registered check's field errors for issuing `user` a token, or None if every check passes."""
+    for check in TOKEN_CHECKS:
+        errors = check(user, data)
+        if errors:
+            return errors
+    return None

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 
 CONTRACT = {
     "/api/auth/token/": ["post"],
+    "/api/auth/password-reset/": ["post"],
     "/api/me/": ["get"],
     "/api/children/": ["get"],
     "/api/categories/": ["get"],

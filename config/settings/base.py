@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Which second factor (if any) this session has given; then staff without one are sent to give it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.second_factor_required",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -340,3 +343,7 @@ COUNCIL_ADDRESS = os.environ.get("COUNCIL_ADDRESS", "Town Hall, High Street, Exa
 COUNCIL_DPO_EMAIL = os.environ.get("COUNCIL_DPO_EMAIL", "dpo@example.gov.uk")
 # Where the beta banner's feedback link goes; empty means an email to COUNCIL_EMAIL.
 FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")
+# Two-factor sign-in for staff (accounts/two_factor.py): on in production; off for `make run` and the tests.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "SEND Casework"
