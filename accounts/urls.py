@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views, views_two_factor
+from . import views, views_invitations, views_two_factor
 
 urlpatterns = [
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
@@ -21,4 +21,12 @@ urlpatterns += [
     path("two-factor/", views_two_factor.verify, name="two-factor"),
     path("two-factor/set-up/", views_two_factor.set_up, name="two-factor-set-up"),
     path("two-factor/backup-codes/", views_two_factor.backup_codes, name="two-factor-backup-codes"),
+]
+
+urlpatterns += [
+    path("join/", views_invitations.join, name="join"),
+    path("join/<str:code>/", views_invitations.join_accept, name="join-accept"),
+    path("staff/children/<int:pk>/people/", views_invitations.child_people, name="child-people"),
+    path("staff/children/<int:pk>/invite/", views_invitations.child_invite, name="child-invite"),
+    path("staff/invitations/<int:pk>/withdraw/", views_invitations.invitation_withdraw, name="invitation-withdraw"),
 ]
