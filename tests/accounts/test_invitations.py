@@ -3,13 +3,16 @@ and every invitation, carers never see one another."""
 
 import re
 from datetime import date
+from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.demo import DEMO_INVITATION_CODE
 from accounts.models import Invitation
 from casework.models import FamilyMember
 from casework.services import case_log
@@ -245,3 +248,11 @@ def test_the_staff_case_page_links_to_the_people_who_can_see_the_childs_record(c
     page = client.get(f"/queue/cases/{case.pk}/").content.decode()
 
     assert f'href="/staff/children/{borough.child1.pk}/people/"' in page
+
+
+def test_the_demo_borough_has_a_letter_invitation_waiting_with_the_readme_code(client):
+    call_command("seed_demo", "--password", "demo-password", stdout=StringIO())
+    call_command("seed_demo", "--password", "demo-password", stdout=StringIO())
+
+    assert Invitation.objects.count() == 1
+    assert client.get(f"/join/{DEMO_INVITATION_CODE}/").status_code == 200

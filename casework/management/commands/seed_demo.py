@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import seed_accounts_demo
 from casework import services
 from casework.models import (
     EHCP,
@@ -589,6 +590,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             counts = DemoBorough(password=password).build()
+            seed_accounts_demo(organisation=Organisation.objects.get(name=DEMO_ORGANISATION))
         self.stdout.write(self.style.SUCCESS(
             f"{DEMO_ORGANISATION} is ready: {counts['families']} families, {counts['children']} children "
             f"and {counts['cases']} cases."
