@@ -5,6 +5,7 @@ from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 
 from casework.models import FamilyMember
 
+from .contact_details import preferred_choices
 from .models import Invitation
 from .passwords import account_password_set
 
@@ -127,3 +128,26 @@ class NewAccountForm(UserCreationForm):
         second.error_messages["required"] = "Type your password again"
         self.error_messages = {**self.error_messages, "password_mismatch": NewPasswordForm.error_messages["password_mismatch"]}
         self.fields["password1"].widget.attrs.pop("autofocus", None)
+
+
+class ContactDetailsForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", max_length=254, required=False, error_messages={"invalid": EMAIL_ERRORS["invalid"]}
+    )
+    mobile = forms.CharField(
+        label="Mobile number",
+        help_text="For example, 07700 900 982.",
+        max_length=20,
+        required=False,
+    )
+    phone = forms.CharField(label="Other phone number (optional)", help_text="For example, a landline.", max_length=20, required=False)
+    address = forms.CharField(label="Postal address (optional)", widget=forms.Textarea, max_length=500, required=False)
+    preferred = forms.ChoiceField(
+        label="How would you like us to contact you?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you would like us to contact you"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred"].choices = preferred_choices()

@@ -113,3 +113,34 @@ class Invitation(models.Model):
     @property
     def state(self) -> "Invitation.State":
         return self.state_at(timezone.now())
+
+
+class ContactDetails(models.Model):
+    """How a parent, carer or young person wants to be contacted, kept up to date by them; staff see it on the
+    case page so an officer can ring the family. Every change is a history row (who, when, what it was).
+
+    The email address is the account's (`User.email`, used for reset links and notifications) and the mobile
+    number the one text messages go to (`notifications.NotificationPreference`): both are written by the same
+    service, and copied here so that the history shows what they were at each change.
+    """
+
+    class Preferred(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        LETTER = "letter", "Letter"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_details")
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=13, blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="Another number, such as a landline.")
+    address = models.TextField(blank=True, help_text="For letters.")
+    preferred = models.CharField(max_length=10, choices=Preferred.choices, default=Preferred.EMAIL)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "contact details"
+
+    def __str__(self):
+        return f"Contact details of {self.user}"

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views, views_invitations, views_two_factor
+from . import views, views_contact_details, views_invitations, views_two_factor
 
 urlpatterns = [
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
@@ -29,4 +29,8 @@ urlpatterns += [
     path("staff/children/<int:pk>/people/", views_invitations.child_people, name="child-people"),
     path("staff/children/<int:pk>/invite/", views_invitations.child_invite, name="child-invite"),
     path("staff/invitations/<int:pk>/withdraw/", views_invitations.invitation_withdraw, name="invitation-withdraw"),
+]
+
+urlpatterns += [
+    path("contact-details/", views_contact_details.contact_details, name="contact-details"),
 ]
