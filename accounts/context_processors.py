@@ -35,4 +35,5 @@ def accounts(request) -> dict:
         "show_api_docs": bool(user and user.is_authenticated and is_staff_member(user)),
         "reset_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
     }

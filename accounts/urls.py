@@ -33,4 +33,5 @@ urlpatterns += [
 
 urlpatterns += [
     path("contact-details/", views_contact_details.contact_details, name="contact-details"),
+    path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
 ]

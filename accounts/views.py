@@ -3,6 +3,8 @@ and the legal pages every UK public-sector service must have."""
 
 from axes.helpers import get_client_ip_address
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
@@ -60,3 +62,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetDoneView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_done.html"
 
+
+
+@login_required
+def session_keep_alive(request):
+    """The time-out warning's "Stay signed in": any request renews the session (SESSION_SAVE_EVERY_REQUEST)."""
+    return HttpResponse(status=204)
