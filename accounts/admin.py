@@ -1,5 +1,6 @@
-"""Invitations in the admin: to look up and withdraw. They are made on the staff pages, which print or email the
-code; the admin never could, as only a digest of each code is kept."""
+"""Accounts in the admin: invitations (to look up and withdraw; they are made on the staff pages, which print or
+email the code, as only a digest of each code is kept), and retention: the schedule, legal holds, the monthly
+lists awaiting approval and the audit of what was removed."""
 
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
@@ -7,7 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from casework.forms import SERVICE_REFUSALS, refusal_messages
 
 from .invitations import invitation_withdraw
-from .models import Invitation
+from .models import Invitation, LegalHold, RetentionAudit, RetentionItem, RetentionReview, RetentionRule
+from .retention import legal_hold_lift, legal_hold_place, retention_review_approve
 
 
 @admin.register(Invitation)
@@ -39,3 +41,89 @@ class InvitationAdmin(SimpleHistoryAdmin):
                     self.message_user(request, f"{invitation}: {' '.join(texts)}", messages.WARNING)
             else:
                 self.message_user(request, f"{invitation}: withdrawn.", messages.SUCCESS)
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "years", "after", "source"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "reason", "placed_by", "placed_at", "lifted_at"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["child", "case"]
+    fields = ["child", "case", "reason"]
+    actions = ["lift"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        placed = legal_hold_place(actor=request.user, reason=obj.reason, child=obj.child, case=obj.case)
+        obj.pk = placed.pk
+
+    @admin.action(description="Lift the selected holds")
+    def lift(self, request, queryset):
+        for hold in queryset:
+            try:
+                legal_hold_lift(actor=request.user, hold=hold)
+            except SERVICE_REFUSALS as refused:
+                self.message_user(request, f"{hold}: {' '.join(refusal_messages(refused)[None])}", messages.WARNING)
+
+
+class RetentionItemInline(admin.TabularInline):
+    model = RetentionItem
+    readonly_fields = ["kind", "object_id", "due_on", "description"]
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionReview)
+class RetentionReviewAdmin(admin.ModelAdmin):
+    """The month's list. Approving it removes every record on it that is still due and not held."""
+
+    list_display = ["__str__", "status", "approved_by", "approved_at"]
+    readonly_fields = ["listed_at", "status", "approved_by", "approved_at"]
+    inlines = [RetentionItemInline]
+    actions = ["approve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve and remove the records listed (this cannot be undone)")
+    def approve(self, request, queryset):
+        for review in queryset:
+            try:
+                audits = retention_review_approve(review=review, actor=request.user)
+            except SERVICE_REFUSALS as refused:
+                self.message_user(request, f"{review}: {' '.join(refusal_messages(refused)[None])}", messages.ERROR)
+            else:
+                self.message_user(request, f"{review}: {len(audits)} record(s) removed.", messages.SUCCESS)
+
+
+@admin.register(RetentionAudit)
+class RetentionAuditAdmin(admin.ModelAdmin):
+    list_display = ["removed_at", "kind", "object_id", "description", "approved_by"]
+    readonly_fields = [field.name for field in RetentionAudit._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -144,3 +144,104 @@ class ContactDetails(models.Model):
 
     def __str__(self):
         return f"Contact details of {self.user}"
+
+
+# --- retention (UK GDPR Article 5(1)(e): kept no longer than necessary) ----------------------------------------
+
+
+class RetentionRule(models.Model):
+    """How long one kind of record is kept, after which event, and on whose advice: the schedule, as data."""
+
+    class Kind(models.TextChoices):
+        CHILD_FILE = "child_file", "A child's file: the child, their plan, every concern and everything on it"
+        INVITATION = "invitation", "An invitation that was accepted, withdrawn or has expired"
+
+    class After(models.TextChoices):
+        DATE_OF_BIRTH = "date_of_birth", "the child's date of birth"
+        ENDED = "ended", "the day it was accepted, withdrawn or expired"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    years = models.PositiveSmallIntegerField(help_text="How many years after the event the record is kept.")
+    after = models.CharField(max_length=20, choices=After.choices)
+    source = models.TextField(help_text="Why this long: the statute, guidance or decision it follows.")
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.years} years after {self.get_after_display()}"
+
+
+class LegalHold(models.Model):
+    """While a hold is in place on a child or a case (a claim, a complaint to the Ombudsman, a tribunal, a
+    subject access request), nothing of it is removed, whatever the schedule says."""
+
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="legal_holds")
+    case = models.ForeignKey(
+        "casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="legal_holds"
+    )
+    reason = models.TextField()
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False, case__isnull=True) | models.Q(child__isnull=True, case__isnull=False),
+                name="legal_hold_on_a_child_or_a_case",
+            )
+        ]
+
+    def __str__(self):
+        held = f"child {self.child_id}" if self.child_id else f"case {self.case_id}"
+        return f"Legal hold on {held}{' (lifted)' if self.lifted_at else ''}"
+
+
+class RetentionReview(models.Model):
+    """One month's list of records past their retention date. Nothing goes until a named administrator approves."""
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        SUPERSEDED = "superseded", "Superseded by a later list"
+        CARRIED_OUT = "carried_out", "Approved and carried out"
+
+    listed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_APPROVAL)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-listed_at"]
+
+    def __str__(self):
+        return f"Records past their retention date, listed {self.listed_at:%d %B %Y}"
+
+
+class RetentionItem(models.Model):
+    """One record on a review's list. It names the record by its id only: the list must not itself keep it."""
+
+    review = models.ForeignKey(RetentionReview, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20, choices=RetentionRule.Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    due_on = models.DateField()
+    description = models.CharField(max_length=300)
+
+
+class RetentionAudit(models.Model):
+    """What the retention process removed, when, and who approved it. Never deleted."""
+
+    review = models.ForeignKey(RetentionReview, on_delete=models.PROTECT, related_name="audit")
+    kind = models.CharField(max_length=20, choices=RetentionRule.Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    description = models.CharField(max_length=300)
+    rows_removed = models.JSONField(help_text="How many rows of each table went, history included.")
+    removed_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-removed_at"]

@@ -253,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_notifications",
         "schedule": 60.0,
     },
+    "List records past their retention date for an administrator to approve, 06:00 on the 1st of each month": {
+        "task": "accounts.list_records_past_retention",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     "Send officers their daily digest of the morning's reminders, 09:05 on weekdays": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(
