@@ -5,7 +5,7 @@ lists awaiting approval and the audit of what was removed."""
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from casework.forms import SERVICE_REFUSALS, refusal_messages
+from core.forms import SERVICE_REFUSALS, refusal_messages
 
 from .invitations import invitation_withdraw
 from .models import Invitation, LegalHold, RetentionAudit, RetentionItem, RetentionReview, RetentionRule

@@ -6,11 +6,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        # casework issues API tokens but may not import this app (the layers run one way): it keeps a list of
-        # checks, and this app adds the second factor to it.
-        from casework.sign_in import TOKEN_CHECKS
+        # The layers run one way, so the token view and the demo borough may not import this app: each keeps
+        # a list, and this app adds to it (the second factor before a token; a letter invitation to the demo).
+        from casework.demo import DEMO_ADDITIONS
+        from core.sign_in import TOKEN_CHECKS
 
+        from .demo import seed_accounts_demo
         from .two_factor import token_second_factor_errors
 
         if token_second_factor_errors not in TOKEN_CHECKS:
             TOKEN_CHECKS.append(token_second_factor_errors)
+        if seed_accounts_demo not in DEMO_ADDITIONS:
+            DEMO_ADDITIONS.append(seed_accounts_demo)

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Child, FamilyMember
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 
 from .models import Attempt, Invitation, code_digest
 from .permissions import councils_invitable_by, is_staff_account

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from casework.models import Case, Child
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 
 from .models import Invitation, LegalHold, RetentionAudit, RetentionItem, RetentionReview, RetentionRule
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework.forms import add_refusal_to_form
+from core.forms import add_refusal_to_form
 
 from .contact_details import contact_details_update
 from .forms import ContactDetailsForm

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
+from core.forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
 
 from . import invitations, selectors
 from .forms import InviteForm, JoinCodeForm, NewAccountForm

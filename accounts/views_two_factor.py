@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from casework.forms import add_refusal_to_form
+from core.forms import add_refusal_to_form
 
 from . import two_factor
 from .forms import AuthenticatorConfirmForm, SecondFactorForm

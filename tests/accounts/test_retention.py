@@ -13,7 +13,7 @@ from accounts.retention import legal_hold_lift, legal_hold_place, retention_revi
 from accounts.tasks import list_records_past_retention
 from casework.models import EHCP, Case, CaseEvent, Child
 from casework.services import case_close, case_log
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

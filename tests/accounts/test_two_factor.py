@@ -12,7 +12,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from casework import urls_staff
+from casework.web import urls as casework_pages
+from reports.web import urls as report_pages
 from tests.config.test_settings import production, run_python
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def required(settings):
 def staff_paths() -> list[str]:
     """Every staff page, with 1 for each id: a session without its second factor must reach none of them."""
     paths = []
-    for pattern in urls_staff.urlpatterns:
+    for pattern in [*casework_pages.staff, *report_pages.urlpatterns]:
         assert isinstance(pattern, URLPattern)
         paths.append("/" + re.sub(r"<int:\w+>", "1", str(pattern.pattern)))
     return [*paths, "/admin/", "/admin/casework/case/", "/"]
