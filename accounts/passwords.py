@@ -27,6 +27,10 @@ from .throttling import attempt_record, key_digest, key_over_limit, refuse_if_cl
 
 logger = logging.getLogger(__name__)
 
+EMAIL_ERRORS = {
+    "required": "Enter your email address",
+    "invalid": "Enter an email address in the correct format, like name@example.com",
+}
 # One address may be sent 3 links an hour: enough for someone whose email was slow, too few to flood an inbox.
 RESET_LIMIT_PER_ADDRESS = 3
 # One client may ask 20 times an hour, whatever the addresses: a household or an office shares one address.
@@ -64,7 +68,7 @@ def _queue_reset_email(user_id: int) -> None:
     from .tasks import send_password_reset_email
 
     try:
-        send_password_reset_email.delay(user_id)
+        send_password_reset_email.apply_async(args=[user_id], retry=False)
     except BROKER_UNAVAILABLE:
         # A link must not wait for Redis to come back: the person is at the screen waiting for it.
         logger.warning("The broker could not be reached: the reset link is sent from the web server.")

@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("casework.api.urls")),
     path("", include("reports.api.urls")),
-    path("", include("accounts.api_urls")),
+    path("", include("accounts.api.urls")),
 ]

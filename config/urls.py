@@ -9,5 +9,5 @@ urlpatterns = [
     path("", include("casework.web.urls")),
     path("", include("notifications.page_urls")),
     path("", include("reports.web.urls")),
-    path("", include("accounts.urls")),
+    path("", include("accounts.web.urls")),
 ]

@@ -82,7 +82,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "core.sign_in.username_to_throttle"
+AXES_USERNAME_CALLABLE = "accounts.sign_in.username_to_throttle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
 # How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import add_refusal_to_form
 
-from .contact_details import contact_details_update
+from ..contact_details import contact_details_update
+from ..models import ContactDetails
+from ..permissions import is_staff_account
 from .forms import ContactDetailsForm
-from .models import ContactDetails
-from .permissions import is_staff_account
 
 
 @login_required

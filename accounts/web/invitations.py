@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
 
-from . import invitations, selectors
+from .. import invitations, selectors
+from ..models import Invitation
+from ..permissions import is_staff_account
+from ..throttling import TooManyAttempts
 from .forms import InviteForm, JoinCodeForm, NewAccountForm
-from .models import Invitation
-from .permissions import is_staff_account
-from .throttling import TooManyAttempts
-from .views import too_many_attempts
+from .passwords import too_many_attempts
 
 
 def staff_only(view):

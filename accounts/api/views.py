@@ -7,9 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .forms import EMAIL_ERRORS
-from .passwords import password_reset_request
-from .throttling import TooManyAttempts
+from ..passwords import EMAIL_ERRORS, password_reset_request
+from ..throttling import TooManyAttempts
 
 RESET_ANSWER = "If the address belongs to an account, a link to choose a new password has been sent to it."
 

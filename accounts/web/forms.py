@@ -1,18 +1,25 @@
 """The accounts' forms. Error messages follow the GOV.UK Design System: they say what to do."""
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 
 from casework.models import FamilyMember
 
-from .contact_details import preferred_choices
-from .models import Invitation
-from .passwords import account_password_set
+from ..contact_details import preferred_choices
+from ..models import Invitation
+from ..passwords import EMAIL_ERRORS, account_password_set
 
-EMAIL_ERRORS = {
-    "required": "Enter your email address",
-    "invalid": "Enter an email address in the correct format, like name@example.com",
-}
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. They are case-sensitive.",
+        "inactive": "This account is no longer active.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -1,16 +1,13 @@
-"""Pages anyone may open without signing in: forgotten password (Django's own token views, in GOV.UK words)
-and the legal pages every UK public-sector service must have."""
+"""Forgotten password: Django's own token views, in GOV.UK words."""
 
 from axes.helpers import get_client_ip_address
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
+from ..passwords import password_reset_request
+from ..throttling import TooManyAttempts
 from .forms import NewPasswordForm, PasswordResetRequestForm
-from .passwords import password_reset_request
-from .throttling import TooManyAttempts
 
 
 def too_many_attempts(request, refused: TooManyAttempts):
@@ -63,8 +60,3 @@ class PasswordResetDoneView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_done.html"
 
 
-
-@login_required
-def session_keep_alive(request):
-    """The time-out warning's "Stay signed in": any request renews the session (SESSION_SAVE_EVERY_REQUEST)."""
-    return HttpResponse(status=204)

@@ -12,9 +12,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from core.forms import add_refusal_to_form
 
-from . import two_factor
+from .. import two_factor
+from ..permissions import is_staff_account
 from .forms import AuthenticatorConfirmForm, SecondFactorForm
-from .permissions import is_staff_account
 
 
 def staff_account_only(view):
