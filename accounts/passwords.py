@@ -65,6 +65,7 @@ def password_reset_request(*, email: str, client_address: str | None) -> None:
 
 
 def _queue_reset_email(user_id: int) -> None:
+    # tasks.py imports this module, so this import waits until it is needed.
     from .tasks import send_password_reset_email
 
     try:
