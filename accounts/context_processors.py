@@ -36,4 +36,5 @@ def accounts(request) -> dict:
         "reset_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "sign_on": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else "",
     }

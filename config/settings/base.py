@@ -76,6 +76,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out person is refused before their password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (accounts/sign_on.py): signs nobody in unless OIDC_ENABLED.
+    "accounts.sign_on.SignOnBackend",
 ]
 # Sign-in throttling: 5 wrong passwords for the same username from the same address
 # lock that pair out for 15 minutes.
@@ -360,3 +362,19 @@ FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")
 STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "SEND Casework"
+# Single sign-on with OpenID Connect (accounts/sign_on.py), off by default: the provider's endpoints and this
+# service's client id and secret, from the provider's registration (GOV.UK One Login, or the council's Entra ID).
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "GOV.UK One Login")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+# Sign-on never makes an account: it signs in the one account with the provider's verified email.
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign-on-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-on/refused/"
