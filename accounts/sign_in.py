@@ -1,6 +1,10 @@
-"""Sign-in throttling (django-axes): the username each failed attempt is counted against."""
+"""Sign-in throttling (django-axes): the username each failed attempt is counted against, and the answer to
+someone locked out."""
 
+from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 
 # The width of django-axes' username columns.
 THROTTLE_USERNAME_LENGTH = 255
@@ -21,3 +25,20 @@ def username_to_throttle(request, credentials: dict | None) -> str | None:
     if isinstance(username, str):
         return username[:THROTTLE_USERNAME_LENGTH]
     return username
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in: 429 with Retry-After; JSON for the API, the page otherwise."""
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    minutes = -(-seconds // 60)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": f"Too many attempts to sign in. Wait {minutes} minutes, then try again."}, status=429
+        )
+    else:
+        context = {"failure_limit": get_failure_limit(request, credentials), "cooloff_timedelta": cool_off}
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response

@@ -1,8 +1,10 @@
 """The accounts' REST endpoints (API.md "Accounts and legal pages"). Thin: each checks input and calls a service."""
 
 from axes.helpers import get_client_ip_address
+from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,3 +42,16 @@ class PasswordResetView(APIView):
         except TooManyAttempts as refused:
             raise exceptions.Throttled(wait=refused.retry_after) from refused
         return Response({"detail": RESET_ANSWER}, status=status.HTTP_202_ACCEPTED)
+
+
+class LogoutView(APIView):
+    """Sign out of the API: the token the request is sent with stops working at once (204). Called with the
+    browser's session instead (the browsable API), it ends the session."""
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Signed out; the token no longer works")})
+    def post(self, request):
+        if isinstance(request.auth, Token):
+            request.auth.delete()
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.caching.never_stored",
+    # Every answer under /api/ is JSON, errors included; an oversized body is a 413.
+    "core.middleware.api_answers_in_json",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,6 +89,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.sign_in.username_to_throttle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
+# The API's answer to a locked-out sign-in is JSON, 429 with Retry-After; the pages' is the template above.
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in.locked_out"
 # How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
@@ -378,3 +382,5 @@ OIDC_RP_SCOPES = "openid email"
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "sign-on-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sign-on/refused/"
+# How long an API token works after it is issued (core/authentication.py); POST /api/auth/logout/ ends it sooner.
+API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "24"))
