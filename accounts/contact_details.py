@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from casework.models import Child, FamilyMember
 from notifications.services import notification_preferences_update
@@ -59,9 +60,12 @@ def _check_preference(*, email, mobile, phone, address, preferred) -> None:
 
 def family_contacts_of(child: Child) -> list[dict]:
     """Each family member of the child with how to reach them: for staff pages only."""
-    members = FamilyMember.objects.filter(family_id=child.family_id).select_related(
-        "user__contact_details", "user__notification_preference"
-    ).order_by("pk")
+    members = (
+        FamilyMember.objects.filter(Q(children__isnull=True) | Q(children=child), family_id=child.family_id)
+        .distinct()
+        .select_related("user__contact_details", "user__notification_preference")
+        .order_by("pk")
+    )
     return [_contact_row(member) for member in members]
 
 

@@ -167,14 +167,22 @@ def invitation_accept(*, invitation: Invitation, user=None, new_account: NewAcco
         user = _account_create(new_account)
     elif is_staff_account(user):
         raise NotAllowed("A council staff account cannot join a family. Sign out, then accept the invitation.")
-    FamilyMember.objects.get_or_create(
-        family_id=invitation.child.family_id, user=user, defaults={"relationship": invitation.relationship}
-    )
+    _link_only_this_child(user=user, invitation=invitation)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation._history_user = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+def _link_only_this_child(*, user, invitation: Invitation) -> None:
+    """Make the person a member of the child's family who sees this child only; someone who already sees every
+    child of the family keeps that, and someone limited to other children of it gains this one too."""
+    member, created = FamilyMember.objects.get_or_create(
+        family_id=invitation.child.family_id, user=user, defaults={"relationship": invitation.relationship}
+    )
+    if created or member.children.exists():
+        member.children.add(invitation.child)
 
 
 def expired_message() -> str:

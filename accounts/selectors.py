@@ -1,6 +1,7 @@
 """Reads for the accounts pages, built for the person asking: a child outside a member of staff's council is
 simply not found (404), as a case is."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from casework.models import Child, FamilyMember
@@ -32,7 +33,8 @@ def invitation_get_for_inviter(user, pk: int) -> Invitation:
 def people_of_child(child: Child) -> list[FamilyMember]:
     """Everyone who can see the child's record, with their contact details: for staff only. Carers of one
     child never see one another's details (a parent may live apart from the other for good reason)."""
-    return list(FamilyMember.objects.filter(family_id=child.family_id).select_related("user").order_by("pk"))
+    members = FamilyMember.objects.filter(Q(children__isnull=True) | Q(children=child), family_id=child.family_id)
+    return list(members.distinct().select_related("user").order_by("pk"))
 
 
 def invitations_of_child(child: Child) -> list[Invitation]:

@@ -54,6 +54,14 @@ class FamilyMember(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_memberships")
     relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    # A carer invited to one child's record (a parent living apart from the child's siblings, say) sees that
+    # child only: `permissions.children_of_family_member` and the notices read it.
+    children = models.ManyToManyField(
+        "Child",
+        blank=True,
+        related_name="+",
+        help_text="Only these children's records. None chosen: every child of the family.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["family", "user"], name="family_member_unique")]

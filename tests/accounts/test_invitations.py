@@ -16,6 +16,7 @@ from accounts.demo import DEMO_INVITATION_CODE
 from accounts.models import Invitation
 from casework.models import FamilyMember
 from casework.services import case_log
+from notifications.models import Notification
 from tests.factories import ChildFactory, OfficerFactory, OrganisationFactory, make_team
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +257,30 @@ def test_the_demo_borough_has_a_letter_invitation_waiting_with_the_readme_code(c
 
     assert Invitation.objects.count() == 1
     assert client.get(f"/join/{DEMO_INVITATION_CODE}/").status_code == 200
+
+
+def test_a_carer_invited_to_one_child_of_a_family_sees_and_hears_about_that_child_only(client, api, borough, invite):
+    sibling = ChildFactory(family=borough.child1.family, first_name="Sam")
+    sibling_case = case_log(
+        actor=borough.parent1, child_id=sibling.pk, category_slug="other", summary="Sibling", description="."
+    )
+    invite(borough.officer1.user, borough.child1)
+    accept(client, emailed_code())
+    robin = get_user_model().objects.get(username="robin")
+
+    children = api.as_user(robin).get("/api/children/").json()
+    own_case = case_log(
+        actor=borough.parent1, child_id=borough.child1.pk, category_slug="other", summary="Own", description="."
+    )
+    case_log(actor=borough.parent1, child_id=sibling.pk, category_slug="other", summary="Sibling 2", description=".")
+
+    assert [child["id"] for child in children.get("results", children)] == [borough.child1.pk]
+    assert api.get(f"/api/cases/{sibling_case.pk}/").status_code == 404
+    assert api.get(f"/api/cases/{own_case.pk}/").status_code == 200
+    told = set(Notification.objects.filter(recipient=robin).values_list("link", flat=True))
+    assert told == {f"/cases/{own_case.pk}/"}
+    parent_sees = api.as_user(borough.parent1).get("/api/children/").json()
+    assert {child["id"] for child in parent_sees.get("results", parent_sees)} == {borough.child1.pk, sibling.pk}
+    client.force_login(borough.officer1.user)
+    sibling_people = client.get(f"/staff/children/{sibling.pk}/people/").content.decode()
+    assert "robin@example.org" not in sibling_people and borough.parent1.email in sibling_people
