@@ -12,7 +12,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -86,7 +85,8 @@ def _check_who(*, child: Child, kind: str, relationship: str, delivery: str, ema
 def invitation_create(
     *, actor, child: Child, kind: str, relationship: str, first_name: str, last_name: str, delivery: str, email: str
 ) -> IssuedInvitation:
-    """Invite one person to one child's record. Atomic; an email invitation is sent after commit.
+    """Invite one person to one child's record. Atomic; the caller emails it (`invitation_email_send`) or prints
+    the letter, the only two places the code ever appears.
 
     Raises NotAllowed for staff of another council, ValidationError with field errors for bad input.
     """
@@ -107,15 +107,13 @@ def invitation_create(
     )
     invitation._history_user = actor
     invitation.save()
-    issued = IssuedInvitation(invitation=invitation, code=code)
-    if delivery == Invitation.Delivery.EMAIL:
-        # Sent by the web server, not through the outbox: the outbox keeps what it sends, and the code must exist
-        # only in the person's inbox. A lost email is put right by sending a new invitation.
-        transaction.on_commit(partial(_email_invitation, issued))
-    return issued
+    return IssuedInvitation(invitation=invitation, code=code)
 
 
-def _email_invitation(issued: IssuedInvitation) -> None:
+def invitation_email_send(*, issued: IssuedInvitation) -> bool:
+    """Email an invitation just made; False if the mail server refused it (the invitation stays, to withdraw or
+    to follow with a letter). Called after the invitation is committed. Sent by the web server, not through the
+    outbox, which keeps what it sends: the code must exist only in the person's inbox."""
     invitation = issued.invitation
     context = {
         "invitation": invitation,
@@ -124,12 +122,17 @@ def _email_invitation(issued: IssuedInvitation) -> None:
         "days": INVITATION_DAYS[invitation.delivery],
         "council_name": settings.COUNCIL_NAME,
     }
-    send_mail(
-        subject=f"{settings.COUNCIL_NAME} has invited you to SEND Casework",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=f"{settings.COUNCIL_NAME} has invited you to SEND Casework",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except OSError:  # smtplib's errors and a refused connection alike
+        logger.exception("The invitation %s could not be emailed.", invitation.pk)
+        return False
+    return True
 
 
 def invitation_for_code(*, code: str, client_address: str | None) -> Invitation | None:

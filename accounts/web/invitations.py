@@ -2,11 +2,13 @@
 family's (enter a letter's code, accept). Thin: each finds what the person may see, checks a form, calls a service."""
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +20,8 @@ from ..permissions import is_staff_account
 from ..throttling import TooManyAttempts
 from .forms import InviteForm, JoinCodeForm, NewAccountForm
 from .passwords import too_many_attempts
+
+LETTER_CODE_KEY = "accounts_invitation_letter"
 
 
 def staff_only(view):
@@ -51,24 +55,44 @@ def child_invite(request, pk):
         try:
             issued = invitations.invitation_create(actor=request.user, child=child, **form.cleaned_data)
         except SERVICE_REFUSALS as refused:
-            status = add_refusal_to_form(form, refused)
+            add_refusal_to_form(form, refused)
         else:
-            if issued.invitation.delivery == Invitation.Delivery.LETTER:
-                return render(request, "accounts/staff/invitation_letter.html", _letter(issued))
-            messages.success(request, f"We have emailed an invitation to {issued.invitation.display_name}.")
-            return redirect("child-people", pk=child.pk)
-        return render(request, "accounts/staff/child_invite.html", {"child": child, "form": form}, status=status)
+            return _send(request, issued)
     status = 400 if form.errors else 200
     return render(request, "accounts/staff/child_invite.html", {"child": child, "form": form}, status=status)
 
 
-def _letter(issued) -> dict:
-    return {
-        "invitation": issued.invitation,
-        "code": issued.code,
-        "join_url": f"{issued.link.split('/join/')[0]}/join/",
-        "days": invitations.INVITATION_DAYS[issued.invitation.delivery],
+def _send(request, issued):
+    invitation = issued.invitation
+    if invitation.delivery == Invitation.Delivery.LETTER:
+        # The code goes to the letter page through the session, once: reloading that page cannot show it again,
+        # nor send the form again and make a second invitation.
+        request.session[LETTER_CODE_KEY] = {"invitation": invitation.pk, "code": issued.code}
+        return redirect("invitation-letter", pk=invitation.pk)
+    if invitations.invitation_email_send(issued=issued):
+        messages.success(request, f"We have emailed an invitation to {invitation.display_name}.")
+    else:
+        messages.error(
+            request,
+            f"We could not email the invitation to {invitation.display_name}. Withdraw it, then send a new one by "
+            "email later or by letter.",
+        )
+    return redirect("child-people", pk=invitation.child_id)
+
+
+@staff_only
+def invitation_letter(request, pk):
+    """The letter to print, with its code, shown once."""
+    invitation = selectors.invitation_get_for_inviter(request.user, pk)
+    shown = request.session.pop(LETTER_CODE_KEY, None)
+    code = shown["code"] if shown and shown["invitation"] == invitation.pk else None
+    context = {
+        "invitation": invitation,
+        "code": code,
+        "join_url": f"{settings.SITE_URL.rstrip('/')}{reverse('join')}",
+        "days": invitations.INVITATION_DAYS[invitation.delivery],
     }
+    return render(request, "accounts/staff/invitation_letter.html", context)
 
 
 @staff_only

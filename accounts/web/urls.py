@@ -48,6 +48,7 @@ families = [
 staff = [
     path("staff/children/<int:pk>/people/", invitations.child_people, name="child-people"),
     path("staff/children/<int:pk>/invite/", invitations.child_invite, name="child-invite"),
+    path("staff/invitations/<int:pk>/letter/", invitations.invitation_letter, name="invitation-letter"),
     path("staff/invitations/<int:pk>/withdraw/", invitations.invitation_withdraw, name="invitation-withdraw"),
 ]
 

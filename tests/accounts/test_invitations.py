@@ -45,7 +45,7 @@ def invite(client, committed):
             "email": "robin@example.org",
             **answers,
         }
-        response = committed(client.post, f"/staff/children/{child.pk}/invite/", data)
+        response = committed(client.post, f"/staff/children/{child.pk}/invite/", data, follow=True)
         client.logout()
         return response
 
@@ -127,6 +127,35 @@ def test_a_letter_shows_its_code_once_and_the_code_typed_on_the_join_page_works(
     assert response.status_code == 302
     assert Invitation.objects.get().accepted_by.username == "robin"
     assert code not in str(Invitation.objects.values_list().get())
+
+
+def test_reloading_the_letter_page_neither_shows_the_code_again_nor_makes_another_invitation(client, borough):
+    client.force_login(borough.officer1.user)
+    answers = {"kind": "parent_carer", "relationship": "carer", "first_name": "Robin", "last_name": "Carer",
+               "delivery": "letter"}
+    made = client.post(f"/staff/children/{borough.child1.pk}/invite/", answers)
+
+    first = client.get(made.url).content.decode()
+    again = client.get(made.url).content.decode()
+
+    assert 'id="invitation-code"' in first
+    assert 'id="invitation-code"' not in again and "The code was shown once" in again
+    assert Invitation.objects.count() == 1
+
+
+def test_an_email_the_mail_server_refuses_is_reported_to_staff(client, borough, settings, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("accounts.invitations.send_mail", refuse)
+    client.force_login(borough.officer1.user)
+    answers = {"kind": "parent_carer", "relationship": "carer", "first_name": "Robin", "last_name": "Carer",
+               "delivery": "email", "email": "robin@example.org"}
+
+    page = client.post(f"/staff/children/{borough.child1.pk}/invite/", answers, follow=True).content.decode()
+
+    assert "We could not email the invitation to Robin Carer" in page
+    assert Invitation.objects.get().state == Invitation.State.WAITING
 
 
 def test_an_invited_carer_never_sees_another_carers_details(client, api, borough, invite):
