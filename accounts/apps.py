@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # The layers run one way, so the token view and the demo borough may not import this app: each keeps
         # a list, and this app adds to it (the second factor before a token; a letter invitation to the demo).
-        from casework.demo import DEMO_ADDITIONS
+        from casework.demo.extras import demo_extra
         from core.sign_in import TOKEN_CHECKS
 
         from .demo import seed_accounts_demo
@@ -16,5 +16,4 @@ class AccountsConfig(AppConfig):
 
         if token_second_factor_errors not in TOKEN_CHECKS:
             TOKEN_CHECKS.append(token_second_factor_errors)
-        if seed_accounts_demo not in DEMO_ADDITIONS:
-            DEMO_ADDITIONS.append(seed_accounts_demo)
+        demo_extra(seed_accounts_demo)

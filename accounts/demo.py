@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from casework.models import Child, FamilyMember, Officer
+from casework.demo.data import DEMO_ORGANISATION
+from casework.models import Child, FamilyMember, Officer, Organisation
 
 from .models import Invitation, code_digest
 
@@ -15,9 +16,10 @@ DEMO_INVITATION_CODE = "DEMO-JXNS-2026"
 
 
 @transaction.atomic
-def seed_accounts_demo(*, organisation) -> None:
+def seed_accounts_demo() -> None:
     """A grandparent invited by letter to the first child of the demo council. Running it twice changes nothing."""
-    if Invitation.objects.filter(code_digest=code_digest(DEMO_INVITATION_CODE)).exists():
+    organisation = Organisation.objects.filter(name=DEMO_ORGANISATION).first()
+    if organisation is None or Invitation.objects.filter(code_digest=code_digest(DEMO_INVITATION_CODE)).exists():
         return
     child = Child.objects.filter(family__organisation=organisation).order_by("pk").first()
     officer = Officer.objects.filter(team__organisation=organisation, active=True).order_by("pk").first()

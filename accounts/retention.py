@@ -3,7 +3,8 @@
 The schedule is data (`RetentionRule`, defaults shipped by a migration, each with its source). A monthly task
 lists what has passed its date (`retention_review_list`); nothing goes until a named administrator approves the
 list (`retention_review_approve`), which removes each record and everything that depends on it, history rows
-included, in one transaction, writing an audit row for each: what went, how many rows of each table, when, and
+included, in one transaction, writing an audit row for each (a child file's evidence files leave the store once it
+commits): what went, how many rows of each table, when, and
 who approved. A legal hold on a child or a case keeps it, whatever the schedule says, even if the hold is
 placed after the list was made. A child with a concern still open is never listed.
 """
@@ -11,11 +12,14 @@ placed after the list was made. A child with a concern still open is never liste
 import logging
 from collections import Counter
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from casefile.models import Attachment
+from casefile.storage import evidence_store
 from casework.models import Case, Child
 from core.exceptions import Conflict, NotAllowed
 
@@ -132,12 +136,30 @@ def retention_review_approve(*, review: RetentionReview, actor) -> list[Retentio
         if not still_due.exists():
             continue
         removed = Counter()
+        files = _evidence_files_of(item)
         remove_with_dependents(still_due, removed)
+        if files:
+            removed["evidence files"] = len(files)
+            # The files go once the rows are gone for good: a rolled-back approval leaves both in place.
+            transaction.on_commit(partial(_evidence_files_delete, files))
         audits.append(RetentionAudit(
             review=review, kind=item.kind, object_id=item.object_id, description=item.description,
             rows_removed=dict(sorted(removed.items())), approved_by=actor,
         ))
     return RetentionAudit.objects.bulk_create(audits)
+
+
+def _evidence_files_of(item: RetentionItem) -> list[str]:
+    """The evidence store's keys for a child file's attachments: the files themselves, not only their rows."""
+    if item.kind != Kind.CHILD_FILE:
+        return []
+    return list(Attachment.objects.filter(case__child_id=item.object_id).values_list("stored_as", flat=True))
+
+
+def _evidence_files_delete(keys: list[str]) -> None:
+    store = evidence_store()
+    for key in keys:
+        store.delete(key)
 
 
 def remove_with_dependents(queryset, removed: Counter) -> None:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("auth/", include("rest_framework.urls")),
     path("", include("notifications.urls")),
     path("", include("casework.api.urls")),
+    path("", include("casefile.api.urls")),
     path("", include("reports.api.urls")),
 ]

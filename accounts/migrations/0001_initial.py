@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('casework', '0012_familymember_young_person'),
+        ('casework', '0014_familymember_young_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

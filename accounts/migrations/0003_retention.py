@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_contact_details'),
-        ('casework', '0012_familymember_young_person'),
+        ('casework', '0014_familymember_young_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,3 @@ Everything is fixed or drawn from a seeded random generator, so two runs on
 the same day give the same borough. Running it again once the borough exists
 changes nothing.
 """
-
-# What apps above casework add to the demo borough once it is built: functions taking the demo council, registered
-# from their AppConfig.ready() (accounts: a letter invitation waiting), so that casework never imports them.
-DEMO_ADDITIONS: list = []

@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from accounts.models import Invitation, RetentionAudit, RetentionReview
 from accounts.retention import legal_hold_lift, legal_hold_place, retention_review_approve, retention_review_list
 from accounts.tasks import list_records_past_retention
+from casefile.services import attachment_add
 from casework.models import EHCP, Case, CaseEvent, Child
 from casework.services import case_close, case_log
 from core.exceptions import Conflict, NotAllowed
@@ -19,6 +21,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 7)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -27,12 +30,24 @@ def administrator(db):
 
 
 @pytest.fixture
-def old_file(borough):
-    """Alex, born 7 December 1995: 31 on 7 December 2026, with one closed concern and a plan."""
+def evidence_store(tmp_path, settings):
+    location = tmp_path / "evidence"
+    settings.CASEFILE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location), "base_url": None},
+    }
+    settings.CLAMD_SOCKET = ""
+    return location
+
+
+@pytest.fixture
+def old_file(borough, evidence_store):
+    """Alex, born 7 December 1995: 31 on 7 December 2026, with a plan and one closed concern with a letter on it."""
     child = borough.child1
     child.date_of_birth = date(1995, 12, 7)
     child.save()
     case = case_log(actor=borough.parent1, child_id=child.pk, category_slug="other", summary="Old", description=".")
+    attachment_add(actor=borough.parent1, case=case, upload=SimpleUploadedFile("letter.pdf", PDF))
     case_close(actor=case.accountable_officer.user, case=case, outcome="Sorted long ago")
     return child
 
@@ -62,11 +77,15 @@ def test_nothing_is_removed_by_listing_alone(old_file):
     assert not RetentionAudit.objects.exists()
 
 
-def test_approval_by_a_named_administrator_removes_the_file_and_leaves_an_audit_row(old_file, administrator):
+def test_approval_by_a_named_administrator_removes_the_file_and_leaves_an_audit_row(
+    old_file, administrator, evidence_store, django_capture_on_commit_callbacks
+):
     case_ids = list(Case.objects.filter(child=old_file).values_list("pk", flat=True))
     review = retention_review_list(today=TODAY)
+    assert [path for path in evidence_store.rglob("*") if path.is_file()]
 
-    audits = retention_review_approve(review=review, actor=administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        audits = retention_review_approve(review=review, actor=administrator)
 
     assert not Child.objects.filter(pk=old_file.pk).exists()
     assert not Case.objects.filter(pk__in=case_ids).exists()
@@ -75,6 +94,8 @@ def test_approval_by_a_named_administrator_removes_the_file_and_leaves_an_audit_
     [audit] = audits
     assert (audit.kind, audit.object_id, audit.approved_by) == ("child_file", old_file.pk, administrator)
     assert audit.rows_removed["casework.Case"] == 1 and audit.rows_removed["casework.Child"] == 1
+    assert audit.rows_removed["casefile.Attachment"] == 1 and audit.rows_removed["evidence files"] == 1
+    assert [path for path in evidence_store.rglob("*") if path.is_file()] == []
     review.refresh_from_db()
     assert (review.status, review.approved_by) == (RetentionReview.Status.CARRIED_OUT, administrator)
 

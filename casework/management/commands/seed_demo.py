@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from casework.demo import DEMO_ADDITIONS
 from casework.demo.borough import DemoBorough, demo_logins, usernames_taken
 from casework.demo.data import DEFAULT_PASSWORD, DEMO_ORGANISATION
+from casework.demo.extras import DEMO_EXTRAS
 from casework.models import Organisation
 
 
@@ -36,8 +36,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             counts = DemoBorough(password=password).build()
-            for add_to_demo in DEMO_ADDITIONS:
-                add_to_demo(organisation=Organisation.objects.get(name=DEMO_ORGANISATION))
+            for add_to_the_demo in DEMO_EXTRAS:
+                add_to_the_demo()
         self.stdout.write(self.style.SUCCESS(
             f"{DEMO_ORGANISATION} is ready: {counts['families']} families, {counts['children']} children "
             f"and {counts['cases']} cases."

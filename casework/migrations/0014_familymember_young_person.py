@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0011_cover_end'),
+        ('casework', '0013_chain_existing_events'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0012_familymember_young_person'),
+        ('casework', '0014_familymember_young_person'),
     ]
 
     operations = [
