@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.forms import SERVICE_REFUSALS, refusal_messages
 
 from .invitations import invitation_withdraw
-from .models import Invitation, LegalHold, RetentionAudit, RetentionItem, RetentionReview, RetentionRule
+from .models import ContactDetails, Invitation, LegalHold, RetentionAudit, RetentionItem, RetentionReview, RetentionRule
 from .retention import legal_hold_lift, legal_hold_place, retention_review_approve
 
 
@@ -123,6 +123,21 @@ class RetentionAuditAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactDetails)
+class ContactDetailsAdmin(SimpleHistoryAdmin):
+    """Families keep their own details (/contact-details/); here they are read, with every change in the history."""
+
+    list_display = ["user", "email", "mobile", "preferred", "updated_at"]
+    search_fields = ["user__username", "user__last_name", "email"]
+    readonly_fields = [field.name for field in ContactDetails._meta.fields]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

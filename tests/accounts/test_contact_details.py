@@ -5,7 +5,7 @@ import pytest
 from accounts.models import ContactDetails
 from casework.services import case_log
 from notifications.models import NotificationPreference
-from tests.factories import make_parent
+from tests.factories import UserFactory, make_parent
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,17 @@ def test_staff_have_no_family_contact_details_page(client, borough):
     client.force_login(borough.officer1.user)
 
     assert client.get("/contact-details/").status_code == 403
+
+
+def test_an_administrator_reads_the_details_and_their_history_in_the_admin(client, borough):
+    client.force_login(borough.parent1)
+    client.post("/contact-details/", DETAILS)
+    administrator = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(administrator)
+    details = ContactDetails.objects.get()
+
+    listing = client.get("/admin/accounts/contactdetails/")
+    history = client.get(f"/admin/accounts/contactdetails/{details.pk}/history/")
+
+    assert listing.status_code == 200 and "new-address@example.org" in listing.content.decode()
+    assert history.status_code == 200
