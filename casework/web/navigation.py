@@ -10,6 +10,7 @@ MENUS = {
         ("family-new-concern", "Tell us about a problem"),
         ("family-children", "Your children"),
         ("inbox", "Messages"),
+        ("contact-details", "Your details"),
         ("notification-settings", "Settings"),
     ],
     Role.OFFICER: [
