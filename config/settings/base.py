@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "casework",
     "escalations",
     "notifications",
+    "statutory",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
     "Send SLA reminders and escalations that have fallen due, every minute": {
         "task": "escalations.sla_sweep",
         "schedule": 60.0,
+    },
+    "Send statutory reminders, and raise a concern for each legal date missed, every minute": {
+        "task": "statutory.sweep",
+        "schedule": 60.0,
+        # A sweep stuck for longer than its minute is stopped, so the next one starts clean.
+        "options": {"soft_time_limit": 50, "time_limit": 60},
     },
     "Re-route any open case whose named officer is no longer active, every 5 minutes": {
         "task": "casework.reroute_orphaned_cases",

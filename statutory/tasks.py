@@ -1,0 +1,12 @@
+"""Celery tasks of the statutory app: thin, safe to run twice, scheduled in config/settings/base.py."""
+
+from celery import shared_task
+
+from .sweep import statutory_sweep
+
+
+@shared_task(name="statutory.sweep")
+def run_statutory_sweep() -> int:
+    """Every minute: statutory reminders and concerns for legal dates missed. Returns how many went out."""
+    result = statutory_sweep()
+    return result.reminders + len(result.concerns)
