@@ -85,3 +85,11 @@ def steps_due_for_coordinator(officer: Officer) -> QuerySet[Step]:
         .select_related("process__child")
         .order_by("due_on", "id")
     )
+
+
+def exception_get(process: Process, exception_id) -> StepException:
+    """An exception of a process the caller may already see; 404 for one of another process."""
+    try:
+        return process.exceptions.select_related("process", "step").get(pk=int(exception_id))
+    except (StepException.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No exception found.") from None
