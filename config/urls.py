@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("casework.urls")),
     path("api/", include("escalations.urls")),
     path("api/", include("statutory.urls")),
+    path("", include("statutory.page_urls")),
     path("", include("casework.page_urls")),
 ]

@@ -93,3 +93,29 @@ def exception_get(process: Process, exception_id) -> StepException:
         return process.exceptions.select_related("process", "step").get(pk=int(exception_id))
     except (StepException.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No exception found.") from None
+
+
+def officers_of_council(organisation_id: int) -> QuerySet[Officer]:
+    """Active officers of a council, to approve a decision or sit on its panel: its teams, heads and director."""
+    return (
+        Officer.objects.filter(active=True)
+        .filter(
+            Q(team__organisation_id=organisation_id)
+            | Q(teams_headed__organisation_id=organisation_id)
+            | Q(organisations_directed=organisation_id)
+        )
+        .distinct()
+        .select_related("user", "team")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+
+
+def children_of_councils_of(officer: Officer) -> QuerySet[Child]:
+    """The children a member of staff may start a process for: those of their councils."""
+    return Child.objects.filter(family__organisation_id__in=organisations_of(officer)).order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def children_of_family_member(user) -> QuerySet[Child]:
+    return Child.objects.filter(family__memberships__user=user).order_by("first_name", "id")
