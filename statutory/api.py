@@ -1,14 +1,32 @@
 """The statutory process REST API (API.md "Statutory process"). Thin: each view finds what the user may see,
 validates input, calls one service and answers with the process as it now stands."""
 
+import csv
+import io
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casework.permissions import Role, role_of
+
 from . import selectors, services
 from .filters import ProcessFilter
-from .serializers import DecisionInput, ExceptionInput, ProcessOutput, ProcessStartInput, StepDoneInput
+from .reports import FIGURES, Period, timeliness_report
+from .serializers import (
+    DecisionInput,
+    ExceptionInput,
+    ProcessOutput,
+    ProcessStartInput,
+    StepDoneInput,
+    TimelinessOutput,
+    TimelinessQuery,
+)
 
 
 def validated(serializer_class, request) -> dict:
@@ -118,3 +136,68 @@ class ExceptionWithdrawView(APIView):
         exception = selectors.exception_get(process, exception_id)
         services.exception_withdraw(actor=request.user, exception=exception)
         return answer(process.pk)
+
+
+class CSVRenderer(BaseRenderer):
+    """A report's rows as CSV, one column a figure. Text a spreadsheet would run as a formula is quoted first."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        columns = ["key", "label", *FIGURES]
+        writer.writerow(columns)
+        writer.writerows([_csv_cell(row[column]) for column in columns] for row in data["rows"])
+        return buffer.getvalue().encode(self.charset)
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return value
+
+
+class TimelinessReportView(APIView):
+    """SEN2-style timeliness (statutory/reports.py), for managers: JSON, or CSV with `format=csv`."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise ValidationError({"format": ["Choose json or csv."]}) from None
+
+    def handle_exception(self, exc):
+        # Errors are always JSON: a CSV of an error helps nobody.
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    @extend_schema(
+        parameters=[TimelinessQuery, OpenApiParameter("format", str, enum=["json", "csv"])],
+        responses={200: TimelinessOutput, (200, "text/csv"): OpenApiTypes.STR},
+        summary="Timeliness of assessments, reviews and phase transfers, as the DfE's SEN2 counts it",
+    )
+    def get(self, request):
+        if role_of(request.user) != Role.MANAGER:
+            raise PermissionDenied("Only managers can see reports.")
+        query = TimelinessQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        rows = timeliness_report(
+            actor=request.user,
+            period=Period(params["from"], params["to"]),
+            group_by=params["group_by"],
+            today=services.uk_today(),
+            open_data=params["open_data"],
+        )
+        headers = {}
+        if request.accepted_renderer.format == CSVRenderer.format:
+            filename = f"statutory-timeliness-{params['group_by']}-{params['from']}-{params['to']}.csv"
+            headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return Response({"rows": rows}, headers=headers)

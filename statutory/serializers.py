@@ -159,3 +159,42 @@ class ProcessOutput(serializers.Serializer):
     steps = StepOutput(many=True)
     decisions = DecisionOutput(many=True)
     exceptions = ExceptionOutput(many=True)
+
+
+# --- the timeliness report ------------------------------------------------------------------------
+
+
+class TimelinessQuery(serializers.Serializer):
+    # `from` is a Python keyword: declared through the class namespace so the parameter keeps the contract's name.
+    locals()["from"] = serializers.DateField(help_text="First day of the period.")
+    to = serializers.DateField(help_text="Last day of the period.")
+    group_by = serializers.ChoiceField(choices=["council", "team", "coordinator", "month"], default="council")
+    open_data = serializers.BooleanField(default=False, help_text="Hide counts from 1 to 4, as published statistics do.")
+
+    def validate(self, attrs):
+        if attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": ["The end of the period cannot be before its start."]})
+        return attrs
+
+
+class TimelinessRow(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    plans_issued = serializers.JSONField()
+    plans_within_20_weeks = serializers.JSONField()
+    plans_with_exceptions = serializers.JSONField()
+    plans_within_20_weeks_excluding_exceptions = serializers.JSONField()
+    percent_within_20_weeks = serializers.JSONField(help_text="0-1, null with no plans; 'c' when suppressed.")
+    percent_within_20_weeks_excluding_exceptions = serializers.JSONField()
+    average_weeks_to_issue = serializers.JSONField()
+    decisions_to_assess = serializers.JSONField()
+    decisions_within_6_weeks = serializers.JSONField()
+    reviews_due = serializers.JSONField()
+    reviews_on_time = serializers.JSONField()
+    reviews_overdue = serializers.JSONField()
+    phase_transfers_due = serializers.JSONField()
+    phase_transfers_on_time = serializers.JSONField()
+
+
+class TimelinessOutput(serializers.Serializer):
+    rows = TimelinessRow(many=True)

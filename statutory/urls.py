@@ -3,6 +3,7 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path("statutory/reports/timeliness/", api.TimelinessReportView.as_view(), name="api-statutory-timeliness"),
     path("statutory/", api.ProcessListView.as_view(), name="api-statutory"),
     path("statutory/<int:pk>/", api.ProcessDetailView.as_view(), name="api-statutory-process"),
     path("statutory/<int:pk>/steps/<slug:key>/", api.StepDoneView.as_view(), name="api-statutory-step"),
