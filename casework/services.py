@@ -70,9 +70,10 @@ def case_log(
     Refused whole (Conflict) only when routing finds nobody at all.
 
     `raised_because` is for a concern the service raises by itself (a statutory
-    date missed, say), with `actor` the member of staff it is raised under: the
-    timeline says why it was raised, by nobody on the family's behalf, and the
-    caller tells the family in its own words instead of "we have logged your concern".
+    date missed, say), with `actor` the member of staff it is raised under (who is
+    recorded as logging it, as ever): the timeline says why it was raised, not "on
+    the family's behalf", and the caller tells the family in its own words instead
+    of "we have logged your concern".
     """
     child = child_loggable_by(actor, child_id)
     if child is None:
@@ -115,7 +116,7 @@ def case_log(
     event = CaseEvent.objects.record(
         case=case,
         kind=Kind.LOGGED,
-        actor=None if raised_because else actor,
+        actor=actor,
         at=now,
         text=f"Concern logged{logged_by}. {officer.display_name} is the named officer.",
         data={"officer_id": officer.pk, "team_id": team.pk},

@@ -13,7 +13,9 @@ Dates are counted back from today, so the stories stay true whenever the demo is
 
 from datetime import date, timedelta
 
+import time_machine
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from casework.models import Child, Organisation
 
@@ -35,13 +37,16 @@ def seed_statutory_demo(*, organisation: Organisation) -> int:
     today = uk_today()
     manager = organisation.director
 
-    _late_assessment(admin, parent2_children[0], today)
-    _panel_refusal(admin, parent1_children[0], today, manager)
-    _going_well(admin, parent1_children[-1], today, manager)
-    _with_exception(admin, others[0], today, manager)
-    _overdue_review(admin, others[1], today)
-    _phase_transfer(admin, others[2], today)
-    statutory_sweep()
+    # One frozen moment, as the rest of the demo plays each of its moments: every record made here,
+    # and its history, carries the same time.
+    with time_machine.travel(timezone.now(), tick=False):
+        _late_assessment(admin, parent2_children[0], today)
+        _panel_refusal(admin, parent1_children[0], today, manager)
+        _going_well(admin, parent1_children[-1], today, manager)
+        _with_exception(admin, others[0], today, manager)
+        _overdue_review(admin, others[1], today)
+        _phase_transfer(admin, others[2], today)
+        statutory_sweep()
     return Process.objects.filter(organisation=organisation).count()
 
 

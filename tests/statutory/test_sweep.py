@@ -73,7 +73,9 @@ def test_a_missed_date_raises_exactly_one_concern_for_the_child_owned_and_visibl
     assert alert.step == step(process, "decision_to_assess")
     assert alert.case == case
     logged = case.events.get(kind=CaseEvent.Kind.LOGGED)
-    assert logged.actor is None
+    # Raised under the process's coordinator, who is recorded as logging it, as for any concern.
+    assert logged.actor == case.logged_by == process.coordinator.user
+    assert "logged by SEND Casework because a legal date was missed" in logged.text
     assert "regulation 5(1)" in logged.text
     # The family is told in plain words what was due, by when, under which law, and who is accountable now.
     told = Notification.objects.get(recipient=borough.parent1, template="statutory_date_missed",
