@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casework.models import Officer
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS, exception_ground
 from .models import Process

@@ -2,7 +2,7 @@
 
 from casework.models import Officer
 from casework.permissions import officer_of, organisations_of, teams_overseen_by
-from config.errors import NotAllowed
+from core.exceptions import NotAllowed
 
 from .models import Process
 

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casework.permissions import name_shown_to_family
+from casework.labels import name_shown_to_family
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS
 from .models import Process, Step

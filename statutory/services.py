@@ -17,8 +17,9 @@ from casework.notices import family_of
 from casework.permissions import officer_of
 from casework.routing import officer_choose_in_team, routing_owner_for
 from casework.selectors import child_loggable_by
-from config.errors import Conflict
-from escalations.working_days import UK_TIME, WorkingCalendar, start_of_working_day
+from core.exceptions import Conflict
+from core.time import UK_TIME
+from escalations.working_days import WorkingCalendar, start_of_working_day
 from notifications.services import Telling, notification_enqueue_many
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS, STEP_ENDS, STEPS_OF_KIND, Anchors, exception_ground

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from casework.models import Officer
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 from statutory.models import Decision, Process, Step, StepException
 from statutory.services import decision_record, exception_record, exception_withdraw, process_start, step_record
 from tests.escalations.conftest import at, uk

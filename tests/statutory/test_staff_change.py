@@ -4,7 +4,7 @@ import pytest
 
 from casework.staffing import officer_offboard
 from casework.tasks import reroute_orphaned_cases
-from config.errors import Conflict
+from core.exceptions import Conflict
 from statutory.models import Process
 from tests.factories import OfficerFactory
 
