@@ -242,8 +242,6 @@ CELERY_BEAT_SCHEDULE = {
     "Send statutory reminders, and raise a concern for each legal date missed, every minute": {
         "task": "statutory.sweep",
         "schedule": 60.0,
-        # A sweep stuck for longer than its minute is stopped, so the next one starts clean.
-        "options": {"soft_time_limit": 50, "time_limit": 60},
     },
     "Re-route any open case whose named officer is no longer active, every 5 minutes": {
         "task": "casework.reroute_orphaned_cases",

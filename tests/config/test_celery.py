@@ -10,7 +10,7 @@ from django.conf import settings
 
 from config.celery import app
 
-APPS = ("casework.", "escalations.", "notifications.")
+APPS = ("casework.", "escalations.", "notifications.", "statutory.")
 
 
 def project_tasks():

@@ -154,3 +154,15 @@ def test_two_sweeps_at_the_same_moment_raise_one_concern_for_each_missed_date(bo
     assert StepAlert.objects.filter(kind=StepAlert.Kind.MISSED).count() == 2
     for case in Case.objects.filter(category_id="process_delay"):
         assert case.accountable_officer.active
+
+
+def test_beat_runs_the_statutory_sweep_every_minute_with_time_limits(borough, settings):
+    from statutory.tasks import run_statutory_sweep
+
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "statutory.sweep"]
+    assert entry["schedule"] == 60.0
+    assert run_statutory_sweep.soft_time_limit < run_statutory_sweep.time_limit
+    start_assessment(borough)
+    with at(MISSED + timedelta(minutes=1)):
+        assert run_statutory_sweep.apply().get() == 1
+    assert process_delays(borough.child1).count() == 1
