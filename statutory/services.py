@@ -185,15 +185,19 @@ def step_moments(due_on: date, calendar: WorkingCalendar) -> dict[str, datetime]
     }
 
 
-def step_next_check(step: Step, *, due_on: date | None, calendar: WorkingCalendar, after: datetime | None = None):
+def step_next_check(
+    step: Step, *, due_on: date | None, calendar: WorkingCalendar, after: datetime | None = None, sent=None
+):
     """The next moment the sweep must look at this step, or None when there is nothing left to do.
 
     Nothing for a step done, not needed, lifted by an exception, the family's own, or without a date.
     A step already missed once never raises a second concern; reminders already sent for this date are past.
+    `sent`: the step's alerts as (kind, due_on) pairs, where the caller read them already.
     """
     if step.done_on or step.not_needed or step.lifted or step.family_to_act or due_on is None:
         return None
-    sent = set(step.alerts.values_list("kind", "due_on")) if step.pk else set()
+    if sent is None:
+        sent = set(step.alerts.values_list("kind", "due_on")) if step.pk else set()
     missed_already = any(kind == StepAlert.Kind.MISSED for kind, _ in sent)
     moments = [
         moment

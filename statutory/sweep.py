@@ -18,9 +18,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casework.models import Case
+from casework.models import Case, Cover, save_many_with_history
 from casework.notices import case_link, family_of
-from casework.selectors import cover_in_force
 from casework.services import case_log
 from escalations.working_days import WorkingCalendar
 from notifications.services import Telling, notification_enqueue_many
@@ -41,27 +40,102 @@ class StatutorySweepResult:
 def statutory_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH) -> StatutorySweepResult:
     """Send every statutory reminder due and raise a concern for every legal date missed, each exactly once.
 
-    Idempotent and safe to run twice at once. A missed sweep catches up: a date long past raises its
-    concern without the reminders it no longer needs.
+    Idempotent and safe to run twice at once. Reminders go a batch at a time, in a fixed number of
+    queries a batch; each missed date then gets its own transaction. A missed sweep catches up: a date
+    long past raises its concern without the reminders it no longer needs.
     """
     now = now or timezone.now()
     calendar = WorkingCalendar()
     result = StatutorySweepResult()
     tried: set[int] = set()
     while True:
-        due = list(
-            Step.objects.filter(check_at__lte=now).exclude(pk__in=tried).order_by("check_at", "id")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        for step_id in due:
-            _sweep_step(step_id, now=now, calendar=calendar, result=result)
-        tried.update(due)
-        if len(due) < batch_size:
+        locked, missed = _remind_batch(now=now, calendar=calendar, result=result, batch_size=batch_size, tried=tried)
+        for step_id in missed:
+            _sweep_missed(step_id, now=now, calendar=calendar, result=result)
+        tried.update(locked)
+        if len(locked) < batch_size:
+            # Fewer than a batch could be locked: nothing more is due, or another sweep is on the rest.
             return result
 
 
 @transaction.atomic
-def _sweep_step(step_id: int, *, now: datetime, calendar: WorkingCalendar, result: StatutorySweepResult) -> None:
+def _remind_batch(*, now, calendar, result, batch_size, tried) -> tuple[list[int], list[int]]:
+    """Lock a batch of due steps; send the reminders among them; return the ids locked, and those missed."""
+    steps = list(
+        Step.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(check_at__lte=now)
+        .exclude(pk__in=tried)
+        .select_related("process__child", "process__coordinator__user")
+        .order_by("check_at", "id")[:batch_size]
+    )
+    missed = [step.pk for step in steps if now >= step_moments(step.due_on, calendar)[StepAlert.Kind.MISSED]]
+    reminding = [step for step in steps if step.pk not in set(missed)]
+    # The steps are locked, so no other sweep can add alerts for them until this commits.
+    sent: dict[int, set] = {}
+    for step_id, kind, due_on in StepAlert.objects.filter(step__in=reminding).values_list("step_id", "kind", "due_on"):
+        sent.setdefault(step_id, set()).add((kind, due_on))
+    alerts = []
+    for step in reminding:
+        kind = _reminder_kind(step, now, calendar)
+        if (kind, step.due_on) not in sent.get(step.pk, set()):
+            alerts.append(StepAlert(step=step, kind=kind, due_on=step.due_on, recipient=step.process.coordinator,
+                                    created_at=now))
+            sent.setdefault(step.pk, set()).add((kind, step.due_on))
+    StepAlert.objects.bulk_create(alerts)
+    notification_enqueue_many(tellings=_reminder_tellings(alerts, now))
+    result.reminders += len(alerts)
+    for step in reminding:
+        step.check_at = step_next_check(step, due_on=step.due_on, calendar=calendar, after=now,
+                                        sent=sent.get(step.pk, set()))
+    save_many_with_history(reminding, ["check_at"], at=now, reason="Statutory sweep")
+    return [step.pk for step in steps], missed
+
+
+def _reminder_kind(step: Step, now: datetime, calendar: WorkingCalendar) -> str:
+    if now >= step_moments(step.due_on, calendar)[StepAlert.Kind.REMINDER_ON_DAY]:
+        return StepAlert.Kind.REMINDER_ON_DAY
+    return StepAlert.Kind.REMINDER_BEFORE
+
+
+WHEN = {StepAlert.Kind.REMINDER_BEFORE: "in 5 working days", StepAlert.Kind.REMINDER_ON_DAY: "today"}
+
+
+def _reminder_tellings(alerts: list[StepAlert], now: datetime) -> list[Telling]:
+    """Each coordinator, and whoever covers them now (the cover that started first), told of each reminder."""
+    covers = {}
+    for cover in (
+        Cover.objects.in_force(now)
+        .filter(officer_id__in={alert.recipient_id for alert in alerts})
+        .select_related("cover_officer__user")
+        .order_by("-starts_at")
+    ):
+        covers[cover.officer_id] = cover.cover_officer
+    tellings = []
+    for alert in alerts:
+        step = alert.step
+        told = [alert.recipient] + ([covers[alert.recipient_id]] if alert.recipient_id in covers else [])
+        tellings += [
+            Telling(
+                recipient=officer.user,
+                template="officer_statutory_reminder",
+                context={
+                    "child_name": step.process.child.display_name,
+                    "step": step.label,
+                    "regulation": step.regulation,
+                    "due": describe_day(step.due_on),
+                    "when": WHEN[alert.kind],
+                },
+                link=process_link(step.process),
+                dedupe_key=f"statutory-alert:{alert.pk}",
+            )
+            for officer in told
+        ]
+    return tellings
+
+
+@transaction.atomic
+def _sweep_missed(step_id: int, *, now: datetime, calendar: WorkingCalendar, result: StatutorySweepResult) -> None:
+    """One missed date, in its own transaction: logging a concern locks a team's officers and the reference counter."""
     step = (
         Step.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("process__child__family", "process__coordinator__user")
@@ -71,13 +145,7 @@ def _sweep_step(step_id: int, *, now: datetime, calendar: WorkingCalendar, resul
     if step is None:
         # Another sweep holds it, or has just dealt with it.
         return
-    moments = step_moments(step.due_on, calendar)
-    if now >= moments[StepAlert.Kind.MISSED]:
-        _raise_concern(step, now=now, result=result)
-    elif now >= moments[StepAlert.Kind.REMINDER_ON_DAY]:
-        _remind(step, StepAlert.Kind.REMINDER_ON_DAY, "today", now=now, result=result)
-    else:
-        _remind(step, StepAlert.Kind.REMINDER_BEFORE, "in 5 working days", now=now, result=result)
+    _raise_concern(step, now=now, result=result)
     step.check_at = step_next_check(step, due_on=step.due_on, calendar=calendar, after=now)
     step._history_user, step._change_reason = None, "Statutory sweep"
     step.save(update_fields=["check_at"])
@@ -92,34 +160,6 @@ def _alert_once(step: Step, kind: str, *, now: datetime, recipient, case=None) -
             )
     except IntegrityError:
         return None
-
-
-def _remind(step: Step, kind: str, when: str, *, now: datetime, result: StatutorySweepResult) -> None:
-    coordinator = step.process.coordinator
-    alert = _alert_once(step, kind, now=now, recipient=coordinator)
-    if alert is None:
-        return
-    cover = cover_in_force(coordinator)
-    told = [coordinator] if cover is None else [coordinator, cover.cover_officer]
-    notification_enqueue_many(
-        tellings=[
-            Telling(
-                recipient=officer.user,
-                template="officer_statutory_reminder",
-                context={
-                    "child_name": step.process.child.display_name,
-                    "step": step.label,
-                    "regulation": step.regulation,
-                    "due": describe_day(step.due_on),
-                    "when": when,
-                },
-                link=process_link(step.process),
-                dedupe_key=f"statutory-alert:{alert.pk}",
-            )
-            for officer in told
-        ]
-    )
-    result.reminders += 1
 
 
 def _raise_concern(step: Step, *, now: datetime, result: StatutorySweepResult) -> None:

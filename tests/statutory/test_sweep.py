@@ -166,3 +166,24 @@ def test_beat_runs_the_statutory_sweep_every_minute_with_time_limits(borough, se
     with at(MISSED + timedelta(minutes=1)):
         assert run_statutory_sweep.apply().get() == 1
     assert process_delays(borough.child1).count() == 1
+
+
+def test_whoever_covers_the_coordinator_is_reminded_too(borough):
+    from casework.models import Cover
+
+    process = start_assessment(borough)
+    coordinator = process.coordinator
+    cover_officer = borough.north.officers.exclude(pk=coordinator.pk).filter(is_manager=False).first()
+    Cover.objects.create(officer=coordinator, cover_officer=cover_officer, starts_at=uk(2027, 1, 18),
+                         ends_at=uk(2027, 2, 5), set_by=borough.north.manager.user)
+    sweep(REMIND_BEFORE)
+    assert reminders_to(coordinator).count() == 1
+    assert reminders_to(cover_officer).count() == 1
+
+
+def test_a_batch_of_reminders_costs_a_fixed_number_of_queries(borough, django_assert_max_num_queries):
+    for _ in range(6):
+        start_assessment(borough)
+    with at(REMIND_BEFORE), django_assert_max_num_queries(20):
+        result = statutory_sweep()
+    assert result.reminders == 6
