@@ -106,6 +106,9 @@ class Step(models.Model):
         constraints = [models.UniqueConstraint(fields=["process", "key"], name="step_unique_key")]
         indexes = [
             models.Index(fields=["check_at"], name="step_sweep_due", condition=models.Q(check_at__isnull=False)),
+            # The timeliness report counts one kind of step done, or due, in a period.
+            models.Index(fields=["key", "done_on"], name="step_key_done"),
+            models.Index(fields=["key", "due_on"], name="step_key_due"),
             models.Index(
                 fields=["due_on"], name="step_open_due",
                 condition=models.Q(done_on__isnull=True, not_needed=False, lifted=False, due_on__isnull=False),

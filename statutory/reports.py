@@ -19,16 +19,17 @@ from datetime import date
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from casework.models import Officer
+from casework.models import Officer, Organisation, Team
 from casework.permissions import officer_of, organisations_of
 
 from .models import Process, Step
 
+# What each report row is a group of: a column of the step's process (or its month, below).
 GROUPS = {
-    "council": ("process__organisation_id", "process__organisation__name"),
-    "team": ("process__coordinator__team_id", "process__coordinator__team__name"),
-    "coordinator": ("process__coordinator_id", None),
-    "month": (None, None),
+    "council": "process__organisation_id",
+    "team": "process__coordinator__team_id",
+    "coordinator": "process__coordinator_id",
+    "month": None,
 }
 FIGURES = (
     "plans_issued", "plans_within_20_weeks", "plans_with_exceptions", "plans_within_20_weeks_excluding_exceptions",
@@ -82,7 +83,7 @@ def _steps_reported_to(actor) -> QuerySet[Step]:
 
 
 def _count(steps: QuerySet[Step], group_by: str, day_field: str, **aggregates) -> list[dict]:
-    key_field = GROUPS[group_by][0]
+    key_field = GROUPS[group_by]
     if key_field is None:
         steps = steps.annotate(group=TruncMonth(day_field))
     else:
@@ -100,15 +101,14 @@ def _merge(figures: list[list[dict]]) -> dict:
 
 
 def _labels(group_by: str, keys) -> dict:
+    """Each group's name, read from its own table: a few hundred rows at most."""
+    ids = [key for key in keys if key is not None]
     if group_by == "month":
-        return {key: f"{key:%B %Y}" for key in keys if key}
+        return {key: f"{key:%B %Y}" for key in ids}
     if group_by == "coordinator":
-        return {o.pk: o.display_name for o in Officer.objects.filter(pk__in=list(keys)).select_related("user")}
-    key_field, label_field = GROUPS[group_by]
-    return dict(
-        Step.objects.filter(**{f"{key_field}__in": [k for k in keys if k is not None]})
-        .values_list(key_field, label_field).distinct()
-    )
+        return {o.pk: o.display_name for o in Officer.objects.filter(pk__in=ids).select_related("user")}
+    model = Organisation if group_by == "council" else Team
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def _finish(key, label: str, values: dict, open_data: bool) -> dict:
