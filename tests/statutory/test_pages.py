@@ -108,3 +108,12 @@ def test_staff_start_a_process_and_see_their_dates_next_due_first(borough, brows
 def test_a_family_cannot_reach_the_staff_pages(borough, browser):
     client = signed_in(browser, borough.parent1)
     assert client.get("/statutory/start/").status_code == 404
+
+
+def test_the_admin_shows_a_process_and_its_decisions_but_changes_nothing(borough, browser, django_user_model):
+    process = start_assessment(borough)
+    admin_user = django_user_model.objects.create_superuser("council-admin", password="x")
+    client = signed_in(browser, admin_user)
+    assert client.get(f"/admin/statutory/process/{process.pk}/change/").status_code == 200
+    assert client.get("/admin/statutory/decision/").status_code == 200
+    assert client.get("/admin/statutory/process/add/").status_code == 403
