@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("", include("casework.web.urls")),
+    path("", include("casefile.web.urls")),
     path("", include("notifications.page_urls")),
     path("", include("statutory.page_urls")),
     path("", include("reports.web.urls")),

@@ -31,6 +31,8 @@ FAMILY_TEMPLATES = {
     # The statutory EHC process: a legal date missed raised concern `reference`; an exception lifted a time limit.
     "statutory_date_missed": {"reference", "child_name", "step", "due", "regulation", "officer_name"},
     "statutory_exception": {"child_name", "step", "due", "regulation", "ground", "reason"},
+    # Staff shared a file on the case (casefile): not sent for a file kept for staff only.
+    "case_file_shared": {"reference", "officer_name", "file_name"},
 }
 OFFICER_TEMPLATES = {
     "officer_case_assigned": {"reference", "child_name", "category", "summary", "acknowledge_due", "safeguarding"},
@@ -42,6 +44,8 @@ OFFICER_TEMPLATES = {
     "officer_family_replied": {"reference", "text"},
     # `when`: "in 5 working days" or "today".
     "officer_statutory_reminder": {"child_name", "step", "regulation", "due", "when"},
+    # The family added a file to their case (casefile), perhaps the report the officer asked for.
+    "officer_family_added_file": {"reference", "file_name", "description"},
 }
 MANAGER_TEMPLATES = {
     "manager_escalation": {"reference", "clock", "late_by", "officer_name", "level"},
@@ -50,6 +54,8 @@ MANAGER_TEMPLATES = {
     "manager_orphan_rerouted": {"reference", "officer_name", "previous_officer_name"},
     # A case that nobody in its team, or no team, could take: its owner above the team is told why.
     "manager_case_fallback": {"reference", "role", "reason", "fix"},
+    # The nightly check of the case files' hash chains found records altered outside the service (casefile).
+    "admin_case_files_altered": {"break_count", "case_count", "breaks", "checked_at"},
 }
 # Every key `notification_enqueue` accepts, with the context keys it needs.
 TEMPLATES: dict[str, frozenset[str]] = {

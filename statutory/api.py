@@ -19,11 +19,11 @@ from . import selectors, services
 from .filters import ProcessFilter
 from .reports import FIGURES, Period, timeliness_report
 from .serializers import (
-    DecisionInput,
-    ExceptionInput,
     ProcessOutput,
     ProcessStartInput,
-    StepDoneInput,
+    StatutoryDecisionInput,
+    StatutoryExceptionInput,
+    StatutoryStepDoneInput,
     TimelinessOutput,
     TimelinessQuery,
 )
@@ -78,24 +78,24 @@ class ProcessDetailView(APIView):
 
 class StepDoneView(APIView):
     @extend_schema(
-        request=StepDoneInput, responses=ProcessOutput, summary="Record a step done",
+        request=StatutoryStepDoneInput, responses=ProcessOutput, summary="Record a step done",
         parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, description="The step, e.g. `final_plan`.")],
     )
     def post(self, request, pk, key):
         process = selectors.process_get_for_user(request.user, pk)
-        data = validated(StepDoneInput, request)
+        data = validated(StatutoryStepDoneInput, request)
         services.step_record(actor=request.user, process=process, key=key, done_on=data["done_on"], note=data["note"])
         return answer(process.pk)
 
 
 class DecisionsView(APIView):
     @extend_schema(
-        request=DecisionInput, responses={201: ProcessOutput},
+        request=StatutoryDecisionInput, responses={201: ProcessOutput},
         summary="Record a decision with the named person who approved it (and the panel)",
     )
     def post(self, request, pk):
         process = selectors.process_get_for_user(request.user, pk)
-        data = validated(DecisionInput, request)
+        data = validated(StatutoryDecisionInput, request)
         services.decision_record(
             actor=request.user,
             process=process,
@@ -112,12 +112,12 @@ class DecisionsView(APIView):
 
 class ExceptionsView(APIView):
     @extend_schema(
-        request=ExceptionInput, responses={201: ProcessOutput},
+        request=StatutoryExceptionInput, responses={201: ProcessOutput},
         summary="Record an exception the regulations allow: it lifts the time limit it names",
     )
     def post(self, request, pk):
         process = selectors.process_get_for_user(request.user, pk)
-        data = validated(ExceptionInput, request)
+        data = validated(StatutoryExceptionInput, request)
         services.exception_record(
             actor=request.user,
             process=process,

@@ -1,6 +1,7 @@
 """The demo borough's statutory processes: children at every stage, made through the services.
 
-Called once by `seed_demo` as it builds the borough, so running the command twice changes nothing.
+Registered with `casework.demo.extras` (apps.py), so `seed_demo` runs it once, as it first builds the
+borough: running the command twice changes nothing.
 Dates are counted back from today, so the stories stay true whenever the demo is made:
 - a needs assessment whose 6-week decision date has passed: the sweep, run at the end, raises
   its `process_delay` concern for the family by itself;
@@ -17,6 +18,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from casework.demo.data import DEMO_ORGANISATION
 from casework.models import Child, Organisation
 
 from .models import Process
@@ -25,8 +27,9 @@ from .services import decision_record, exception_record, process_start, step_rec
 from .sweep import statutory_sweep
 
 
-def seed_statutory_demo(*, organisation: Organisation) -> int:
+def seed_statutory_demo() -> int:
     """Make the demo council's statutory processes; returns how many. Does nothing if it has any already."""
+    organisation = Organisation.objects.get(name=DEMO_ORGANISATION)
     if Process.objects.filter(organisation=organisation).exists():
         return 0
     admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()

@@ -46,12 +46,12 @@ class ProcessStartInput(serializers.Serializer):
     transfer_on = serializers.DateField(required=False, help_text="Phase transfer: the day of the move.")
 
 
-class StepDoneInput(serializers.Serializer):
+class StatutoryStepDoneInput(serializers.Serializer):
     done_on = serializers.DateField()
     note = Text(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
 
 
-class DecisionInput(serializers.Serializer):
+class StatutoryDecisionInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[(key, rule.label) for key, rule in DECISIONS.items()])
     decided_on = serializers.DateField()
     approved_by = serializers.IntegerField(min_value=1, help_text="The officer who approved it: required.")
@@ -65,7 +65,7 @@ class DecisionInput(serializers.Serializer):
     supersedes = serializers.IntegerField(min_value=1, required=False, help_text="The earlier decision this replaces.")
 
 
-class ExceptionInput(serializers.Serializer):
+class StatutoryExceptionInput(serializers.Serializer):
     regulation = serializers.ChoiceField(choices=sorted(EXCEPTION_LIFTS))
     reason = Text(max_length=TEXT_LIMIT)
     starts_on = serializers.DateField()
@@ -75,16 +75,16 @@ class ExceptionInput(serializers.Serializer):
 # --- output --------------------------------------------------------------------------------------
 
 
-class PersonOutput(serializers.Serializer):
+class StatutoryPersonOutput(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
 
 
-class ChildRef(PersonOutput):
+class StatutoryChildOutput(StatutoryPersonOutput):
     pass
 
 
-class StepOutput(serializers.Serializer):
+class StatutoryStepOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     regulation = serializers.CharField()
@@ -98,20 +98,20 @@ class StepOutput(serializers.Serializer):
         return step.state_on(self.context.get("today") or uk_today())
 
 
-class RightsOutput(serializers.Serializer):
+class AppealRightsOutput(serializers.Serializer):
     mediation_by = serializers.DateField()
     appeal_by = serializers.DateField()
 
 
-class DecisionOutput(serializers.Serializer):
+class StatutoryDecisionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     decision = serializers.CharField()
     label = serializers.CharField(source="get_decision_display")
     detail = serializers.CharField()
     decided_on = serializers.DateField()
     reasons = serializers.CharField()
-    approved_by = PersonOutput()
-    panel = PersonOutput(many=True)
+    approved_by = StatutoryPersonOutput()
+    panel = StatutoryPersonOutput(many=True)
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     superseded_by = serializers.SerializerMethodField()
     rights = serializers.SerializerMethodField(help_text="For a decision the family may challenge: the last days.")
@@ -120,7 +120,7 @@ class DecisionOutput(serializers.Serializer):
         later = getattr(decision, "superseded_by", None)
         return later.pk if later else None
 
-    @extend_schema_field(RightsOutput(allow_null=True))
+    @extend_schema_field(AppealRightsOutput(allow_null=True))
     def get_rights(self, decision):
         if not decision.appealable:
             return None
@@ -128,7 +128,7 @@ class DecisionOutput(serializers.Serializer):
         return {"mediation_by": last_day, "appeal_by": last_day}
 
 
-class ExceptionOutput(serializers.Serializer):
+class StatutoryExceptionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     regulation = serializers.CharField()
     label = serializers.CharField(source="get_regulation_display")
@@ -145,7 +145,7 @@ class ExceptionOutput(serializers.Serializer):
 
 class ProcessOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    child = ChildRef()
+    child = StatutoryChildOutput()
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
     status = serializers.CharField()
@@ -155,10 +155,10 @@ class ProcessOutput(serializers.Serializer):
     meeting_on = serializers.DateField(allow_null=True)
     transfer = serializers.CharField()
     transfer_on = serializers.DateField(allow_null=True)
-    coordinator = PersonOutput()
-    steps = StepOutput(many=True)
-    decisions = DecisionOutput(many=True)
-    exceptions = ExceptionOutput(many=True)
+    coordinator = StatutoryPersonOutput()
+    steps = StatutoryStepOutput(many=True)
+    decisions = StatutoryDecisionOutput(many=True)
+    exceptions = StatutoryExceptionOutput(many=True)
 
 
 # --- the timeliness report ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from config.celery import app
 
-APPS = ("casework.", "escalations.", "notifications.", "statutory.")
+APPS = ("casework.", "escalations.", "notifications.", "statutory.", "casefile.")
 
 
 def project_tasks():
