@@ -192,6 +192,8 @@ def step_next_check(
 
     Nothing for a step done, not needed, lifted by an exception, the family's own, or without a date.
     A step already missed once never raises a second concern; reminders already sent for this date are past.
+    Reminders whose moment is before `after` are skipped, but never the date passing: a date lifted by an
+    exception withdrawn after it passed still raises its concern, on the next sweep.
     `sent`: the step's alerts as (kind, due_on) pairs, where the caller read them already.
     """
     if step.done_on or step.not_needed or step.lifted or step.family_to_act or due_on is None:
@@ -203,7 +205,7 @@ def step_next_check(
         moment
         for kind, moment in step_moments(due_on, calendar).items()
         if (kind, due_on) not in sent and not (kind == StepAlert.Kind.MISSED and missed_already)
-        and (after is None or moment > after)
+        and (after is None or moment > after or kind == StepAlert.Kind.MISSED)
     ]
     return min(moments, default=None)
 

@@ -187,3 +187,19 @@ def test_a_batch_of_reminders_costs_a_fixed_number_of_queries(borough, django_as
     with at(REMIND_BEFORE), django_assert_max_num_queries(20):
         result = statutory_sweep()
     assert result.reminders == 6
+
+
+def test_an_exception_withdrawn_after_the_date_passed_raises_the_concern_it_held_back(borough):
+    from statutory.services import exception_record, exception_withdraw
+
+    process = start_assessment(borough)
+    with at(uk(2027, 1, 20, 12)):
+        exception = exception_record(actor=process.coordinator.user, process=process, regulation="5(4)(c)",
+                                     reason="The family asked us to wait.", starts_on=date(2027, 1, 10))
+    sweep(MISSED + timedelta(days=1))
+    assert not process_delays(borough.child1).exists()
+    with at(uk(2027, 2, 3, 12)):
+        exception_withdraw(actor=process.coordinator.user, exception=exception)
+    sweep(uk(2027, 2, 3, 12, 1), times=2)
+    assert process_delays(borough.child1).count() == 1
+    assert not reminders_to(process.coordinator).exists()
