@@ -4,7 +4,7 @@ A family sees only their own children's processes; staff those of their own
 councils. Anything else is simply not found (404), exactly as if it did not exist.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -119,3 +119,12 @@ def children_of_councils_of(officer: Officer) -> QuerySet[Child]:
 
 def children_of_family_member(user) -> QuerySet[Child]:
     return Child.objects.filter(family__memberships__user=user).order_by("first_name", "id")
+
+
+# The coordinator's queue shows what is late and what falls due in the next fortnight; the rest is on
+# their "Statutory dates" page.
+QUEUE_HORIZON = timedelta(days=14)
+
+
+def steps_for_queue(officer: Officer, today: date) -> QuerySet[Step]:
+    return steps_due_for_coordinator(officer).filter(due_on__lte=today + QUEUE_HORIZON)

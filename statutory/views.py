@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.permissions import is_staff_member, officer_of
+from casework.web.staff.queue import QueueDuty
 
 from . import selectors, services
 from .forms import (
@@ -57,6 +58,16 @@ def family_only(view):
         return view(request, *args, **kwargs)
 
     return login_required(page)
+
+
+def queue_duties_of(officer) -> list[QueueDuty]:
+    """The coordinator's statutory dates for their queue (registered in apps.py): late, or due within a fortnight."""
+    today = services.uk_today()
+    return [
+        QueueDuty(due_on=step.due_on, child_name=step.process.child.display_name, text=step.label,
+                  link=services.process_link(step.process), late=step.due_on < today)
+        for step in selectors.steps_for_queue(officer, today)
+    ]
 
 
 @login_required

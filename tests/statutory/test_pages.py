@@ -117,3 +117,17 @@ def test_the_admin_shows_a_process_and_its_decisions_but_changes_nothing(borough
     assert client.get(f"/admin/statutory/process/{process.pk}/change/").status_code == 200
     assert client.get("/admin/statutory/decision/").status_code == 200
     assert client.get("/admin/statutory/process/add/").status_code == 403
+
+
+def test_the_coordinators_queue_shows_their_legal_dates_next_due_first_beside_their_cases(borough, browser):
+    process = start_assessment(borough)
+    with at(uk(2027, 1, 25, 10)):
+        client = signed_in(browser, process.coordinator.user)
+        page = client.get("/queue/").content.decode()
+        other = signed_in(Client(), borough.officer2.user).get("/queue/").content.decode()
+    assert "Legal dates of the processes you coordinate" in page
+    assert "Decide whether to carry out an assessment, and tell you" in page
+    assert "29 Jan 2027" in page
+    # The 16- and 20-week dates are further off than a fortnight: on the statutory dates page, not the queue.
+    assert "9 Apr 2027" not in page
+    assert "Legal dates of the processes you coordinate" not in other
