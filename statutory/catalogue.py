@@ -161,6 +161,12 @@ STEPS_OF_KIND: dict[str, tuple[StepRule, ...]] = {
 STEP_ENDS = {
     "draft_plan": ("notice_not_to_issue",),
     "final_plan": ("notice_not_to_issue", "advice_requested", "advice", "draft_plan"),
+    # Invitations not recorded by the time the meeting is held are past recording.
+    "review_meeting": ("review_invitations",),
+    # The plan names the next school or college: the transfer review is complete.
+    "phase_transfer_plan": ("review_invitations", "review_meeting", "review_report", "review_decision",
+                            "amendment_notice"),
+    "amended_plan": ("amendment_notice",),
 }
 
 
@@ -205,7 +211,7 @@ DECISIONS = {
     "issue": DecisionRule("To issue a plan", ends=("notice_not_to_issue",)),
     "not_issue": DecisionRule(
         "Not to issue a plan", completes="notice_not_to_issue",
-        ends=("draft_plan", "draft_plan_comments", "final_plan"), appealable=True,
+        ends=("advice_requested", "advice", "draft_plan", "draft_plan_comments", "final_plan"), appealable=True,
     ),
     "school_named": DecisionRule("The school or setting named in the plan", appealable=True),
     "funding_band": DecisionRule("The funding band"),

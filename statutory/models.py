@@ -131,11 +131,6 @@ class Step(models.Model):
             return self.State.LATE
         return self.State.DUE
 
-    @property
-    def owed_by_council(self) -> bool:
-        """A date the council must meet: one whose passing raises a concern."""
-        return not self.family_to_act and self.due_on is not None
-
 
 class Decision(models.Model):
     """A decision with the named person who approved it. Never edited: a later decision supersedes it."""

@@ -450,9 +450,9 @@ def _change_coordinator(process: Process, officer: Officer, *, actor, reason: st
 
 
 def _finish_if_complete(process: Process, *, actor) -> None:
+    """A process is finished once every step the council owes is done or no longer needed."""
     waiting = process.steps.filter(done_on__isnull=True, not_needed=False, family_to_act=False)
-    # Milestones with no date of their own (the draft plan) do not hold a process open once its dated steps are done.
-    if not waiting.filter(due_on__isnull=False).exists() and process.steps.filter(done_on__isnull=False).exists():
+    if not waiting.exists():
         process.status, process.finished_at = Process.Status.FINISHED, timezone.now()
         _save(process, actor=actor, reason="Every step done")
 

@@ -201,3 +201,30 @@ def test_the_coordinator_may_be_chosen_but_only_from_the_childs_council(borough)
                             coordinator_id=chosen.pk)
     assert process.coordinator == chosen
     assert start_assessment(borough, child=borough.child2).coordinator.active
+
+
+def test_an_annual_review_that_amends_the_plan_finishes_only_with_the_amended_plan(borough):
+    officer = borough.officer1.user
+    with at(uk(2027, 3, 1, 10)):
+        review = process_start(actor=officer, child_id=borough.child1.pk, kind="annual_review",
+                               plan_dated_on=date(2026, 4, 1))
+    coordinator = review.coordinator.user
+    with at(uk(2027, 3, 20, 12)):
+        step_record(actor=coordinator, process=review, key="review_meeting", done_on=date(2027, 3, 10))
+        step_record(actor=coordinator, process=review, key="review_report", done_on=date(2027, 3, 20))
+        decision_record(actor=coordinator, process=review, decision="amend", decided_on=date(2027, 3, 20),
+                        approved_by=borough.north.manager.pk, reasons="Speech therapy needs to increase.")
+    review.refresh_from_db()
+    assert review.status == Process.Status.OPEN
+    assert step(review, "review_decision").due_on == date(2027, 4, 7)  # 4 weeks from the meeting
+    with at(uk(2027, 3, 22, 12)):
+        step_record(actor=coordinator, process=review, key="amendment_notice", done_on=date(2027, 3, 22))
+    assert step(review, "amended_plan").due_on == date(2027, 5, 17)  # 8 weeks from the notice
+    assert step(review, "amendment_comments").due_on == date(2027, 4, 5)  # 15 days beginning with it
+    review.refresh_from_db()
+    assert review.status == Process.Status.OPEN
+    with at(uk(2027, 5, 10, 12)):
+        step_record(actor=coordinator, process=review, key="amended_plan", done_on=date(2027, 5, 10))
+    review.refresh_from_db()
+    assert review.status == Process.Status.FINISHED
+    assert step(review, "amended_plan").state_on(date(2027, 5, 10)) == Step.State.DONE_ON_TIME
