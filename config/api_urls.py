@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("casework.api.urls")),
     path("", include("casefile.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("statutory.urls")),
 ]

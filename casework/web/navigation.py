@@ -9,6 +9,7 @@ MENUS = {
         ("family-concerns", "Your concerns"),
         ("family-new-concern", "Tell us about a problem"),
         ("family-children", "Your children"),
+        ("statutory-list", "Assessments and reviews"),
         ("inbox", "Messages"),
         ("contact-details", "Your details"),
         ("notification-settings", "Settings"),
@@ -16,6 +17,7 @@ MENUS = {
     Role.OFFICER: [
         ("staff-queue", "Your queue"),
         ("staff-team-queue", "Team queue"),
+        ("statutory-list", "Statutory dates"),
         ("inbox", "Messages"),
         ("notification-settings", "Settings"),
     ],
@@ -24,6 +26,7 @@ MENUS = {
         ("staff-queue", "Your queue"),
         ("staff-team-queue", "Team queue"),
         ("manager-officers", "Officers"),
+        ("statutory-list", "Statutory dates"),
         ("inbox", "Messages"),
         ("notification-settings", "Settings"),
     ],
