@@ -8,7 +8,7 @@ project's handlers give, by the rules they follow, with the one JSON shape they 
 - 404 where the path names an object (not found, or not yours to see) and on a paginated list (a page past
   the end);
 - 409 for the actions on cases and officers: the action does not fit the state the case or officer is in;
-- 413 where the request carries a body: over the size limit (core/request_limits.py);
+- 413 where the request carries a body: over the size limit (core/middleware.py);
 - 429 on the token endpoint: too many wrong passwords from one address (django-axes).
 Open data needs no sign-in and answers 404 until it is published.
 """

@@ -28,6 +28,9 @@ FAMILY_TEMPLATES = {
     "case_new_officer": {"reference", "officer_name", "previous_officer_name", "note"},
     "case_extended": {"reference", "resolve_due", "reason"},
     "case_was_it_fixed": {"reference", "summary"},
+    # The statutory EHC process: a legal date missed raised concern `reference`; an exception lifted a time limit.
+    "statutory_date_missed": {"reference", "child_name", "step", "due", "regulation", "officer_name"},
+    "statutory_exception": {"child_name", "step", "due", "regulation", "ground", "reason"},
     # Staff shared a file on the case (casefile): not sent for a file kept for staff only.
     "case_file_shared": {"reference", "officer_name", "file_name"},
     # Cover arranged for the named officer: one message for all of a family's open cases with them.
@@ -42,6 +45,8 @@ OFFICER_TEMPLATES = {
     # `up_the_ladder`: how many came to them because nobody in the case's team could take it ("" for none).
     "officer_cases_handed_over": {"case_count", "previous_officer_name", "note", "up_the_ladder"},
     "officer_family_replied": {"reference", "text"},
+    # `when`: "in 5 working days" or "today".
+    "officer_statutory_reminder": {"child_name", "step", "regulation", "due", "when"},
     # The family added a file to their case (casefile), perhaps the report the officer asked for.
     "officer_family_added_file": {"reference", "file_name", "description"},
     # Cover arranged: to the covering officer, and to the officer away. `starts` is "" for cover starting now.

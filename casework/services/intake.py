@@ -33,6 +33,7 @@ def case_log(
     provision_item_id: int | None = None,
     safeguarding: bool = False,
     contact_method: str | None = None,
+    raised_because: str = "",
 ) -> Case:
     """Log a concern and give it a named officer in the same transaction.
 
@@ -41,6 +42,12 @@ def case_log(
     named officer are told through the outbox. When routing had to go above
     the team's own people, the officer is also told why (`cases_fallback_explain`).
     Refused whole (Conflict) only when routing finds nobody at all.
+
+    `raised_because` is for a concern the service raises by itself (a statutory
+    date missed, say), with `actor` the member of staff it is raised under (who is
+    recorded as logging it, as ever): the timeline says why it was raised, not "on
+    the family's behalf", and the caller tells the family in its own words instead
+    of "we have logged your concern".
     """
     child = child_loggable_by(actor, child_id)
     if child is None:
@@ -50,7 +57,7 @@ def case_log(
         raise ValidationError({"category": ["Choose what the problem is about."]})
     provision_item = _provision_item_of_child(child, provision_item_id)
 
-    on_behalf = officer_of(actor) is not None
+    on_behalf = officer_of(actor) is not None and not raised_because
     route = routing_owner_for(child=child, category=category, safeguarding=safeguarding)
     officer, team = route.officer, route.team
     now = timezone.now()
@@ -78,6 +85,8 @@ def case_log(
     )
     save_case(case, actor=actor, reason="Concern logged")
     logged_by = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
+    if raised_because:
+        logged_by = f" by SEND Casework because {raised_because}"
     event = CaseEvent.objects.record(
         case=case,
         kind=Kind.LOGGED,
@@ -114,10 +123,8 @@ def case_log(
             "safeguarding": "yes" if safeguarding else "",
         },
     )
-    notices.tell(
-        notices.family_tellings([news_for_family], members=family)
-        + notices.named_officer_tellings(officer, news_for_officer)
-    )
+    tell_family = [] if raised_because else notices.family_tellings([news_for_family], members=family)
+    notices.tell(tell_family + notices.named_officer_tellings(officer, news_for_officer))
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])
     return case

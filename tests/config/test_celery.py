@@ -10,7 +10,7 @@ from django.conf import settings
 
 from config.celery import app
 
-APPS = ("casework.", "escalations.", "notifications.", "casefile.")
+APPS = ("accounts.", "casework.", "escalations.", "notifications.", "statutory.", "casefile.")
 
 
 def project_tasks():

@@ -29,10 +29,7 @@ def test_readyz_answers_200_when_the_database_migrations_and_broker_are_ready(an
     response = anonymous.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "checks": {"database": "ok", "migrations": "ok", "broker": "ok"},
-    }
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok", "broker": "ok"}
 
 
 @pytest.mark.django_db
@@ -42,10 +39,7 @@ def test_readyz_answers_503_naming_the_broker_when_it_cannot_be_reached(anonymou
     response = anonymous.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json() == {
-        "status": "unavailable",
-        "checks": {"database": "ok", "migrations": "ok", "broker": "failed"},
-    }
+    assert response.json() == {"status": "unavailable", "database": "ok", "migrations": "ok", "broker": "down"}
 
 
 @pytest.mark.django_db
@@ -58,9 +52,9 @@ def test_readyz_answers_503_when_the_database_cannot_be_reached(anonymous, monke
     response = anonymous.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json()["checks"]["database"] == "failed"
+    assert response.json()["database"] == "down"
     # Without a database the migrations cannot be read either, and that is said rather than guessed.
-    assert response.json()["checks"]["migrations"] == "failed"
+    assert response.json()["migrations"] == "down"
 
 
 @pytest.mark.django_db
@@ -71,7 +65,7 @@ def test_readyz_answers_503_while_a_migration_is_not_applied(anonymous, monkeypa
     response = anonymous.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json()["checks"]["migrations"] == "failed"
+    assert response.json()["migrations"] == "down"
 
 
 def test_healthz_answers_get_and_head_only(anonymous):

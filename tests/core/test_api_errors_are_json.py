@@ -30,7 +30,7 @@ def test_an_address_no_api_route_matches_is_a_json_404(db):
     response = Client().get("/api/no-such-thing/")
 
     assert_json_error(response, 404)
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not Found"}
 
 
 def test_an_unexpected_failure_in_the_api_is_a_json_500_saying_nothing_of_the_cause(signed_in, monkeypatch):
