@@ -8,6 +8,7 @@ changes state by itself.
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from fast_update.fast import fast_update
@@ -15,9 +16,18 @@ from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
-    """A council, or another body that holds SEND duties (for example an ICB)."""
+    """A council, or another body that holds SEND duties (for example an ICB) or delivers provision."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        ICB = "icb", "Integrated Care Board"
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        OUTREACH = "outreach", "Outreach service"
+        SCHOOL = "school", "School or college"
+        CONTRACTOR = "contractor", "Contractor or other provider"
 
     name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
     director = models.ForeignKey(
         "Officer",
         null=True,
@@ -251,7 +261,13 @@ class EHCP(models.Model):
 
 
 class ProvisionItem(models.Model):
-    """One line of section F, G or H of a plan: what, how much, how often, by whom."""
+    """One line of section F, G or H of a plan: what, how much, how often, by whom, and who answers for it.
+
+    The text fields are the plan's words, kept for the family. The structured amount
+    (`sessions` of `minutes` `per` week, term or year) and the dates make the item an
+    obligation whose delivery can be counted (the `provision` app). Items from before
+    the structure existed keep their text and have it left empty until staff fill it in.
+    """
 
     class Section(models.TextChoices):
         F = "F", "F: special educational provision"
@@ -265,10 +281,44 @@ class ProvisionItem(models.Model):
     amount = models.CharField(max_length=100, blank=True, help_text="For example '1 hour'.")
     frequency = models.CharField(max_length=100, blank=True, help_text="For example 'weekly'.")
     provider = models.CharField(max_length=200, blank=True)
+
+    class Per(models.TextChoices):
+        WEEK = "week", "a week"
+        TERM = "term", "a term"
+        YEAR = "year", "a year"
+
+    # The body the law makes answerable (CFA 2014 s42(2) and (3); `provision.duties` says which kind each
+    # section needs) and the organisation that delivers it. Empty on items from before they were recorded.
+    responsible_body = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="provision_owed"
+    )
+    provider_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="provision_delivered"
+    )
+    sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minutes each session.")
+    per = models.CharField(max_length=4, choices=Per.choices, blank=True)
+    term_time_only = models.BooleanField(default=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["section", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="provision_item_ends_after_start",
+            ),
+            models.CheckConstraint(condition=~models.Q(sessions=0), name="provision_item_sessions_not_zero"),
+        ]
+
+    @property
+    def is_structured(self) -> bool:
+        """Whether the plan's amount is recorded in a form delivery can be counted against."""
+        return bool(self.sessions and self.per and self.starts_on and self.responsible_body_id)
 
     def __str__(self):
         return f"{self.section}: {self.description}"
@@ -298,6 +348,19 @@ class RoutingRule(models.Model):
 
     def __str__(self):
         return f"#{self.position} → {self.team}"
+
+    def clean(self):
+        # A rule sends the organisation's own work to one of its own teams. A case sent to another body's team
+        # would belong to a body that cannot reassign it, and that body's staff could not see the whole of it.
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            raise ValidationError(
+                {
+                    "team": [
+                        f"{self.team.name} belongs to {self.team.organisation.name}. Choose a team of "
+                        f"{self.organisation.name}: each body's rules send its work to its own teams."
+                    ]
+                }
+            )
 
 
 class Case(models.Model):
@@ -342,7 +405,10 @@ class Case(models.Model):
     safeguarding = models.BooleanField(default=False)
     accountable_officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="cases", db_index=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", db_index=False)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_logged")
+    # Empty for a concern the service raised by itself (a gap in provision delivery).
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_logged"
+    )
     logged_on_behalf = models.BooleanField(
         default=False, help_text="An officer recorded this for the family, for example after a phone call."
     )

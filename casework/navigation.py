@@ -18,6 +18,11 @@ MENUS = {
         ("inbox", "Messages"),
         ("notification-settings", "Settings"),
     ],
+    Role.PROVIDER: [
+        ("provision-register", "Your register"),
+        ("inbox", "Messages"),
+        ("notification-settings", "Settings"),
+    ],
     Role.MANAGER: [
         ("manager-dashboard", "Dashboard"),
         ("staff-queue", "Your queue"),

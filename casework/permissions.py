@@ -4,6 +4,7 @@ Queries here are the only place that decides what staff may see, so the
 selectors, the API and the pages all agree.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
@@ -15,6 +16,14 @@ class Role(StrEnum):
     PARENT = "parent"
     OFFICER = "officer"
     MANAGER = "manager"
+    # Staff of an organisation that delivers provision: they see only the provision items it delivers.
+    PROVIDER = "provider"
+
+
+# Apps with accounts of their own that are neither officers nor families register here, from their
+# AppConfig.ready(), a function giving a user's role or None: the `provision` app's provider staff.
+# casework cannot import those apps (the import contract runs the other way).
+role_finders: list[Callable[[object], "Role | None"]] = []
 
 
 def officer_of(user) -> Officer | None:
@@ -32,6 +41,10 @@ def role_of(user) -> Role:
         return Role.MANAGER if officer.is_manager else Role.OFFICER
     if user.is_superuser:
         return Role.MANAGER
+    for find_role in role_finders:
+        role = find_role(user)
+        if role is not None:
+            return role
     return Role.PARENT
 
 

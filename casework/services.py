@@ -32,6 +32,7 @@ from .models import (
     Officer,
     Organisation,
     ProvisionItem,
+    RoutingRule,
     save_many_with_history,
 )
 from .permissions import is_staff_member, name_shown_to_family, officer_of, organisations_of, teams_overseen_by
@@ -75,9 +76,49 @@ def case_log(
     if category is None:
         raise ValidationError({"category": ["Choose what the problem is about."]})
     provision_item = _provision_item_of_child(child, provision_item_id)
-
     on_behalf = officer_of(actor) is not None
-    route = routing_owner_for(child=child, category=category, safeguarding=safeguarding)
+    return _case_open(
+        actor=actor,
+        child=child,
+        category=category,
+        summary=summary,
+        description=description,
+        provision_item=provision_item,
+        safeguarding=safeguarding,
+        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        how_logged=f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else "",
+    )
+
+
+@transaction.atomic
+def case_raise(*, child, category_slug: str, summary: str, description: str, provision_item=None) -> Case:
+    """A concern the service raises by itself, for example when provision falls short of the plan.
+
+    Nobody logged it, so it has no `logged_by`; otherwise it is a concern like any other: routed
+    (to the body answerable for the provision item, if it has one), owned, timed and told to the
+    family and the named officer in the same transaction.
+    """
+    return _case_open(
+        actor=None,
+        child=child,
+        category=Category.objects.get(pk=category_slug),
+        summary=summary,
+        description=description,
+        provision_item=provision_item,
+        safeguarding=False,
+        contact_method=Case.ContactMethod.ONLINE,
+        how_logged=" by SEND Casework itself",
+    )
+
+
+def _case_open(
+    *, actor, child, category, summary, description, provision_item, safeguarding, contact_method, how_logged
+) -> Case:
+    on_behalf = actor is not None and officer_of(actor) is not None
+    organisation_id = case_owning_organisation_id(child, provision_item)
+    route = routing_owner_for(
+        child=child, category=category, safeguarding=safeguarding, organisation_id=organisation_id
+    )
     officer, team = route.officer, route.team
     now = timezone.now()
     plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
@@ -86,7 +127,7 @@ def case_log(
     # year waits on the reference counter, so the work below is only writes.
     case = Case(
         reference=_next_reference(now.year),
-        organisation_id=child.family.organisation_id,
+        organisation_id=organisation_id,
         child=child,
         category=category,
         provision_item=provision_item,
@@ -97,19 +138,18 @@ def case_log(
         team=team,
         logged_by=actor,
         logged_on_behalf=on_behalf,
-        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        contact_method=contact_method,
         created_at=now,
         priority=plan.priority,
         next_due_at=plan.next_due_at,
     )
     _save(case, actor=actor, reason="Concern logged")
-    logged_by = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
     event = CaseEvent.objects.record(
         case=case,
         kind=Kind.LOGGED,
         actor=actor,
         at=now,
-        text=f"Concern logged{logged_by}. {officer.display_name} is the named officer.",
+        text=f"Concern logged{how_logged}. {officer.display_name} is the named officer.",
         data={"officer_id": officer.pk, "team_id": team.pk},
     )
     sla.clocks_start(case=case, plan=plan)
@@ -202,6 +242,18 @@ def cases_fallback_explain(*, placed: list[tuple[Case, Fallback]], tell_each_own
                 for (case, fallback), note in zip(placed, notes, strict=True)
             ]
         )
+
+
+def case_owning_organisation_id(child, provision_item: ProvisionItem | None) -> int:
+    """The body a concern belongs to: the one answerable for its provision item (the ICB for most health
+    provision, CFA 2014 s42(3)), else the child's council. A body not yet set up with routing rules of its
+    own leaves the concern with the council, so a family is never turned away for it."""
+    body_id = provision_item.responsible_body_id if provision_item is not None else None
+    if body_id and body_id != child.family.organisation_id and RoutingRule.objects.filter(
+        organisation_id=body_id
+    ).exists():
+        return body_id
+    return child.family.organisation_id
 
 
 def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("notifications.urls")),
     path("api/", include("casework.urls")),
     path("api/", include("escalations.urls")),
+    path("api/", include("provision.urls")),
     path("", include("casework.page_urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "casework",
     "escalations",
     "notifications",
+    "provision",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_notifications",
         "schedule": 60.0,
     },
+    "Raise a concern for provision that has fallen short of the plan, hourly": {
+        "task": "provision.gap_sweep",
+        "schedule": 3600.0,
+    },
     "Send officers their daily digest of the morning's reminders, 09:05 on weekdays": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(
@@ -305,6 +310,13 @@ CASE_REFERENCE_PREFIX = "SEND"
 # How many working days after resolution a family may still reopen a case.
 REOPEN_WINDOW_WORKING_DAYS = int(os.environ.get("REOPEN_WINDOW_WORKING_DAYS", "20"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Provision delivery: how far delivery may fall short of the plan, per EHCP section, before the gap sweep
+# raises a concern by itself. Any one rule broken is a shortfall: the last `missed_in_a_row` sessions all
+# missed; nothing recorded for `weeks_with_nothing` weeks when sessions were due; or fewer than
+# `delivered_at_least` of the sessions due delivered over the last `over_weeks` weeks.
+_PROVISION_GAP_DEFAULT = {"missed_in_a_row": 2, "weeks_with_nothing": 2, "delivered_at_least": 0.8, "over_weeks": 4}
+PROVISION_GAP_TOLERANCE = {section: dict(_PROVISION_GAP_DEFAULT) for section in ("F", "G", "H1", "H2")}
 
 # Notifications: the outbox in `notifications/`.
 # How many times a message is tried before it is marked failed.

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ProvisionConfig(AppConfig):
+    name = "provision"
+    verbose_name = "Provision delivery"
+
+    def ready(self):
+        # casework cannot import this app, so it learns of provider staff through its registration point.
+        from casework.permissions import role_finders
+
+        from .permissions import provider_role
+
+        if provider_role not in role_finders:
+            role_finders.append(provider_role)
