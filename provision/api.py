@@ -1,9 +1,8 @@
 """The provision delivery REST API (API.md "Provision delivery"). Thin: find what the caller may see,
 refuse what they may not do before reading their input, validate, call one service."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -103,13 +102,17 @@ class RegisterView(APIView):
         visible = selectors.provision_items_visible_to(request.user).in_bulk(
             {entry["item"] for entry in data["entries"]}
         )
-        missing = [
+        # An item the caller cannot see is an error of its entry, in the same words as one that does not exist.
+        unknown = [
             {} if entry["item"] in visible else {"item": ["Choose one of your items."]} for entry in data["entries"]
         ]
-        if any(missing):
-            raise ValidationError({"entries": missing})
+        if any(unknown):
+            raise serializers.ValidationError({"entries": unknown})
         entries = [{**entry, "item": visible[entry["item"]]} for entry in data["entries"]]
-        deliveries = services.deliveries_record_week(actor=request.user, entries=entries)
+        try:
+            deliveries = services.deliveries_record_week(actor=request.user, entries=entries)
+        except services.RegisterRefused as refused:
+            raise serializers.ValidationError({"entries": refused.entries}) from None
         return Response(
             RegisterOutput({"recorded": len(deliveries), "deliveries": deliveries}).data, status=status.HTTP_201_CREATED
         )

@@ -87,6 +87,15 @@ def _first_check_on(starts_on: date) -> date:
 # --- recording sessions ------------------------------------------------------------------
 
 
+class RegisterRefused(ValidationError):
+    """Some entries of a weekly register were wrong: `entries` has each entry's field errors, by position
+    ({} for an entry that was fine), for the API to answer in DRF's shape for a list."""
+
+    def __init__(self, entries: list[dict]):
+        super().__init__({"entries": ["Nothing was recorded: correct the entries marked and send the week again."]})
+        self.entries = entries
+
+
 @transaction.atomic
 def delivery_record(
     *, actor, item: ProvisionItem, on: date, status: str, minutes: int | None = None, reason: str = ""
@@ -121,7 +130,7 @@ def deliveries_record_week(*, actor, entries: list[dict]) -> list[Delivery]:
     if len(set(days)) != len(days):
         raise ValidationError({"entries": ["The register has the same item twice on one day."]})
     if any(errors):
-        raise ValidationError({"entries": errors})
+        raise RegisterRefused(errors)
     return _write(rows, actor)
 
 

@@ -90,4 +90,3 @@ def bodies(borough) -> Bodies:
         teaching=ProvisionItem.objects.get(pk=teaching.pk),
         other_child_teaching=ProvisionItem.objects.get(pk=other.pk),
     )
-

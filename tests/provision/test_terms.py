@@ -32,8 +32,15 @@ def council(db):
 
 
 def item(**amount):
-    fields = {"sessions": 1, "minutes": 60, "per": ProvisionItem.Per.WEEK, "term_time_only": True,
-              "starts_on": date(2026, 1, 1), "ends_on": None, **amount}
+    fields = {
+        "sessions": 1,
+        "minutes": 60,
+        "per": ProvisionItem.Per.WEEK,
+        "term_time_only": True,
+        "starts_on": date(2026, 1, 1),
+        "ends_on": None,
+        **amount,
+    }
     return ProvisionItemFactory.build(**fields)
 
 
