@@ -20,7 +20,7 @@ from .serializers import (
     DeliveryOutput,
     DisputeInput,
     ObligationInput,
-    ProvisionItemOutput,
+    ProvisionObligationOutput,
     RegisterInput,
     RegisterOutput,
 )
@@ -42,7 +42,7 @@ def summaries_for(items) -> dict:
 
 
 class ProvisionListView(generics.ListAPIView):
-    serializer_class = ProvisionItemOutput
+    serializer_class = ProvisionObligationOutput
     queryset = ProvisionItem.objects.none()
 
     @extend_schema(summary="Provision items you may see, with this term's delivery")
@@ -136,7 +136,7 @@ class DisputeView(APIView):
 class ObligationView(APIView):
     @extend_schema(
         request=ObligationInput,
-        responses={200: ProvisionItemOutput},
+        responses={200: ProvisionObligationOutput},
         summary="Staff of the responsible body: record the plan's amount, dates, responsible body and provider",
     )
     def put(self, request, pk):
@@ -157,4 +157,4 @@ class ObligationView(APIView):
             ends_on=data.get("ends_on"),
         )
         item = selectors.provision_item_get_for_user(request.user, item.pk)
-        return Response(ProvisionItemOutput(item, context={"summaries": summaries_for([item])}).data)
+        return Response(ProvisionObligationOutput(item, context={"summaries": summaries_for([item])}).data)

@@ -65,7 +65,7 @@ class DeliverySummaryOutput(serializers.Serializer):
     delivered_minutes = serializers.IntegerField()
 
 
-class ProvisionItemOutput(serializers.Serializer):
+class ProvisionObligationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     child = serializers.SerializerMethodField()
     section = serializers.CharField()

@@ -291,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # A session's status is not a case's: each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "casework.models.Case.Status",
+        "DeliveryStatusEnum": "provision.models.Delivery.Status",
+    },
 }
 
 LOGGING = {
