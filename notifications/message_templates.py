@@ -28,6 +28,8 @@ FAMILY_TEMPLATES = {
     "case_new_officer": {"reference", "officer_name", "previous_officer_name", "note"},
     "case_extended": {"reference", "resolve_due", "reason"},
     "case_was_it_fixed": {"reference", "summary"},
+    # Provision delivery (the provision app): support in the plan is about to end.
+    "provision_ending": {"child_name", "description", "ends_on", "officer_name"},
 }
 OFFICER_TEMPLATES = {
     "officer_case_assigned": {"reference", "child_name", "category", "summary", "acknowledge_due", "safeguarding"},
@@ -37,6 +39,7 @@ OFFICER_TEMPLATES = {
     # `up_the_ladder`: how many came to them because nobody in the case's team could take it ("" for none).
     "officer_cases_handed_over": {"case_count", "previous_officer_name", "note", "up_the_ladder"},
     "officer_family_replied": {"reference", "text"},
+    "officer_provision_ending": {"child_name", "description", "ends_on", "officer_name"},
 }
 MANAGER_TEMPLATES = {
     "manager_escalation": {"reference", "clock", "late_by", "officer_name", "level"},

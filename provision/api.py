@@ -6,25 +6,33 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.api import validated
 from casework.models import ProvisionItem
 from casework.selectors import case_as_acted_on
 from casework.serializers import CaseOutput
 from config.errors import NotAllowed
 
 from . import selectors, services
+from .ending import support_ending_decide
 from .models import Delivery
 from .permissions import may_record_delivery, may_set_obligation
 from .serializers import (
     DeliveryInput,
     DeliveryOutput,
     DisputeInput,
+    EndingDecisionInput,
     ObligationInput,
     ProvisionObligationOutput,
     RegisterInput,
     RegisterOutput,
 )
 from .terms import TermCalendar
+
+
+def validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
 
 NOT_YOURS_TO_RECORD = "Only the provider or the body answerable for this provision can record its sessions."
 
@@ -156,5 +164,22 @@ class ObligationView(APIView):
             starts_on=data["starts_on"],
             ends_on=data.get("ends_on"),
         )
+        item = selectors.provision_item_get_for_user(request.user, item.pk)
+        return Response(ProvisionObligationOutput(item, context={"summaries": summaries_for([item])}).data)
+
+
+class EndingDecisionView(APIView):
+    @extend_schema(
+        request=EndingDecisionInput,
+        responses={200: ProvisionObligationOutput},
+        summary="Staff of the responsible body: decide what happens when an item ends (continue, replace, end)",
+        description="The reason is shown to the family. 409 for an item with no end date or one already decided.",
+    )
+    def post(self, request, pk):
+        item = selectors.provision_item_get_for_user(request.user, pk)
+        if not may_set_obligation(request.user, item):
+            raise NotAllowed("Only staff of the body answerable for this provision can decide what happens next.")
+        data = validated(EndingDecisionInput, request)
+        support_ending_decide(actor=request.user, item=item, decision=data["decision"], reason=data["reason"])
         item = selectors.provision_item_get_for_user(request.user, item.pk)
         return Response(ProvisionObligationOutput(item, context={"summaries": summaries_for([item])}).data)

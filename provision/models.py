@@ -130,3 +130,33 @@ class ProvisionGap(models.Model):
     class Meta:
         ordering = ["-found_at"]
         constraints = [models.UniqueConstraint(fields=["item", "through"], name="provision_gap_once")]
+
+
+class SupportEnding(models.Model):
+    """An item with an end date: the reminder before it, the decision about what happens next, and the
+    concern raised when the end comes with no decision. One row an item that ends.
+
+    `due_on` is the next day the sweep has something to do (remind, then check a decision was made);
+    empty once nothing more is due. Read through its partial index.
+    """
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "Continue it"
+        REPLACE = "replace", "Replace it with other support"
+        END = "end", "End it, as the plan intends"
+
+    item = models.OneToOneField(ProvisionItem, on_delete=models.CASCADE, primary_key=True, related_name="ending")
+    ends_on = models.DateField()
+    remind_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    lapsed_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["due_on"], name="support_ending_due", condition=models.Q(due_on__isnull=False))]

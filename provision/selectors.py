@@ -18,7 +18,7 @@ def provision_items_visible_to(user) -> QuerySet[ProvisionItem]:
         return ProvisionItem.objects.none()
     return (
         ProvisionItem.objects.filter(items_scope(user))
-        .select_related("ehcp__child__family", "responsible_body", "provider_organisation")
+        .select_related("ehcp__child__family", "responsible_body", "provider_organisation", "ending")
         .order_by("ehcp__child__last_name", "ehcp__child__first_name", "section", "id")
     )
 

@@ -5,11 +5,37 @@ from rest_framework import serializers
 
 from casework.models import Organisation, ProvisionItem
 from casework.permissions import UNNAMED_STAFF
-from casework.serializers import ChildBrief, OrganisationBrief, Text
 
 from .duties import duty_in_words
-from .models import Delivery
+from .models import Delivery, SupportEnding
 from .permissions import provider_staff_of
+
+
+class Text(serializers.CharField):
+    """Free text kept exactly as sent (API.md: any Unicode comes back as sent), but never only spaces."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not value.strip():
+            if not self.allow_blank:
+                self.fail("blank")
+            return ""
+        return value
+
+
+class ProvisionChild(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class ProvisionBody(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
 
 # --- input -----------------------------------------------------------------------------------
 
@@ -44,6 +70,11 @@ class ObligationInput(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
+class EndingDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=SupportEnding.Decision.choices)
+    reason = Text(max_length=5_000)
+
+
 # --- output ----------------------------------------------------------------------------------
 
 
@@ -65,13 +96,24 @@ class DeliverySummaryOutput(serializers.Serializer):
     delivered_minutes = serializers.IntegerField()
 
 
+class EndingOutput(serializers.Serializer):
+    ends_on = serializers.DateField()
+    remind_on = serializers.DateField()
+    decision = serializers.CharField(allow_blank=True, help_text="continue, replace or end; empty until decided")
+    reason = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    lapsed_case = serializers.IntegerField(
+        source="lapsed_case_id", allow_null=True, help_text="The concern raised when it ended with no decision"
+    )
+
+
 class ProvisionObligationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     child = serializers.SerializerMethodField()
     section = serializers.CharField()
     description = serializers.CharField()
     plan_text = serializers.SerializerMethodField(help_text="How much and how often, in the plan's words")
-    responsible_body = OrganisationBrief(allow_null=True)
+    responsible_body = ProvisionBody(allow_null=True)
     provider = serializers.SerializerMethodField()
     duty = serializers.SerializerMethodField(help_text="Who must make sure it happens, and the law, in plain words")
     amount = serializers.SerializerMethodField()
@@ -81,18 +123,19 @@ class ProvisionObligationOutput(serializers.Serializer):
         source="is_structured", help_text="False until staff record the amount, dates and responsible body"
     )
     delivery = serializers.SerializerMethodField()
+    ending = serializers.SerializerMethodField()
 
-    @extend_schema_field(ChildBrief)
+    @extend_schema_field(ProvisionChild)
     def get_child(self, item):
-        return ChildBrief(item.ehcp.child).data
+        return ProvisionChild(item.ehcp.child).data
 
     def get_plan_text(self, item) -> str:
         return " ".join(part for part in (item.amount, item.frequency) if part)
 
-    @extend_schema_field(OrganisationBrief(allow_null=True))
+    @extend_schema_field(ProvisionBody(allow_null=True))
     def get_provider(self, item):
         if item.provider_organisation_id:
-            return OrganisationBrief(item.provider_organisation).data
+            return ProvisionBody(item.provider_organisation).data
         return {"id": None, "name": item.provider} if item.provider else None
 
     def get_duty(self, item) -> str:
@@ -101,6 +144,13 @@ class ProvisionObligationOutput(serializers.Serializer):
     @extend_schema_field(AmountOutput)
     def get_amount(self, item):
         return AmountOutput(item).data
+
+    @extend_schema_field(EndingOutput(allow_null=True))
+    def get_ending(self, item):
+        try:
+            return EndingOutput(item.ending).data
+        except SupportEnding.DoesNotExist:
+            return None
 
     @extend_schema_field(DeliverySummaryOutput)
     def get_delivery(self, item):

@@ -15,6 +15,7 @@ from config.errors import Conflict, NotAllowed
 from escalations.working_days import UK_TIME
 
 from .duties import duty_of
+from .ending import support_ending_plan
 from .models import Delivery, DeliveryCheck
 from .permissions import is_family_of, may_record_delivery
 
@@ -76,6 +77,7 @@ def provision_obligation_set(
     DeliveryCheck.objects.update_or_create(
         item=item, defaults={"due_on": _first_check_on(starts_on), "counts_from": starts_on}
     )
+    support_ending_plan(item=item, today=uk_today())
     return item
 
 

@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provision.gap_sweep",
         "schedule": 3600.0,
     },
+    "Remind officers and families of support ending, and raise a concern when it ends undecided, hourly": {
+        "task": "provision.support_ending_sweep",
+        "schedule": 3600.0,
+    },
     "Send officers their daily digest of the morning's reminders, 09:05 on weekdays": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(
@@ -322,6 +326,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # `delivered_at_least` of the sessions due delivered over the last `over_weeks` weeks.
 _PROVISION_GAP_DEFAULT = {"missed_in_a_row": 2, "weeks_with_nothing": 2, "delivered_at_least": 0.8, "over_weeks": 4}
 PROVISION_GAP_TOLERANCE = {section: dict(_PROVISION_GAP_DEFAULT) for section in ("F", "G", "H1", "H2")}
+# How long before an item's end date the officer and the family are told, so a decision is made in time.
+PROVISION_ENDING_NOTICE_WEEKS = int(os.environ.get("PROVISION_ENDING_NOTICE_WEEKS", "4"))
 
 # Notifications: the outbox in `notifications/`.
 # How many times a message is tried before it is marked failed.

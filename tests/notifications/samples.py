@@ -2,10 +2,18 @@
 
 REFERENCE = "SEND-2026-000123"
 LINK = "/cases/123/"
-# Templates about many cases at once, with no one case reference.
-MANY_CASE_TEMPLATES = {"officer_cases_handed_over"}
+# Templates about many cases at once, or about provision rather than a case: no one case reference.
+MANY_CASE_TEMPLATES = {"officer_cases_handed_over", "provision_ending", "officer_provision_ending"}
+PROVISION_ENDING = {
+    "child_name": "Alex Example",
+    "description": "Early years outreach",
+    "ends_on": "Friday 18 December 2026",
+    "officer_name": "Sam Officer",
+}
 
 CONTEXTS = {
+    "provision_ending": PROVISION_ENDING,
+    "officer_provision_ending": PROVISION_ENDING,
     "case_logged": {
         "reference": REFERENCE,
         "child_name": "Alex Example",
