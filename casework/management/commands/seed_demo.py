@@ -42,6 +42,7 @@ from casework.models import (
 )
 from escalations.services import sla_sweep
 from escalations.working_days import UK_TIME, WorkingCalendar
+from provision.demo import seed_provision_demo
 
 DEMO_ORGANISATION = "London Borough of Wexley"
 DEFAULT_PASSWORD = "casework-demo"
@@ -589,6 +590,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             counts = DemoBorough(password=password).build()
+            seed_provision_demo(council=Organisation.objects.get(name=DEMO_ORGANISATION), password=password, today=timezone.localdate(timezone=UK_TIME))  # noqa: E501
         self.stdout.write(self.style.SUCCESS(
             f"{DEMO_ORGANISATION} is ready: {counts['families']} families, {counts['children']} children "
             f"and {counts['cases']} cases."
