@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("casework.urls")),
     path("api/", include("escalations.urls")),
     path("api/", include("provision.urls")),
+    path("", include("provision.page_urls")),
     path("", include("casework.page_urls")),
 ]

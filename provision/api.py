@@ -25,7 +25,6 @@ from .serializers import (
     RegisterInput,
     RegisterOutput,
 )
-from .terms import TermCalendar
 
 
 def validated(serializer_class, request) -> dict:
@@ -35,18 +34,6 @@ def validated(serializer_class, request) -> dict:
 
 
 NOT_YOURS_TO_RECORD = "Only the provider or the body answerable for this provision can record its sessions."
-
-
-def summaries_for(items) -> dict:
-    """This term's delivery for each item, sharing one term calendar per council."""
-    today = services.uk_today()
-    calendars = {}
-    summaries = {}
-    for item in items:
-        council = item.ehcp.child.family.organisation_id
-        calendar = calendars.setdefault(council, TermCalendar(council))
-        summaries[item.pk] = selectors.delivery_summary(item, today=today, calendar=calendar)
-    return summaries
 
 
 class ProvisionListView(generics.ListAPIView):
@@ -65,7 +52,7 @@ class ProvisionListView(generics.ListAPIView):
     def get_serializer(self, *args, **kwargs):
         if args:
             kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["summaries"] = summaries_for(args[0])
+            kwargs["context"]["summaries"] = selectors.summaries_for(args[0], today=services.uk_today())
         return super().get_serializer(*args, **kwargs)
 
 
@@ -165,7 +152,11 @@ class ObligationView(APIView):
             ends_on=data.get("ends_on"),
         )
         item = selectors.provision_item_get_for_user(request.user, item.pk)
-        return Response(ProvisionObligationOutput(item, context={"summaries": summaries_for([item])}).data)
+        return Response(
+            ProvisionObligationOutput(
+                item, context={"summaries": selectors.summaries_for([item], today=services.uk_today())}
+            ).data
+        )
 
 
 class EndingDecisionView(APIView):
@@ -182,4 +173,8 @@ class EndingDecisionView(APIView):
         data = validated(EndingDecisionInput, request)
         support_ending_decide(actor=request.user, item=item, decision=data["decision"], reason=data["reason"])
         item = selectors.provision_item_get_for_user(request.user, item.pk)
-        return Response(ProvisionObligationOutput(item, context={"summaries": summaries_for([item])}).data)
+        return Response(
+            ProvisionObligationOutput(
+                item, context={"summaries": selectors.summaries_for([item], today=services.uk_today())}
+            ).data
+        )

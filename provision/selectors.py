@@ -91,3 +91,14 @@ def delivery_summary(
         cancelled=counts[Delivery.Status.CANCELLED],
         delivered_minutes=minutes,
     )
+
+
+def summaries_for(items, *, today: date) -> dict[int, DeliverySummary]:
+    """This term's delivery for each item, sharing one term calendar per council."""
+    calendars: dict[int, TermCalendar] = {}
+    summaries = {}
+    for item in items:
+        council = item.ehcp.child.family.organisation_id
+        calendar = calendars.setdefault(council, TermCalendar(council))
+        summaries[item.pk] = delivery_summary(item, today=today, calendar=calendar)
+    return summaries

@@ -1,0 +1,12 @@
+"""The provision pages (`provision.views`)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("provision/", views.items, name="provision-items"),
+    path("provision/register/", views.register, name="provision-register"),
+    path("provision/<int:pk>/", views.item, name="provision-item"),
+    path("provision/sessions/<int:pk>/not-delivered/", views.dispute, name="provision-dispute"),
+]
