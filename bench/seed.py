@@ -62,8 +62,9 @@ from casework.models import (  # noqa: E402
     RoutingRule,
     Team,
 )
+from core.time import UK_TIME
 from escalations.models import Alert, Clock, Pause, SlaPolicy  # noqa: E402
-from escalations.working_days import UK_TIME, WorkingCalendar  # noqa: E402
+from escalations.working_days import WorkingCalendar  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 
 User = get_user_model()

@@ -7,6 +7,6 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self):
-        from config.database import send_lists_in_binary
+        from core.database import send_lists_in_binary
 
         connection_created.connect(send_lists_in_binary, dispatch_uid="send_lists_in_binary")

@@ -1,7 +1,8 @@
-"""Who someone is to the service, and which teams they answer for.
+"""Every rule of who may do what: who someone is to the service, which teams they answer for, who may act
+on a case or an officer, and who reads reports.
 
-Queries here are the only place that decides what staff may see, so the
-selectors, the API and the pages all agree.
+The selectors scope their queries through these rules and the services refuse through them, so the API,
+the pages, the admin and the commands all agree. Authority runs down the ladder (DESIGN.md invariant 6).
 """
 
 from collections.abc import Callable
@@ -9,7 +10,10 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
-from .models import Officer, Team
+from core.exceptions import NotAllowed
+from escalations.selectors import clock_extendable
+
+from .models import Case, Officer, Organisation, Team
 
 
 class Role(StrEnum):
@@ -52,22 +56,6 @@ def is_staff_member(user) -> bool:
     return officer_of(user) is not None or user.is_superuser
 
 
-# What a family is shown for a member of staff with no name on record (an administrator working in
-# the admin site, say), in the words the family pages use for the council's team.
-UNNAMED_STAFF = "Your council's SEND team"
-# The same for a parent or carer with no name on record: their sign-in name may be their email address,
-# which another carer of the child (a parent living apart, say) must not learn from the timeline.
-UNNAMED_FAMILY_MEMBER = "A parent or carer"
-
-
-def name_shown_to_family(user) -> str:
-    """Who did something on a case, as a family is told it: a name, never a sign-in name."""
-    name = user.get_full_name()
-    if name:
-        return name
-    return UNNAMED_STAFF if is_staff_member(user) else UNNAMED_FAMILY_MEMBER
-
-
 def teams_overseen_by(officer: Officer) -> QuerySet[Team]:
     """The teams a manager answers for: those they manage, head, or direct."""
     return Team.objects.filter(
@@ -108,3 +96,107 @@ def organisations_of(officer: Officer) -> set[int]:
     if officer.team_id:
         ids.add(officer.team.organisation_id)
     return ids
+
+
+# --- who may act on a case -----------------------------------------------------------------
+
+
+def may_move(actor, case: Case) -> bool:
+    """Only the named officer, or a manager over the case's team, moves a case."""
+    if actor.is_superuser:
+        return True
+    officer = officer_of(actor)
+    if officer is None or not officer.active:
+        return False
+    return officer.pk == case.accountable_officer_id or is_manager_over(actor, case)
+
+
+def may_extend(actor, case: Case) -> bool:
+    """Whether `case_extend` would extend the case's resolve date for `actor` now: pages offer it only then."""
+    return (
+        may_move(actor, case)
+        and case.is_open
+        and clock_extendable(case=case, by_manager=is_manager_over(actor, case))
+    )
+
+
+def is_manager_over(actor, case: Case) -> bool:
+    """A manager over the case's team (or an administrator)."""
+    if actor.is_superuser:
+        return True
+    officer = officer_of(actor)
+    return bool(
+        officer and officer.is_manager and teams_overseen_by(officer).filter(pk=case.team_id).exists()
+    )
+
+
+def require_may_move(actor, case: Case) -> None:
+    if not may_move(actor, case):
+        raise NotAllowed("Only the named officer or a manager can do this.")
+
+
+# --- who may act on an officer: authority runs down the ladder --------------------------------
+
+
+def require_may_offboard(actor, officer: Officer) -> None:
+    """Refuse unless `actor` may offboard `officer`: a manager over them, and not themselves."""
+    require_manager_over(actor, officer, to="offboard")
+    if officer.user_id == actor.pk:
+        # Whoever leaves is offboarded by someone above them, who hears where the cases went.
+        raise NotAllowed("You cannot offboard yourself. Ask your own manager to do it.")
+
+
+def require_may_arrange_cover(actor, officer: Officer) -> None:
+    """Refuse unless `actor` manages `officer`, as arranging or ending their cover needs."""
+    require_manager_over(actor, officer, to="arrange cover for")
+
+
+def require_manager_over(actor, officer: Officer, *, to: str) -> None:
+    """Refuse unless `actor` manages `officer`; `to` names what they tried, for the refusal's words."""
+    if actor.is_superuser:
+        return
+    manager = officer_of(actor)
+    if manager is None or not manager.is_manager or not manager.active:
+        raise NotAllowed(f"Only a manager can {to} an officer.")
+    if officer.team_id:
+        allowed = teams_overseen_by(manager).filter(pk=officer.team_id).exists()
+    else:
+        # A senior manager with no team of their own answers to the director of their council.
+        allowed = bool(organisations_of(officer)) and organisations_of(officer) <= set(
+            manager.organisations_directed.values_list("pk", flat=True)
+        )
+    if not allowed:
+        raise NotAllowed(f"You can only {to} officers in the teams you manage.")
+
+
+def may_arrange_cover(actor, officer: Officer) -> bool:
+    """Whether `actor` may arrange or end cover for `officer`: a manager over them, as `cover_set` requires."""
+    try:
+        require_may_arrange_cover(actor, officer)
+    except NotAllowed:
+        return False
+    return True
+
+
+# --- who reads reports -------------------------------------------------------------------------
+
+
+def may_read_reports(user) -> bool:
+    """Managers and superusers. An officer who has left reads nothing, whatever their role was."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    officer = officer_of(user)
+    return officer is not None and officer.active and role_of(user) == Role.MANAGER
+
+
+def teams_reported_to(user) -> QuerySet[Team]:
+    if user.is_superuser:
+        return Team.objects.all()
+    return teams_overseen_by(officer_of(user))
+
+
+def organisations_publishable_by(user) -> QuerySet[Organisation]:
+    """The councils whose teams `user` oversees: the same reach as their reports."""
+    return Organisation.objects.filter(pk__in=teams_reported_to(user).values("organisation_id"))

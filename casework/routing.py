@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from config.errors import Conflict
-from escalations.working_days import UK_TIME
+from core.exceptions import Conflict
+from core.time import UK_TIME
 
 from .models import Case, Category, Child, Officer, Organisation, RoutingRule, Team
 
 logger = logging.getLogger(__name__)
 
-# The posts above a team's case officers, in the escalation ladder's order (`escalations.services.ladder_recipient`).
+# The posts above a team's case officers, in the escalation ladder's order (`escalations.selectors.ladder_recipient`).
 TEAM_MANAGER, HEAD_OF_SERVICE, DIRECTOR = "team manager", "head of service", "director"
 
 # What a family reads when truly nobody can own their concern: the API's 409 and the family page say the same.
@@ -176,7 +176,7 @@ def _first_active_on_ladder(
 
     The team manager first, as the team's own; above them the head of service,
     then the director, the escalation ladder's order
-    (`escalations.services.ladder_recipient`). None if none of them is active.
+    (`escalations.selectors.ladder_recipient`). None if none of them is active.
     """
     for officer_id, role in (
         (team.manager_id, TEAM_MANAGER),

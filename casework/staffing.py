@@ -16,15 +16,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config.errors import Conflict, NotAllowed
-from escalations.working_days import describe_moment
+from core.exceptions import Conflict, NotAllowed
+from core.time import describe_moment
 
 from . import notices
 from .models import Case, CaseEvent, Cover, Officer, Organisation, Team
-from .permissions import officer_of, organisations_of, teams_overseen_by
+from .permissions import (
+    is_manager_over,
+    organisations_of,
+    require_manager_over,
+    require_may_arrange_cover,
+    require_may_offboard,
+)
 from .routing import Placement, handover_placements, officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, cases_fallback_explain, cases_transfer, is_manager_over, lock_active_officer
+from .services import case_transfer, cases_fallback_explain, cases_transfer, lock_active_officer
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -198,37 +204,6 @@ def _deactivate(officer: Officer, *, actor) -> None:
     officer.user.save(update_fields=["is_active"])
 
 
-def require_may_offboard(actor, officer: Officer) -> None:
-    """Refuse unless `actor` may offboard `officer`: a manager over them, and not themselves."""
-    _require_manager_over(actor, officer, to="offboard")
-    if officer.user_id == actor.pk:
-        # Whoever leaves is offboarded by someone above them, who hears where the cases went.
-        raise NotAllowed("You cannot offboard yourself. Ask your own manager to do it.")
-
-
-def require_may_arrange_cover(actor, officer: Officer) -> None:
-    """Refuse unless `actor` manages `officer`, as arranging or ending their cover needs."""
-    _require_manager_over(actor, officer, to="arrange cover for")
-
-
-def _require_manager_over(actor, officer: Officer, *, to: str) -> None:
-    """Refuse unless `actor` manages `officer`; `to` names what they tried, for the refusal's words."""
-    if actor.is_superuser:
-        return
-    manager = officer_of(actor)
-    if manager is None or not manager.is_manager or not manager.active:
-        raise NotAllowed(f"Only a manager can {to} an officer.")
-    if officer.team_id:
-        allowed = teams_overseen_by(manager).filter(pk=officer.team_id).exists()
-    else:
-        # A senior manager with no team of their own answers to the director of their council.
-        allowed = bool(organisations_of(officer)) and organisations_of(officer) <= set(
-            manager.organisations_directed.values_list("pk", flat=True)
-        )
-    if not allowed:
-        raise NotAllowed(f"You can only {to} officers in the teams you manage.")
-
-
 @transaction.atomic
 def cases_reassign(*, actor, case_ids: list[int], officer: Officer | int, note: str) -> int:
     """A manager moves a chosen set of cases to one officer, telling each family. All or nothing."""
@@ -317,22 +292,13 @@ def covers_not_over(*, actor, officer: Officer):
 
     Shown only to whoever may arrange or end it: who covers whom says who is away.
     """
-    _require_manager_over(actor, officer, to="see cover for")
+    require_manager_over(actor, officer, to="see cover for")
     return (
         Cover.objects.not_over()
         .filter(officer=officer)
         .select_related("officer__user", "officer__team", "cover_officer__user", "cover_officer__team")
         .order_by("starts_at", "pk")
     )
-
-
-def may_arrange_cover(actor, officer: Officer) -> bool:
-    """Whether `actor` may arrange or end cover for `officer`: a manager over them, as `cover_set` requires."""
-    try:
-        require_may_arrange_cover(actor, officer)
-    except NotAllowed:
-        return False
-    return True
 
 
 @transaction.atomic

@@ -1,14 +1,16 @@
-"""SLA reads: what a case's clocks say now, which cases are breached, which pauses ran out."""
+"""SLA reads: what a case's clocks say now, which cases are breached, which pauses ran out, who is told next."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from casework.models import Case
+from casework.models import Case, Officer
 
 from .models import Alert, Clock, ClockKind, Pause
-from .services import LADDER_WORKING_DAYS, ladder_recipient
+from .timescales import CHASE_INTERVAL_WORKING_DAYS, EXTENSIONS_WITHOUT_A_MANAGER, LADDER_WORKING_DAYS
 from .working_days import WorkingCalendar
 
 SHOWN_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESPOND, ClockKind.RESOLVE)
@@ -41,6 +43,66 @@ def pauses_past_their_limit(now: datetime | None = None) -> QuerySet[Pause]:
     )
 
 
+class ClockState(StrEnum):
+    """What one clock says now. Every page and the API read it from `clock_readings`; each says it in its own
+    words, and the API in the four words of its contract (`api_word`)."""
+
+    RUNNING = "running"
+    PAUSED = "paused"  # waiting on the family
+    MET = "met"
+    BREACHED = "breached"  # ran out (running past its date, or stopped after it) on a case still open
+    MISSED = "missed"  # ran out, and the case has ended: nothing more will be done for it
+    # Closing stops every clock still running at that moment (`case_close`). The SLA counts such a clock as
+    # kept, but nothing it promised is on record as done: a concern closed unanswered was not "done on time".
+    STOPPED_BY_CLOSING = "closed"
+
+    @property
+    def api_word(self) -> str:
+        return {ClockState.MISSED: "breached", ClockState.STOPPED_BY_CLOSING: "met"}.get(self, self.value)
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    kind: str
+    due: datetime
+    met_at: datetime | None
+    state: ClockState
+    ran_out: bool  # breached at some point, even if it has since been paused
+    extended: bool
+
+
+def clock_readings(case: Case, now: datetime | None = None) -> list[ClockReading]:
+    """Every clock of the case, oldest first, with what it says now. Uses `case.clocks.all()`, so prefetch
+    the clocks for a list of cases."""
+    now = now or timezone.now()
+    readings = []
+    for clock in sorted(case.clocks.all(), key=lambda c: (c.started_at, c.pk)):
+        ran_out = clock.is_breached(now)
+        readings.append(
+            ClockReading(
+                kind=clock.kind,
+                due=clock.due_at,
+                met_at=clock.stopped_at if clock.stopped_at and not ran_out else None,
+                state=_state(case, clock, ran_out),
+                ran_out=ran_out,
+                extended=clock.extensions > 0,
+            )
+        )
+    return readings
+
+
+def _state(case: Case, clock: Clock, ran_out: bool) -> ClockState:
+    if clock.stopped_at is None and clock.paused_at is not None:
+        return ClockState.PAUSED
+    if ran_out:
+        return ClockState.BREACHED if case.is_open else ClockState.MISSED
+    if clock.stopped_at is None:
+        return ClockState.RUNNING
+    if case.status == Case.Status.CLOSED and clock.stopped_at == case.closed_at:
+        return ClockState.STOPPED_BY_CLOSING
+    return ClockState.MET
+
+
 def case_sla(case: Case, now: datetime | None = None, calendar: WorkingCalendar | None = None) -> dict:
     """The `sla` block of API.md for one case. Uses `case.clocks.all()`, so prefetch clocks for lists,
     and pass one `calendar` for a whole list: each calendar reads the closure days once."""
@@ -48,22 +110,23 @@ def case_sla(case: Case, now: datetime | None = None, calendar: WorkingCalendar 
     clocks = sorted(case.clocks.all(), key=lambda c: (c.started_at, c.pk))
     latest = {clock.kind: clock for clock in clocks}
     shown = [latest[kind] for kind in SHOWN_KINDS if kind in latest]
+    readings = clock_readings(case, now)
     return {
         "acknowledge_due": _due(latest, ClockKind.ACKNOWLEDGE),
         "respond_due": _due(latest, ClockKind.RESPOND),
         "resolve_due": _due(latest, ClockKind.RESOLVE),
-        "paused": any(c.paused_at is not None and c.stopped_at is None for c in clocks),
+        "paused": any(reading.state == ClockState.PAUSED for reading in readings),
         "breached": [c.kind for c in shown if c.is_breached(now)],
         "next_escalation": next_escalation(case, clocks, now, calendar),
         "clocks": [
             {
-                "kind": c.kind,
-                "due": c.due_at,
-                "met_at": c.stopped_at if c.stopped_at and not c.is_breached(now) else None,
-                "state": _state(c, now),
-                "extended": c.extensions > 0,
+                "kind": reading.kind,
+                "due": reading.due,
+                "met_at": reading.met_at,
+                "state": reading.state.api_word,
+                "extended": reading.extended,
             }
-            for c in clocks
+            for reading in readings
         ],
     }
 
@@ -71,14 +134,6 @@ def case_sla(case: Case, now: datetime | None = None, calendar: WorkingCalendar 
 def _due(latest, kind):
     clock = latest.get(kind)
     return clock.due_at if clock else None
-
-
-def _state(clock: Clock, now: datetime) -> str:
-    if clock.stopped_at is not None:
-        return "breached" if clock.is_breached(now) else "met"
-    if clock.paused_at is not None:
-        return "paused"
-    return "breached" if clock.is_breached(now) else "running"
 
 
 def next_escalation(
@@ -144,3 +199,58 @@ def escalations_recent(*, teams, limit: int) -> QuerySet[Alert]:
         .select_related("case", "clock", "recipient__user", "owner__user")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def clock_extendable(*, case: Case, by_manager: bool) -> bool:
+    """Whether `clock_extend` would move the case's resolve date now.
+
+    Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
+    """
+    clock = resolve_clock_running(case.clocks.all())
+    return clock is not None and (by_manager or not extension_needs_a_manager(clock))
+
+
+def chase_again_from(case: Case, at: datetime, calendar: WorkingCalendar | None = None) -> datetime | None:
+    """When the family may chase again, if they chased too recently to chase at `at`; else None.
+
+    Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
+    """
+    chases = [clock.started_at for clock in case.clocks.all() if clock.kind == ClockKind.CHASE]
+    if not chases:
+        return None
+    again_from = (calendar or WorkingCalendar()).add_working_days(max(chases), CHASE_INTERVAL_WORKING_DAYS)
+    return again_from if at < again_from else None
+
+
+def ladder_recipient(case: Case, level: int) -> tuple[Officer | None, str]:
+    """Who is told at each level; if that post is empty or the person has left, the next one up."""
+    team, organisation = case.team, case.organisation
+    chain = [
+        (team.manager, Alert.Role.TEAM_MANAGER),
+        (team.head_of_service, Alert.Role.HEAD_OF_SERVICE),
+        (organisation.director, Alert.Role.DIRECTOR),
+    ]
+    for officer, role in chain[level - 1 :] + list(reversed(chain[: level - 1])):
+        if officer is not None and officer.active:
+            return officer, role
+    return None, ""
+
+
+def chase_recipient(case: Case) -> tuple[Officer, str]:
+    """Who hears a family's chase, and the role they are told it in: the first manager in post up the
+    ladder. With every post empty, the named officer, so a chase always reaches a person; the role is then
+    `Alert.Role.OFFICER`, so the family can be told plainly who that is."""
+    manager, role = ladder_recipient(case, 1)
+    if manager is None:
+        return case.accountable_officer, Alert.Role.OFFICER
+    return manager, role
+
+
+def resolve_clock_running(clocks) -> Clock | None:
+    """The resolve clock an extension moves: the latest one still running (paused counts as running)."""
+    running = [clock for clock in clocks if clock.kind == ClockKind.RESOLVE and clock.stopped_at is None]
+    return max(running, key=lambda clock: clock.started_at, default=None)
+
+
+def extension_needs_a_manager(clock: Clock) -> bool:
+    return clock.extensions >= EXTENSIONS_WITHOUT_A_MANAGER

@@ -13,13 +13,13 @@ each call, so each costs at most one query.
 
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from core.time import UK_TIME, in_uk_time
+
 from .models import ClosureDay
 
-UK_TIME = ZoneInfo("Europe/London")
 WORKING_DAY_STARTS = time(9)
 WORKING_DAY_ENDS = time(17)
 # UK clocks change at 01:00 UTC on a Sunday, so every working day is exactly
@@ -81,7 +81,7 @@ class WorkingCalendar:
         Raises ValueError if `days` is negative or not a whole number.
         """
         _check_count(days)
-        local = _in_uk_time(moment)
+        local = in_uk_time(moment)
         day = local.date()
         if days == 0:
             if self.is_working_day(day) and local.time() < WORKING_DAY_ENDS:
@@ -110,7 +110,7 @@ class WorkingCalendar:
         Raises ValueError if `seconds` is negative or not a whole number.
         """
         _check_count(seconds)
-        local = _in_uk_time(moment)
+        local = in_uk_time(moment)
         remaining = timedelta(seconds=seconds)
         if not remaining:
             return local
@@ -137,7 +137,7 @@ class WorkingCalendar:
         Raises ValueError if `hours` is negative or not a whole number.
         """
         _check_count(hours)
-        local = _in_uk_time(moment)
+        local = in_uk_time(moment)
         remaining = timedelta(hours=hours)
         if not remaining:
             return local
@@ -165,7 +165,7 @@ class WorkingCalendar:
         # Compared in UTC: two UK times in the repeated October hour compare wrongly by wall clock.
         if end.astimezone(timezone.utc) < start.astimezone(timezone.utc):
             raise ValueError(f"The end of a period of working time ({end}) is before its start ({start}).")
-        start, end = _in_uk_time(start), _in_uk_time(end)
+        start, end = in_uk_time(start), in_uk_time(end)
         total = timedelta()
         day = start.date()
         while day <= end.date():
@@ -245,24 +245,7 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
-def _in_uk_time(moment: datetime) -> datetime:
-    if moment.utcoffset() is None:
-        raise ValueError(f"{moment} has no time zone, so it is not clear when it is in the UK.")
-    return moment.astimezone(UK_TIME)
-
-
 def _check_count(count: int) -> None:
     # True is an int to Python, but passing it as a count of working time is a mistake.
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise ValueError(f"A count of working time must be a whole number, zero or more, not {count!r}.")
-
-
-def describe_moment(moment: datetime | None) -> str:
-    """'5pm on Wednesday 25 November 2026' in UK time, as GOV.UK style writes a deadline."""
-    if moment is None:
-        return ""
-    local = _in_uk_time(moment)
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{minutes}{suffix} on {local:%A} {local.day} {local:%B %Y}"

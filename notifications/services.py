@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 import kombu.exceptions
 import redis.exceptions
@@ -19,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from core.time import UK_TIME
 
 from .channels import deliver, is_transient
 from .message_templates import (
@@ -32,9 +33,6 @@ from .models import Notification, NotificationPreference
 from .selectors import notification_preferences_get, notification_preferences_of, notifications_inbox
 
 logger = logging.getLogger(__name__)
-
-# The daily digest's schedule is UK time, like the beat schedule (CELERY_TIMEZONE).
-UK_TIME = ZoneInfo("Europe/London")
 
 # What publishing a task raises when the broker cannot be reached: kombu wraps
 # a failure to connect, but a connection lost during the publish comes through

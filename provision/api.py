@@ -6,10 +6,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casework.api.serializers import CaseOutput
 from casework.models import ProvisionItem
 from casework.selectors import case_as_acted_on
-from casework.serializers import CaseOutput
-from config.errors import NotAllowed
+from core.exceptions import NotAllowed
 
 from . import selectors, services
 from .ending import support_ending_decide

@@ -33,8 +33,9 @@ LOGINS = [
 Per = ProvisionItem.Per
 
 
-def seed_provision_demo(*, council: Organisation, password: str, today: date) -> None:
+def seed_provision_demo(*, council: Organisation, password: str) -> None:
     """Add the bodies, their staff, the plans' amounts, a term of sessions, one gap and one ending."""
+    today = services.uk_today()
     users = _Users(password)
     admin = get_user_model().objects.get(username="admin")
     icb = _icb(users)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from casework import services as casework
 from casework.models import Category, FamilyMember, ProvisionItem
 from casework.routing import routing_owner_for
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 from notifications.services import Telling, notification_enqueue_many
 
 from .models import SupportEnding

@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casework.labels import UNNAMED_STAFF
 from casework.models import Organisation, ProvisionItem
-from casework.permissions import UNNAMED_STAFF
 
 from .duties import duty_in_words
 from .models import Delivery, SupportEnding

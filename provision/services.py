@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from casework import services as casework
 from casework.models import Case, Organisation, ProvisionItem
-from config.errors import Conflict, NotAllowed
-from escalations.working_days import UK_TIME
+from core.exceptions import Conflict, NotAllowed
+from core.time import UK_TIME
 
 from .duties import duty_of
 from .ending import support_ending_plan

@@ -2,20 +2,20 @@
 
 from celery import shared_task
 
+from core.tasks import SWEEP_LIMITS
+
 from .ending import support_ending_sweep
 from .gaps import provision_gap_sweep
 from .services import uk_today
 
 
-# A sweep of 20,000 items due takes well under a minute (README, Performance); the limits stop a stuck one
-# holding a worker, and the next run picks up whatever it left, since a check moves on only when it is done.
-@shared_task(name="provision.gap_sweep", soft_time_limit=240, time_limit=300)
+@shared_task(name="provision.gap_sweep", **SWEEP_LIMITS)
 def run_provision_gap_sweep() -> int:
     """Hourly: raise a concern for each item whose delivery has fallen short. Returns how many were raised."""
     return provision_gap_sweep()
 
 
-@shared_task(name="provision.support_ending_sweep", soft_time_limit=240, time_limit=300)
+@shared_task(name="provision.support_ending_sweep", **SWEEP_LIMITS)
 def run_support_ending_sweep() -> int:
     """Hourly: remind of support ending soon; raise a concern for support that ended undecided."""
     return support_ending_sweep(today=uk_today())

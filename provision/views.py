@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 
 from . import selectors, services
 from .duties import duty_in_words

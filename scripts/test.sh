@@ -14,4 +14,6 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 
 .venv/bin/ruff check .
+# The layers of README "Layout": an import against them fails the run before any test.
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

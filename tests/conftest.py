@@ -163,3 +163,10 @@ def reference_data_after_flush(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         load_reference_data()
+
+
+@pytest.fixture
+def parent(client, borough):
+    """The test client, signed in as the first family's parent."""
+    client.force_login(borough.parent1)
+    return client

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "escalations",
     "notifications",
     "provision",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +76,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "casework.sign_in.username_to_throttle"
+AXES_USERNAME_CALLABLE = "core.sign_in.username_to_throttle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
 # How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "casework.navigation.navigation",
+                "casework.web.navigation.navigation",
             ],
         },
     },
@@ -200,6 +201,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir),
         # An empty folder is looked at again after a tenth of a second, not a whole one.
         "polling_interval": 0.1,
+        # Where the transport keeps its exchange tables: under var/, never in the working tree.
+        "control_folder": str(_broker_dir / "control"),
     }
     # This transport has no event loop: the worker acknowledges finished tasks only every 2 seconds, so
     # with one message prefetched per process it ran one task a second, the demo borough's notifications
@@ -217,9 +220,15 @@ else:
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+# A backstop for any task that names no limits of its own (core/tasks.py says why each has its own).
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Who is sent reminders, and so offered the daily digest of them: staff. Named here because notifications
+# knows nothing of the other apps (DESIGN.md).
+NOTIFICATIONS_REMINDED_PEOPLE = "casework.permissions.is_staff_member"
 # The daily digest goes out just after the 09:00 reminders (DESIGN.md) on weekdays, UK time. Every reminder is
 # about something due that same working day, so a digest any earlier would carry each one after its deadline.
 NOTIFICATIONS_DAILY_DIGEST_HOUR = 9
@@ -265,19 +274,19 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "casework.api_auth.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "casework.api_parsers.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "casework.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.exception_handler.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

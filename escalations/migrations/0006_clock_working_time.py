@@ -15,7 +15,8 @@ def fill_in_stopped_clocks(apps, schema_editor):
     if not stopped.exists():
         return
     # Imported only when there is something to fill in, so a new database never runs today's code here.
-    from escalations.services import PAUSED_KINDS, clock_working_seconds_taken
+    from escalations.services import clock_working_seconds_taken
+    from escalations.timescales import PAUSED_KINDS
     from escalations.working_days import WorkingCalendar
 
     calendar = WorkingCalendar()

@@ -15,7 +15,8 @@ def end_waits_of_ended_cases(apps, schema_editor):
     if not left_open:
         return
     # Imported only when there is something to put right, so a new database never runs today's code here.
-    from escalations.services import PAUSED_KINDS, clock_working_seconds_taken
+    from escalations.services import clock_working_seconds_taken
+    from escalations.timescales import PAUSED_KINDS
     from escalations.working_days import WorkingCalendar
 
     Clock = apps.get_model("escalations", "Clock")

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from casework import services, staffing
 from casework.models import Area, Case, CaseEvent, Category, RoutingRule
-from config.errors import Conflict
+from core.exceptions import Conflict
+from escalations import services as sla
 from notifications.models import Notification
 from tests.factories import (
     ChildFactory,
@@ -485,7 +486,7 @@ def test_references_run_on_without_a_gap_when_a_concern_fails_after_taking_its_n
         raise RuntimeError("the database went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(services.sla, "clocks_start", clocks_fail)
+        patched.setattr(sla, "clocks_start", clocks_fail)
         with pytest.raises(RuntimeError):
             log(borough.parent1, borough.child1)
     second = log(borough.parent2, borough.child2)

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Max, Min
 from django.test import Client, TestCase
 
-from casework.management.commands.seed_demo import DEFAULT_PASSWORD, DEMO_ORGANISATION
+from casework.demo.data import DEFAULT_PASSWORD, DEMO_ORGANISATION
 from casework.models import Case, CaseEvent, Organisation
 from casework.permissions import Role, officer_of, role_of
 from casework.selectors import cases_visible_to

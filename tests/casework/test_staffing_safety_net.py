@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from casework import services, staffing
 from casework.models import Case, CaseEvent, Officer
+from casework.services import transfer
 from casework.tasks import reroute_orphaned_cases
 from notifications.models import Notification
 from tests.concurrency import in_threads
@@ -213,7 +214,7 @@ def test_the_safety_net_and_a_manager_moving_the_same_case_do_not_deadlock(borou
         return locked
 
     monkeypatch.setattr(staffing, "officer_choose_in_team", choose_slowly)
-    monkeypatch.setattr(services, "lock_active_officer", lock_officer)
+    monkeypatch.setattr(transfer, "lock_active_officer", lock_officer)
     repaired = []
 
     def net():

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casework.models import Officer
 from casework.staffing import officer_offboard
-from config.errors import Conflict, NotAllowed
+from core.exceptions import Conflict, NotAllowed
 
 
 class Command(BaseCommand):

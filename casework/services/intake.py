@@ -1,0 +1,254 @@
+"""Logging a concern: the case, its named officer and its clocks, in one transaction."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.time import describe_moment
+from escalations import services as sla
+from escalations.models import ClockKind
+
+from .. import notices
+from ..models import Case, CaseEvent, CaseReferenceCounter, Category, Organisation, ProvisionItem, RoutingRule
+from ..permissions import officer_of
+from ..routing import Fallback, routing_owner_for
+from ..selectors import child_loggable_by
+from .shared import save_case
+
+Kind = CaseEvent.Kind
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def case_log(
+    *,
+    actor,
+    child_id: int,
+    category_slug: str,
+    summary: str,
+    description: str,
+    provision_item_id: int | None = None,
+    safeguarding: bool = False,
+    contact_method: str | None = None,
+) -> Case:
+    """Log a concern and give it a named officer in the same transaction.
+
+    A parent may log for their own child; an officer for any child of their
+    council, on the family's behalf (recorded as such). The family and the
+    named officer are told through the outbox. When routing had to go above
+    the team's own people, the officer is also told why (`cases_fallback_explain`).
+    Refused whole (Conflict) only when routing finds nobody at all.
+    """
+    child = child_loggable_by(actor, child_id)
+    if child is None:
+        raise ValidationError({"child": ["Choose one of your children."]})
+    category = Category.objects.filter(pk=category_slug, active=True).first()
+    if category is None:
+        raise ValidationError({"category": ["Choose what the problem is about."]})
+    provision_item = _provision_item_of_child(child, provision_item_id)
+    on_behalf = officer_of(actor) is not None
+    return _case_open(
+        actor=actor,
+        child=child,
+        category=category,
+        summary=summary,
+        description=description,
+        provision_item=provision_item,
+        safeguarding=safeguarding,
+        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        how_logged=f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else "",
+    )
+
+
+@transaction.atomic
+def case_raise(*, child, category_slug: str, summary: str, description: str, provision_item=None) -> Case:
+    """A concern the service raises by itself, for example when provision falls short of the plan.
+
+    Nobody logged it, so it has no `logged_by`; otherwise it is a concern like any other: routed
+    (to the body answerable for the provision item, if it has one), owned, timed and told to the
+    family and the named officer in the same transaction.
+    """
+    return _case_open(
+        actor=None,
+        child=child,
+        category=Category.objects.get(pk=category_slug),
+        summary=summary,
+        description=description,
+        provision_item=provision_item,
+        safeguarding=False,
+        contact_method=Case.ContactMethod.ONLINE,
+        how_logged=" by SEND Casework itself",
+    )
+
+
+def case_owning_organisation_id(child, provision_item: ProvisionItem | None) -> int:
+    """The body a concern belongs to: the one answerable for its provision item (the ICB for most health
+    provision, CFA 2014 s42(3)), else the child's council. A body not yet set up with routing rules of its
+    own leaves the concern with the council, so a family is never turned away for it."""
+    body_id = provision_item.responsible_body_id if provision_item is not None else None
+    if body_id and body_id != child.family.organisation_id and RoutingRule.objects.filter(
+        organisation_id=body_id
+    ).exists():
+        return body_id
+    return child.family.organisation_id
+
+
+def _case_open(
+    *, actor, child, category, summary, description, provision_item, safeguarding, contact_method, how_logged
+) -> Case:
+    on_behalf = actor is not None and officer_of(actor) is not None
+    organisation_id = case_owning_organisation_id(child, provision_item)
+    route = routing_owner_for(
+        child=child, category=category, safeguarding=safeguarding, organisation_id=organisation_id
+    )
+    officer, team = route.officer, route.team
+    now = timezone.now()
+    plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
+    family = notices.family_of(child)
+    # Everything that can be read is read above: from here to commit every concern logged this
+    # year waits on the reference counter, so the work below is only writes.
+    case = Case(
+        reference=_next_reference(now.year),
+        organisation_id=organisation_id,
+        child=child,
+        category=category,
+        provision_item=provision_item,
+        summary=summary,
+        description=description,
+        safeguarding=safeguarding,
+        accountable_officer=officer,
+        team=team,
+        logged_by=actor,
+        logged_on_behalf=on_behalf,
+        contact_method=contact_method,
+        created_at=now,
+        priority=plan.priority,
+        next_due_at=plan.next_due_at,
+    )
+    save_case(case, actor=actor, reason="Concern logged")
+    event = CaseEvent.objects.record(
+        case=case,
+        kind=Kind.LOGGED,
+        actor=actor,
+        at=now,
+        text=f"Concern logged{how_logged}. {officer.display_name} is the named officer.",
+        data={"officer_id": officer.pk, "team_id": team.pk},
+    )
+    sla.clocks_start(case=case, plan=plan)
+    if case.escalation_level:
+        save_case(case, actor=actor, reason="Safeguarding: the team manager was alerted at once")
+    news_for_family = notices.CaseNews(
+        case=case,
+        event=event,
+        template="case_logged",
+        context={
+            "child_name": child.display_name,
+            "summary": case.summary,
+            "officer_name": officer.display_name,
+            "acknowledge_due": describe_moment(plan.due[ClockKind.ACKNOWLEDGE]),
+            "respond_due": describe_moment(plan.due[ClockKind.RESPOND]),
+            "resolve_due": describe_moment(plan.due[ClockKind.RESOLVE]),
+        },
+    )
+    news_for_officer = notices.CaseNews(
+        case=case,
+        event=event,
+        template="officer_case_assigned",
+        context={
+            "child_name": child.display_name,
+            "category": category.name,
+            "summary": case.summary,
+            "acknowledge_due": describe_moment(plan.due[ClockKind.ACKNOWLEDGE]),
+            "safeguarding": "yes" if safeguarding else "",
+        },
+    )
+    notices.tell(
+        notices.family_tellings([news_for_family], members=family)
+        + notices.named_officer_tellings(officer, news_for_officer)
+    )
+    if route.fallback is not None:
+        cases_fallback_explain(placed=[(case, route.fallback)])
+    return case
+
+
+def cases_fallback_explain(*, placed: list[tuple[Case, Fallback]], tell_each_owner: bool = True) -> None:
+    """Cases went to someone above the people who normally take them: say why, to them and to administrators.
+
+    Each case's staff timeline says why in an internal note, which the family
+    never sees; a warning in the log names the case and the council for
+    whoever looks after routing; and each owner (`case.accountable_officer`,
+    with its user loaded) is told why the case is theirs and what to do,
+    unless `tell_each_owner` is off: offboarding tells each new owner once.
+    Written in the caller's transaction, in a fixed number of queries.
+    """
+    if not placed:
+        return
+    notes = CaseEvent.objects.record_many(
+        [
+            CaseEvent.objects.line(
+                case=case,
+                kind=Kind.NOTE,
+                internal=True,
+                text=f"This case came to {case.accountable_officer.display_name} as {fallback.role} because "
+                f"{fallback.reason}. They should take it on or give it to an officer who can. To stop this "
+                f"happening again, an administrator needs to {fallback.fix}.",
+            )
+            for case, fallback in placed
+        ]
+    )
+    councils = dict(
+        Organisation.objects.filter(pk__in={case.organisation_id for case, _ in placed}).values_list("pk", "name")
+    )
+    for case, fallback in placed:
+        logger.warning(
+            "Case %s of %s went to %s, the %s, because %s. An administrator needs to %s.",
+            case.reference,
+            councils[case.organisation_id],
+            case.accountable_officer.display_name,
+            fallback.role,
+            fallback.reason,
+            fallback.fix,
+        )
+    if tell_each_owner:
+        notices.tell(
+            [
+                notices.officer_telling(
+                    case.accountable_officer,
+                    notices.CaseNews(
+                        case=case,
+                        event=note,
+                        template="manager_case_fallback",
+                        context={"role": fallback.role, "reason": fallback.reason, "fix": fallback.fix},
+                    ),
+                )
+                for (case, fallback), note in zip(placed, notes, strict=True)
+            ]
+        )
+
+
+def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:
+    if provision_item_id is None:
+        return None
+    item = ProvisionItem.objects.filter(pk=provision_item_id, ehcp__child=child).first()
+    if item is None:
+        raise ValidationError({"provision_item": ["Choose a part of this child's EHCP."]})
+    return item
+
+
+def _next_reference(year: int) -> str:
+    # One counter row per year, locked from here until commit, keeps references unique and gapless
+    # (a rolled-back case rolls its number back too). Logging locks a team's officers first and the
+    # counter last, and offboarding never takes the counter, so the two cannot deadlock. One
+    # statement makes the year's row if it is the first case of the year, and takes the next number.
+    table = connection.ops.quote_name(CaseReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:06d}"

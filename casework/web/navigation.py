@@ -1,0 +1,65 @@
+"""The service navigation each kind of user sees. Links to pages not yet built are left out."""
+
+from django.urls import NoReverseMatch, reverse
+
+from ..permissions import Role, role_of
+
+MENUS = {
+    Role.PARENT: [
+        ("family-concerns", "Your concerns"),
+        ("family-new-concern", "Tell us about a problem"),
+        ("family-children", "Your children"),
+        ("provision-items", "Support and sessions"),
+        ("inbox", "Messages"),
+        ("notification-settings", "Settings"),
+    ],
+    Role.OFFICER: [
+        ("staff-queue", "Your queue"),
+        ("staff-team-queue", "Team queue"),
+        ("provision-items", "Provision"),
+        ("inbox", "Messages"),
+        ("notification-settings", "Settings"),
+    ],
+    Role.PROVIDER: [
+        ("provision-register", "Your register"),
+        ("provision-items", "Support you deliver"),
+        ("inbox", "Messages"),
+        ("notification-settings", "Settings"),
+    ],
+    Role.MANAGER: [
+        ("manager-dashboard", "Dashboard"),
+        ("staff-queue", "Your queue"),
+        ("staff-team-queue", "Team queue"),
+        ("manager-officers", "Officers"),
+        ("inbox", "Messages"),
+        ("notification-settings", "Settings"),
+    ],
+}
+
+
+def menu_for(request) -> list[dict]:
+    if not request.user.is_authenticated:
+        return []
+    items = []
+    for name, label in MENUS[role_of(request.user)]:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "current": request.path == url})
+    return items
+
+
+def navigation(request) -> dict:
+    """Template context processor: `navigation` for the base template."""
+    return {"navigation": menu_for(request)}
+
+
+def start_page_for(user) -> str | None:
+    """Where each kind of user lands after signing in: the first page of their menu."""
+    for name, _label in MENUS[role_of(user)]:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None

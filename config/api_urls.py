@@ -1,0 +1,14 @@
+"""The one API root: every app's REST endpoints under /api/ (API.md), and the schema that describes them."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/", include("rest_framework.urls")),
+    path("", include("notifications.urls")),
+    path("", include("casework.api.urls")),
+    path("", include("provision.urls")),
+    path("", include("reports.api.urls")),
+]

@@ -1,0 +1,62 @@
+"""Every report answers JSON, or CSV when asked: a table, safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from django.http import Http404
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders a table, `{"header": [...], "rows": [[...], ...]}`, as CSV."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(data["header"])
+        writer.writerows([csv_cell(value) for value in row] for row in data["rows"])
+        return buffer.getvalue().encode(self.charset)
+
+
+def csv_cell(value):
+    """Empty for null; text that a spreadsheet would run as a formula is quoted as text first."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return value
+
+
+def attachment(filename: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+class CsvOrJsonView(APIView):
+    """JSON, or CSV when asked for (`format=csv`). Errors are always JSON: a CSV of an error helps nobody."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise ValidationError({"format": ["Choose json or csv."]}) from None
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def answer(self, data: dict, *, table, filename: str) -> Response:
+        if self.request.accepted_renderer.format == CSVRenderer.format:
+            return Response(table(data), headers=attachment(filename))
+        return Response(data)
