@@ -115,7 +115,7 @@ def _records_of(checks: list[DeliveryCheck], through: date) -> dict[int, list[tu
 def _shortfall(item, counts_from: date, through: date, records, calendar: TermCalendar) -> Shortfall | None:
     """The first rule of the item's section tolerance that the records break, or None."""
     tolerance = settings.PROVISION_GAP_TOLERANCE[item.section]
-    if through < counts_from or not expected_sessions(item, counts_from, through, calendar):
+    if through < counts_from:
         return None
     in_a_row = tolerance["missed_in_a_row"]
     last = [status for _on, status in records[-in_a_row:]]

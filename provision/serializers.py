@@ -37,6 +37,11 @@ class ProvisionBody(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ProviderOutput(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="Null while only the plan's words name the provider")
+    name = serializers.CharField()
+
+
 # --- input -----------------------------------------------------------------------------------
 
 
@@ -132,7 +137,7 @@ class ProvisionObligationOutput(serializers.Serializer):
     def get_plan_text(self, item) -> str:
         return " ".join(part for part in (item.amount, item.frequency) if part)
 
-    @extend_schema_field(ProvisionBody(allow_null=True))
+    @extend_schema_field(ProviderOutput(allow_null=True))
     def get_provider(self, item):
         if item.provider_organisation_id:
             return ProvisionBody(item.provider_organisation).data

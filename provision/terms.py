@@ -68,6 +68,8 @@ class TermCalendar:
     def __init__(self, organisation_id: int):
         self.organisation_id = organisation_id
         self._years: dict[int, list[Block]] = {}
+        # The sweep asks about the same few weeks for every item of a council: each day is worked out once.
+        self._teaching: dict[date, bool] = {}
 
     def blocks_of_year(self, year: int) -> list[Block]:
         if year not in self._years:
@@ -88,7 +90,11 @@ class TermCalendar:
         return next((b for b in self.blocks_of_year(school_year_of(day)) if b.starts_on <= day <= b.ends_on), None)
 
     def is_teaching_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in _bank_holidays(day.year) and self.block_on(day) is not None
+        if day not in self._teaching:
+            self._teaching[day] = (
+                day.weekday() < 5 and day not in _bank_holidays(day.year) and self.block_on(day) is not None
+            )
+        return self._teaching[day]
 
     def term_start(self, day: date) -> date | None:
         """The first day of the term (both halves) `day` is in, or of the last term before it in a holiday."""

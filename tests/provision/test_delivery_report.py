@@ -13,6 +13,7 @@ child 1's teaching 2 of the 3 still owed once one was called off, child 2's noth
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from provision import services
 from provision.gaps import provision_gap_sweep
@@ -120,3 +121,14 @@ def test_csv_has_a_line_a_group(borough, november, api):
 def test_officers_and_providers_cannot_read_it(borough, november, api):
     assert report(api, borough.officer1.user).status_code == 403
     assert report(api, november.therapist).status_code == 403
+
+
+def test_the_managers_dashboard_shows_this_months_delivery_by_provider(borough, november, client):
+    client.force_login(borough.head_of_service.user)
+    with at(uk(2026, 11, 30, 12)):
+        page = client.get(reverse("manager-dashboard"))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Provision delivered this month, by provider" in text
+    assert "Early Years Outreach" in text and "/api/reports/delivery/" in text
