@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from fast_update.fast import fast_update
 
 from casework import services as casework
 from casework.models import Case, ProvisionItem
@@ -90,7 +91,11 @@ def _sweep_batch(*, today: date, batch_size: int, calendars: dict) -> tuple[int,
         check.due_on = today + timedelta(days=7 - today.weekday())
         if item.ends_on is not None and item.ends_on < check.counts_from:
             finished.append(check.item_id)
-    DeliveryCheck.objects.bulk_update([c for c in checks if c.item_id not in finished], ["due_on", "counts_from"])
+    # UPDATE ... FROM (VALUES ...): Django's bulk_update writes a CASE WHEN per row and field, which took most
+    # of a batch's own time (bench: 1.8 s of a 2,000-item sweep).
+    moved = [check for check in checks if check.item_id not in finished]
+    if moved:
+        fast_update(DeliveryCheck.objects.all(), moved, ["due_on", "counts_from"], batch_size=None)
     DeliveryCheck.objects.filter(item_id__in=finished).delete()
     return len(checks), raised
 

@@ -77,23 +77,35 @@ class Delivery(models.Model):
         MISSED = "missed", "Missed"
         CANCELLED = "cancelled", "Cancelled"
 
-    # Read by item and date through `delivery_item_on`, which leads with the item.
+    # Read by item and day through the unique index `delivery_one_a_day`, which leads with the item.
     item = models.ForeignKey(ProvisionItem, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices)
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Sessions are never read by who recorded them, and users are never deleted: no index (this is the largest
+    # table; every index on it is written 70 million times a year).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
     disputed_at = models.DateTimeField(null=True, blank=True)
-    dispute_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dispute_case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["-on", "-id"]
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["item", "on"], name="delivery_item_on")]
+        indexes = [
+            # Only the few disputed sessions, for the case they opened.
+            models.Index(
+                fields=["dispute_case"], name="delivery_dispute_case", condition=models.Q(dispute_case__isnull=False)
+            ),
+        ]
         constraints = [
-            # One record a day an item: the weekly register can be sent twice without doubling a session.
+            # One record a day an item: the weekly register can be sent twice without doubling a session. Its
+            # index, which leads with the item, also serves every read of an item's sessions.
             models.UniqueConstraint(fields=["item", "on"], name="delivery_one_a_day"),
         ]
 

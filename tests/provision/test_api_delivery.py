@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casework.models import Case
 from casework.services import case_log
@@ -233,3 +235,19 @@ def test_a_session_is_disputed_once_and_only_by_the_family(borough, bodies, api)
 def test_dates_are_checked_against_the_items_own_dates(borough, bodies, api):
     # The item ends on 21 July 2027; a session recorded on its first day is fine.
     assert record(api, bodies.therapist, bodies.therapy, on=str(date(2026, 9, 2))).status_code == 201
+
+
+def test_the_register_asks_the_same_number_of_questions_however_many_items(borough, bodies, api):
+    client = api.as_user(bodies.outreach_worker)
+    with CaptureQueriesContext(connection) as one:
+        client.post("/api/provision/register/", {"entries": [entry(bodies.teaching, "2026-11-16")]}, format="json")
+    with CaptureQueriesContext(connection) as two:
+        client.post(
+            "/api/provision/register/",
+            {"entries": [entry(bodies.teaching, "2026-11-23"), entry(bodies.other_child_teaching, "2026-11-23")]},
+            format="json",
+        )
+
+    # The first also reads who the provider is; after that, a second item costs nothing more.
+    assert len(two) <= len(one)
+    assert Delivery.objects.count() == 3
