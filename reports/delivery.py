@@ -16,7 +16,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from casework.models import Organisation, ProvisionItem
 from casework.permissions import teams_reported_to
+from escalations.models import OpenDataPublication
 from provision.models import Delivery, ProvisionGap
+
+from .open_data import SMALL_COUNT, SMALL_COUNT_LIMIT
 
 GROUPS = ("provider", "section", "responsible_body", "council", "month")
 # Where each grouping is found, from an item.
@@ -126,3 +129,37 @@ def _labels(group_by: str, keys) -> dict:
     if group_by == "month":
         return {key: f"{key:%B %Y}" for key in keys if key is not None}
     return dict(Organisation.objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
+
+
+def open_data_delivery(*, publication: OpenDataPublication) -> dict:
+    """The sessions of a council's children by month and plan section, for its published open data. One query.
+
+    Months, sections and counts only: nothing about a person or a provider. Counts of 1 to 4 are published as
+    "fewer than 5", and the delivery rate is withheld when a count it uses was.
+    """
+    per_month = (
+        Delivery.objects.filter(item__ehcp__child__family__organisation=publication.organisation)
+        .annotate(month=TruncMonth("on"), section=F("item__section"))
+        .values("month", "section")
+        .annotate(
+            delivered=Count("pk", filter=Q(status=Status.DELIVERED)),
+            missed=Count("pk", filter=Q(status=Status.MISSED)),
+            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        )
+        .order_by("month", "section")
+    )
+    return {
+        "organisation": {"id": publication.organisation_id, "name": publication.organisation.name},
+        "published_at": publication.published_at,
+        "rows": [
+            {"month": f"{row['month']:%Y-%m}", "section": row["section"], **_suppressed(row)} for row in per_month
+        ],
+    }
+
+
+def _suppressed(row: dict) -> dict:
+    counts = {name: row[name] for name in ("delivered", "missed", "cancelled")}
+    shown = {name: SMALL_COUNT if 1 <= n <= SMALL_COUNT_LIMIT else n for name, n in counts.items()}
+    counted = counts["delivered"] + counts["missed"]
+    hidden = SMALL_COUNT in (shown["delivered"], shown["missed"])
+    return {**shown, "delivery_rate": None if hidden or not counted else round(counts["delivered"] / counted, 4)}

@@ -12,5 +12,13 @@ urlpatterns = [
     path("reports/transition/", views.TransitionReportView.as_view(), name="api-report-transition"),
     path("reports/open-data/sla.json", views.OpenDataSlaJsonView.as_view(), name="api-open-data-sla-json"),
     path("reports/open-data/sla.csv", views.OpenDataSlaCsvView.as_view(), name="api-open-data-sla-csv"),
+    path(
+        "reports/open-data/delivery.json",
+        delivery.OpenDataDeliveryJsonView.as_view(),
+        name="api-open-data-delivery-json",
+    ),
+    path(
+        "reports/open-data/delivery.csv", delivery.OpenDataDeliveryCsvView.as_view(), name="api-open-data-delivery-csv"
+    ),
     path("reports/open-data/publish/", views.OpenDataPublishView.as_view(), name="api-open-data-publish"),
 ]

@@ -132,3 +132,39 @@ def test_the_managers_dashboard_shows_this_months_delivery_by_provider(borough, 
     assert page.status_code == 200
     assert "Provision delivered this month, by provider" in text
     assert "Early Years Outreach" in text and "/api/reports/delivery/" in text
+
+
+def test_the_published_open_data_counts_sessions_by_month_and_section_and_hides_small_numbers(borough, november, api):
+    with at(uk(2026, 11, 30, 10)):
+        for day in (7, 14, 21, 28, 30):
+            services.delivery_record(
+                actor=november.outreach_worker, item=november.teaching, on=date(2026, 9, day), status="delivered"
+            )
+    council = borough.organisation.pk
+    assert api.get("/api/reports/open-data/delivery.json", {"organisation": council}).status_code == 404
+    api.as_user(borough.head_of_service.user).post("/api/reports/open-data/publish/", {"published": True})
+    api.force_authenticate(None)
+
+    rows = api.get("/api/reports/open-data/delivery.json", {"organisation": council}).json()["rows"]
+
+    assert rows == [
+        {"month": "2026-09", "section": "F", "delivered": 5, "missed": 0, "cancelled": 0, "delivery_rate": 1.0},
+        {
+            "month": "2026-11",
+            "section": "F",
+            "delivered": "fewer than 5",
+            "missed": 0,
+            "cancelled": "fewer than 5",
+            "delivery_rate": None,
+        },
+        {
+            "month": "2026-11",
+            "section": "G",
+            "delivered": "fewer than 5",
+            "missed": "fewer than 5",
+            "cancelled": 0,
+            "delivery_rate": None,
+        },
+    ]
+    csv = api.get("/api/reports/open-data/delivery.csv", {"organisation": council}).content.decode()
+    assert csv.splitlines()[0] == "month,section,delivered,missed,cancelled,delivery_rate"
