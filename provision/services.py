@@ -17,7 +17,7 @@ from core.time import UK_TIME
 from .duties import duty_of
 from .ending import support_ending_plan
 from .models import Delivery, DeliveryCheck
-from .permissions import is_family_of, may_record_delivery
+from .permissions import is_family_of, may_record_delivery, may_set_obligation
 
 Status = Delivery.Status
 # The most minutes one day's record can hold.
@@ -48,10 +48,13 @@ def provision_obligation_set(
 ) -> ProvisionItem:
     """Record the plan's amount, dates, answerable body and provider, so delivery can be counted against it.
 
-    Refuses (400) a responsible body of the wrong kind for the section: the law decides who answers for it
+    Staff of the body answerable for the item only (403). Refuses (400) a responsible body of the wrong kind
+    for the section: the law decides who answers for it
     (`provision.duties`). The plan's own words stay as they are. The gap sweep starts watching the item.
     """
-    item = ProvisionItem.objects.select_for_update().get(pk=item.pk)
+    item = ProvisionItem.objects.select_for_update().select_related("ehcp__child__family").get(pk=item.pk)
+    if not may_set_obligation(actor, item):
+        raise NotAllowed("Only staff of the body answerable for this provision can change it.")
     errors = {}
     duty = duty_of(item.section)
     if responsible_body.kind != duty.body_kind:
@@ -82,8 +85,9 @@ def provision_obligation_set(
 
 
 def _first_check_on(starts_on: date) -> date:
-    # The sweep looks at whole weeks: the first Monday after the item starts.
-    return max(starts_on, uk_today()) + timedelta(days=7 - max(starts_on, uk_today()).weekday())
+    # The sweep judges whole weeks: the first Monday after the item starts, or after today if it started before.
+    day = max(starts_on, uk_today())
+    return day + timedelta(days=7 - day.weekday())
 
 
 # --- recording sessions ------------------------------------------------------------------

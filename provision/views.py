@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from core.exceptions import Conflict, NotAllowed
@@ -18,18 +19,24 @@ from .models import Delivery
 from .permissions import is_family_of, may_record_delivery, provider_staff_of
 
 REFUSALS = (ValidationError, Conflict, NotAllowed)
+ITEMS_PAGE_SIZE = 25
 
 
 @login_required
 def items(request):
-    """Every item the person may see, with this term's count: a family's children, staff's or a provider's."""
-    rows = list(selectors.provision_items_visible_to(request.user))
-    summaries = selectors.summaries_for(rows, today=services.uk_today())
+    """The items the person may see, a page at a time, with this term's count: a family's children's, their
+    organisation's for staff, or those a provider delivers."""
+    page = Paginator(selectors.provision_items_visible_to(request.user), ITEMS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    summaries = selectors.summaries_for(page.object_list, today=services.uk_today())
     return render(
         request,
         "provision/items.html",
         {
-            "rows": [{"item": item, "summary": summaries[item.pk], "duty": duty_in_words(item)} for item in rows],
+            "rows": [{"item": item, "summary": summaries[item.pk], "duty": duty_in_words(item)} for item in page],
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
             "provider": provider_staff_of(request.user),
         },
     )
@@ -90,13 +97,11 @@ def dispute(request, pk):
 
 @login_required
 def register(request):
-    """The weekly register: a session for each item in one go, all recorded or none."""
+    """The providers' weekly register: a session for each of their items in one go, all recorded or none."""
+    if provider_staff_of(request.user) is None:
+        raise PermissionDenied("The register is for the staff of an organisation that provides support.")
     week = _week_from(request.GET.get("week"))
-    rows = [
-        item for item in selectors.provision_items_visible_to(request.user) if may_record_delivery(request.user, item)
-    ]
-    if not rows:
-        raise PermissionDenied("The register is for staff who record sessions.")
+    rows = list(selectors.provision_items_visible_to(request.user))
     days = [week + timedelta(days=n) for n in range(5)]
     recorded = {
         (d.item_id, d.on): d

@@ -42,11 +42,11 @@ def provider_staff(organisation, username) -> object:
     return user
 
 
-def weekly(item, *, body, provider, starts_on=date(2026, 9, 2), ends_on=date(2027, 7, 21), minutes=60, actor=None):
-    """Give an item the plan's amount: one session a week in term time."""
+def weekly(item, *, body, provider, starts_on=date(2026, 9, 2), ends_on=date(2027, 7, 21), minutes=60):
+    """Give an item the plan's amount, as the council's director: one session a week in term time."""
     with at(uk(2026, 9, 1, 9)):
         return services.provision_obligation_set(
-            actor=actor,
+            actor=item.ehcp.child.family.organisation.director.user,
             item=item,
             responsible_body=body,
             provider_organisation=provider,

@@ -119,3 +119,35 @@ def test_a_family_says_a_session_did_not_happen_and_a_concern_is_raised(borough,
     case = Case.objects.get()
     assert page.status_code == 302 and page["Location"] == f"/cases/{case.pk}/"
     assert case.accountable_officer == bodies.dco_officer
+
+
+def test_the_register_is_for_providers_and_a_councils_officer_is_refused(borough, bodies):
+    assert signed_in(borough.officer1.user).get("/provision/register/").status_code == 403
+
+
+def test_only_staff_of_the_responsible_body_set_the_plans_amount(borough, bodies, api):
+    body = {
+        "responsible_body": bodies.icb.pk,
+        "sessions": 2,
+        "per": "week",
+        "term_time_only": True,
+        "starts_on": "2026-09-02",
+    }
+
+    assert (
+        api.as_user(bodies.therapist)
+        .put(f"/api/provision/{bodies.therapy.pk}/obligation/", body, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api.as_user(borough.officer1.user)
+        .put(f"/api/provision/{bodies.therapy.pk}/obligation/", body, format="json")
+        .status_code
+        == 403
+    )
+    answer = api.as_user(bodies.dco_officer.user).put(
+        f"/api/provision/{bodies.therapy.pk}/obligation/", body, format="json"
+    )
+    assert answer.status_code == 200
+    assert answer.json()["amount"]["sessions"] == 2
