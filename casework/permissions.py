@@ -28,6 +28,9 @@ class Role(StrEnum):
 # AppConfig.ready(), a function giving a user's role or None: the `provision` app's provider staff.
 # casework cannot import those apps (the import contract runs the other way).
 role_finders: list[Callable[[object], "Role | None"]] = []
+# The relations of a user those functions read (`provider_staff`), so a list of people, a timeline's actors
+# say, loads them in its own query rather than one query a person.
+role_relations: list[str] = []
 
 
 def officer_of(user) -> Officer | None:

@@ -7,9 +7,10 @@ class ProvisionConfig(AppConfig):
 
     def ready(self):
         # casework cannot import this app, so it learns of provider staff through its registration point.
-        from casework.permissions import role_finders
+        from casework.permissions import role_finders, role_relations
 
         from .permissions import provider_role
 
         if provider_role not in role_finders:
             role_finders.append(provider_role)
+            role_relations.append("provider_staff")
