@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Delivery
+from .models import Delivery, SupportEnding
 
 STATUS_CHOICES = [
     (Delivery.Status.DELIVERED, "It happened"),
@@ -48,4 +48,20 @@ class DisputeForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea,
         error_messages={"required": "Tell us what happened"},
+    )
+
+
+class EndingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What happens when this support ends?",
+        choices=SupportEnding.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happens when this support ends"},
+    )
+    reason = forms.CharField(
+        label="Why",
+        help_text="The family will see this",
+        max_length=5_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Say why. The family will see this"},
     )

@@ -14,9 +14,10 @@ from core.exceptions import Conflict, NotAllowed
 
 from . import selectors, services
 from .duties import duty_in_words
-from .forms import DisputeForm, SessionForm
-from .models import Delivery
-from .permissions import is_family_of, may_record_delivery, provider_staff_of
+from .ending import support_ending_decide
+from .forms import DisputeForm, EndingDecisionForm, SessionForm
+from .models import Delivery, SupportEnding
+from .permissions import is_family_of, may_record_delivery, may_set_obligation, provider_staff_of
 
 REFUSALS = (ValidationError, Conflict, NotAllowed)
 ITEMS_PAGE_SIZE = 25
@@ -69,8 +70,39 @@ def item(request, pk):
         "deliveries": selectors.deliveries_of(item)[:60],
         "form": form if may_record else None,
         "family": is_family_of(request.user, item),
+        "ending": _ending_of(item),
+        "ending_form": EndingDecisionForm() if may_set_obligation(request.user, item) else None,
     }
     return render(request, "provision/item.html", context, status=status)
+
+
+@login_required
+def ending_decide(request, pk):
+    """Staff of the responsible body record what happens when the item ends, with the reason the family sees."""
+    item = selectors.provision_item_get_for_user(request.user, pk)
+    if not may_set_obligation(request.user, item):
+        raise PermissionDenied("Only staff of the body answerable for this support can decide what happens next.")
+    form = EndingDecisionForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                support_ending_decide(actor=request.user, item=item, **form.cleaned_data)
+            except REFUSALS as refused:
+                status = 409 if isinstance(refused, Conflict) else 400
+                _put_on_form(form, refused)
+            else:
+                messages.success(request, "The decision has been recorded. The family can see it and the reason.")
+                return redirect("provision-item", pk=item.pk)
+    return render(request, "provision/ending.html", {"item": item, "form": form}, status=status)
+
+
+def _ending_of(item) -> SupportEnding | None:
+    try:
+        return item.ending
+    except SupportEnding.DoesNotExist:
+        return None
 
 
 @login_required

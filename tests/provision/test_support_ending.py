@@ -7,6 +7,7 @@ The outreach teaching of child 1 ends on Friday 18 December 2026, so the reminde
 from datetime import date
 
 import pytest
+from django.test import Client
 
 from casework.models import Case
 from notifications.models import Notification
@@ -97,3 +98,20 @@ def test_a_decision_needs_a_reason_and_is_made_once(borough, ending, api):
     assert client.post(url, {"decision": "stop", "reason": "x"}, format="json").status_code == 400
     assert client.post(url, {"decision": "end", "reason": "As the plan intends"}, format="json").status_code == 200
     assert client.post(url, {"decision": "continue", "reason": "Changed"}, format="json").status_code == 409
+
+
+def test_the_officer_decides_on_the_page_and_the_family_reads_the_reason(borough, ending):
+    officer, family = Client(), Client()
+    officer.force_login(borough.officer1.user)
+    family.force_login(borough.parent1)
+
+    assert "Decide what happens when it ends" in officer.get(f"/provision/{ending.pk}/").content.decode()
+    assert officer.post(f"/provision/{ending.pk}/when-it-ends/", {"decision": "replace"}).status_code == 400
+    answer = officer.post(
+        f"/provision/{ending.pk}/when-it-ends/", {"decision": "replace", "reason": "Speech therapy instead."}
+    )
+    assert answer.status_code == 302
+
+    page = family.get(f"/provision/{ending.pk}/").content.decode()
+    assert "replace it with other support" in page and "Speech therapy instead." in page
+    assert family.get(f"/provision/{ending.pk}/when-it-ends/").status_code == 403
