@@ -64,3 +64,8 @@ def name_shown_to_family(user) -> str:
     if name:
         return name
     return UNNAMED_STAFF if is_staff_member(user) else UNNAMED_FAMILY_MEMBER
+
+
+def name_shown_to(viewer, user) -> str:
+    """Who did something, as `viewer` reads it: staff see `display_name`; a family `name_shown_to_family`."""
+    return display_name(user) if is_staff_member(viewer) else name_shown_to_family(user)

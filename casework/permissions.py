@@ -203,3 +203,29 @@ def teams_reported_to(user) -> QuerySet[Team]:
 def organisations_publishable_by(user) -> QuerySet[Organisation]:
     """The councils whose teams `user` oversees: the same reach as their reports."""
     return Organisation.objects.filter(pk__in=teams_reported_to(user).values("organisation_id"))
+
+
+# --- evidence and the case file (casefile) -------------------------------------------------------
+
+
+def sees_staff_only_files(user) -> bool:
+    """Staff see attachments marked staff only; a family never does."""
+    return is_staff_member(user)
+
+
+def may_verify_case_records(user) -> bool:
+    """Checking a case's hash chain is for staff: its report names internal records a family may not see."""
+    return is_staff_member(user)
+
+
+def may_take_full_case_file(user) -> bool:
+    """The full case file (internal notes, staff-only files) is for staff, for the Tribunal or the Ombudsman."""
+    return is_staff_member(user)
+
+
+def may_answer_subject_access(user) -> bool:
+    """A subject access export is taken by a manager or an administrator, who reviews it before disclosure."""
+    if user.is_superuser:
+        return True
+    officer = officer_of(user)
+    return officer is not None and officer.active and officer.is_manager

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("casework.api.urls")),
     path("", include("provision.urls")),
+    path("", include("casefile.api.urls")),
     path("", include("reports.api.urls")),
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("", include("provision.page_urls")),
     path("", include("casework.web.urls")),
+    path("", include("casefile.web.urls")),
     path("", include("notifications.page_urls")),
     path("", include("reports.web.urls")),
 ]

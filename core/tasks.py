@@ -11,3 +11,6 @@ next run picks up where this one stopped, and a message's outbox row is sent aga
 SWEEP_LIMITS = {"soft_time_limit": 240, "time_limit": 300}
 # One message to one person: an SMTP or Notify call, with its own network timeouts well inside this.
 SEND_LIMITS = {"soft_time_limit": 60, "time_limit": 90}
+# The nightly check of every case file's hash chain reads every chained record once, in committed batches:
+# minutes for a council, longer nationally (bench/). Four hours ends before the working day whatever the size.
+NIGHTLY_LIMITS = {"soft_time_limit": 4 * 3600, "time_limit": 4 * 3600 + 300}

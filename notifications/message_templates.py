@@ -30,6 +30,8 @@ FAMILY_TEMPLATES = {
     "case_was_it_fixed": {"reference", "summary"},
     # Provision delivery (the provision app): support in the plan is about to end.
     "provision_ending": {"child_name", "description", "ends_on", "officer_name"},
+    # Staff shared a file on the case (casefile): not sent for a file kept for staff only.
+    "case_file_shared": {"reference", "officer_name", "file_name"},
 }
 OFFICER_TEMPLATES = {
     "officer_case_assigned": {"reference", "child_name", "category", "summary", "acknowledge_due", "safeguarding"},
@@ -40,6 +42,8 @@ OFFICER_TEMPLATES = {
     "officer_cases_handed_over": {"case_count", "previous_officer_name", "note", "up_the_ladder"},
     "officer_family_replied": {"reference", "text"},
     "officer_provision_ending": {"child_name", "description", "ends_on", "officer_name"},
+    # The family added a file to their case (casefile), perhaps the report the officer asked for.
+    "officer_family_added_file": {"reference", "file_name", "description"},
 }
 MANAGER_TEMPLATES = {
     "manager_escalation": {"reference", "clock", "late_by", "officer_name", "level"},
@@ -48,6 +52,8 @@ MANAGER_TEMPLATES = {
     "manager_orphan_rerouted": {"reference", "officer_name", "previous_officer_name"},
     # A case that nobody in its team, or no team, could take: its owner above the team is told why.
     "manager_case_fallback": {"reference", "role", "reason", "fix"},
+    # The nightly check of the case files' hash chains found records altered outside the service (casefile).
+    "admin_case_files_altered": {"break_count", "case_count", "breaks", "checked_at"},
 }
 # Every key `notification_enqueue` accepts, with the context keys it needs.
 TEMPLATES: dict[str, frozenset[str]] = {

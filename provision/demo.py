@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from casework.demo.data import ADMIN_USERNAME, DEMO_ORGANISATION
 from casework.models import Officer, Organisation, ProvisionItem, RoutingRule, Team
 
 from . import services
@@ -33,11 +33,16 @@ LOGINS = [
 Per = ProvisionItem.Per
 
 
-def seed_provision_demo(*, council: Organisation, password: str) -> None:
-    """Add the bodies, their staff, the plans' amounts, a term of sessions, one gap and one ending."""
+def seed_provision_demo() -> None:
+    """Add the bodies, their staff, the plans' amounts, a term of sessions, one gap and one ending.
+
+    Registered with `casework.demo.extras`, so it runs once the demo borough is built. Its people sign in with
+    the password every demo user has: their password hash is the demo administrator's.
+    """
     today = services.uk_today()
-    users = _Users(password)
-    admin = get_user_model().objects.get(username="admin")
+    council = Organisation.objects.get(name=DEMO_ORGANISATION)
+    admin = get_user_model().objects.get(username=ADMIN_USERNAME)
+    users = _Users(admin.password)
     icb = _icb(users)
     trust = Organisation.objects.create(name=TRUST, kind=Organisation.Kind.NHS_TRUST)
     outreach = Organisation.objects.create(name=OUTREACH, kind=Organisation.Kind.OUTREACH)
@@ -109,8 +114,8 @@ def seed_provision_demo(*, council: Organisation, password: str) -> None:
 
 
 class _Users:
-    def __init__(self, password: str):
-        self.password_hash = make_password(password)
+    def __init__(self, password_hash: str):
+        self.password_hash = password_hash
 
     def make(self, username, first_name, last_name):
         return get_user_model().objects.create(

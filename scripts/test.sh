@@ -13,6 +13,15 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
         || echo "Chromium could not be installed: the browser tests will be skipped."
 fi
 
+# The virus scanning tests start Debian's ClamAV daemon on the loopback address. Install it when we can;
+# otherwise they skip and say why.
+if [ ! -x /usr/sbin/clamd ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's ClamAV daemon for the virus scanning tests..."
+    apt-get install -y -q clamav-daemon >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q clamav-daemon >/dev/null 2>&1; } \
+        || echo "ClamAV could not be installed: the virus scanning tests will be skipped."
+fi
+
 .venv/bin/ruff check .
 # The layers of README "Layout": an import against them fails the run before any test.
 .venv/bin/lint-imports --no-cache

@@ -7,6 +7,7 @@ models are read from here.
 """
 
 from .cases import CASE_MOVES, Case, CaseMessage, CaseReferenceCounter, case_moves_available, save_many_with_history
+from .chain import CaseChain
 from .events import CaseAccess, CaseEvent, CaseEventManager
 from .families import EHCP, Category, Child, Family, FamilyMember, ProvisionItem
 from .routing import RoutingRule
@@ -18,6 +19,7 @@ __all__ = [
     "Area",
     "Case",
     "CaseAccess",
+    "CaseChain",
     "CaseEvent",
     "CaseEventManager",
     "CaseMessage",

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "escalations",
     "notifications",
     "provision",
+    "casefile",
     "reports",
 ]
 
@@ -263,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provision.support_ending_sweep",
         "schedule": 3600.0,
     },
+    "Check every case file's hash chain and record the night's digest, 02:30": {
+        "task": "casefile.verify_case_files",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "Send officers their daily digest of the morning's reminders, 09:05 on weekdays": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(
@@ -355,3 +360,40 @@ NOTIFY_ENABLED = env_bool("NOTIFY_ENABLED", False)
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS"))
 NOTIFY_SMS_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_SMS_TEMPLATE_IDS"))
+
+# Evidence and the case file (casefile/). A file over the limit is refused whole.
+CASEFILE_MAX_UPLOAD_BYTES = int(os.environ.get("CASEFILE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "casefile.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Attachments are kept through Django's storage API, never at a public address: a private folder under VAR_DIR,
+# or an S3-compatible bucket (django-storages) when CASEFILE_S3_BUCKET is set. Credentials come from the usual
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.
+CASEFILE_S3_BUCKET = os.environ.get("CASEFILE_S3_BUCKET", "")
+if CASEFILE_S3_BUCKET:
+    CASEFILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CASEFILE_S3_BUCKET,
+            "endpoint_url": os.environ.get("CASEFILE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CASEFILE_S3_REGION") or None,
+            "location": "casefile",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    CASEFILE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(VAR_DIR / "casefile"),
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+# A ClamAV daemon to scan every upload: its Unix socket (e.g. /run/clamav/clamd.ctl) or tcp://host:port.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT_SECONDS = int(os.environ.get("CLAMD_TIMEOUT_SECONDS", "60"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("config", "reports", "provision", "casework", "escalations", "notifications", "core")
+PACKAGES = ("config", "reports", "casefile", "provision", "casework", "escalations", "notifications", "core")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -51,6 +51,8 @@ def test_the_code_keeps_every_layer(copy_of_the_code):
         ("casework/services/intake.py", "from provision import gaps", "Apps import only the layers below them"),
         ("casework/services/intake.py", "from casework.web import pages", "casework: the pages and the API sit on"),
         ("escalations/selectors.py", "from escalations import services", "escalations: tasks call services"),
+        ("casework/models/events.py", "import casefile.models", "Apps import only the layers below them"),
+        ("casefile/verification.py", "from casefile import services", "casefile: the pages, the API and the command"),
     ],
 )
 def test_an_import_against_the_layers_breaks_the_contract(copy_of_the_code, module, line, contract):

@@ -3,7 +3,12 @@
 REFERENCE = "SEND-2026-000123"
 LINK = "/cases/123/"
 # Templates about many cases at once, or about provision rather than a case: no one case reference.
-MANY_CASE_TEMPLATES = {"officer_cases_handed_over", "provision_ending", "officer_provision_ending"}
+MANY_CASE_TEMPLATES = {
+    "officer_cases_handed_over",
+    "admin_case_files_altered",
+    "provision_ending",
+    "officer_provision_ending",
+}
 PROVISION_ENDING = {
     "child_name": "Alex Example",
     "description": "Early years outreach",
@@ -98,5 +103,17 @@ CONTEXTS = {
         "role": "head of service",
         "reason": "nobody in SEND North can take it: the team has no active case officer and no active manager",
         "fix": "add an active officer or manager to SEND North",
+    },
+    "case_file_shared": {"reference": REFERENCE, "officer_name": "Sam Officer", "file_name": "Plan draft.pdf"},
+    "officer_family_added_file": {
+        "reference": REFERENCE,
+        "file_name": "School report.pdf",
+        "description": "The report you asked for",
+    },
+    "admin_case_files_altered": {
+        "break_count": 2,
+        "case_count": 1,
+        "breaks": f"- {REFERENCE}: timeline event 42 changed: its content no longer matches its hash",
+        "checked_at": "2:30am on Tuesday 8 December 2026",
     },
 }

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from casework.demo.borough import DemoBorough, demo_logins, usernames_taken
 from casework.demo.data import DEFAULT_PASSWORD, DEMO_ORGANISATION
+from casework.demo.extras import DEMO_EXTRAS
 from casework.models import Organisation
-from provision.demo import seed_provision_demo
 
 
 class Command(BaseCommand):
@@ -36,7 +36,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             counts = DemoBorough(password=password).build()
-            seed_provision_demo(council=Organisation.objects.get(name=DEMO_ORGANISATION), password=password)
+            for add_to_the_demo in DEMO_EXTRAS:
+                add_to_the_demo()
         self.stdout.write(self.style.SUCCESS(
             f"{DEMO_ORGANISATION} is ready: {counts['families']} families, {counts['children']} children "
             f"and {counts['cases']} cases."

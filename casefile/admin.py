@@ -1,0 +1,54 @@
+"""Administrators look at evidence records, copies taken and the nightly checks; nothing here changes them.
+
+Every one of these is written only by the services (attachments are hash-chained: a change made here would
+be reported by the nightly check as tampering), so the admin is read-only throughout.
+"""
+
+from django.contrib import admin
+
+from .models import Attachment, CaseFileExport, ChainDigest, ChainSeal
+
+
+class LookOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(LookOnly):
+    list_display = ["uploaded_at", "case", "name", "content_type", "size", "staff_only", "virus_scanned", "uploaded_by"]
+    list_select_related = ["case", "uploaded_by"]
+    list_filter = ["staff_only", "virus_scanned", "content_type"]
+    search_fields = ["case__reference", "name", "sha256"]
+    exclude = ["stored_as"]
+
+
+@admin.register(CaseFileExport)
+class CaseFileExportAdmin(LookOnly):
+    list_display = ["at", "requested_by", "kind", "version", "case", "family"]
+    list_select_related = ["case", "family", "requested_by"]
+    list_filter = ["kind", "version"]
+    search_fields = ["case__reference", "family__name", "requested_by__username"]
+
+
+@admin.register(ChainDigest)
+class ChainDigestAdmin(LookOnly):
+    list_display = ["made_at", "finished_at", "cases", "breaks", "digest"]
+
+
+@admin.register(ChainSeal)
+class ChainSealAdmin(LookOnly):
+    list_display = ["case", "length", "head", "sealed_at"]
+    list_select_related = ["case"]
+    search_fields = ["case__reference"]

@@ -1,0 +1,151 @@
+"""The hash chain that makes a case's record tamper-evident (DESIGN.md invariant 2).
+
+Every chained record (a timeline event, an attachment record, and any later
+record that subclasses `ChainLink`) carries a SHA-256 over its own content and
+the hash of the record before it on the same case, written in the same
+transaction as the record. A row changed, removed or inserted outside the
+services then no longer fits the chain, and `casefile` finds it.
+
+A record's hash is `sha256(previous_hash + content_digest)`, both as lower-case
+hex, so PostgreSQL can work it out in the one statement that moves the case's
+chain on (`CaseChain.objects.extend`): a record costs one query more, not two.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from django.db import connection, models
+
+# The hash before a case's first record.
+GENESIS = "0" * 64
+
+
+def content_digest(content: dict) -> str:
+    """SHA-256 of a record's content, written as canonical JSON (sorted keys, no spaces) so any
+    program that reads the same values gets the same digest."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=json_value)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def linked(previous: str, digest: str) -> str:
+    """A record's hash: its content's digest chained to the hash of the record before it."""
+    return hashlib.sha256((previous + digest).encode("ascii")).hexdigest()
+
+
+def json_value(value):
+    """A content value as JSON holds it: a moment in UTC, to the microsecond, as the database gives it back."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    raise TypeError(f"{type(value).__name__} cannot be hashed")
+
+
+class ChainLink(models.Model):
+    """A record hash-chained on its case. Subclasses have a `case` foreign key and say what their content is."""
+
+    chain_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    chain_prev = models.CharField(max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Shown in a verifier's report, e.g. "timeline event 42".
+    chain_label = "record"
+
+    class Meta:
+        abstract = True
+
+    def chain_content(self) -> dict:
+        """Everything the record says, as JSON values. A change to any of it breaks the chain."""
+        raise NotImplementedError
+
+    def chain_digest(self) -> str:
+        return content_digest({"record": self._meta.label_lower, "case": self.case_id, **self.chain_content()})
+
+
+class CaseChainManager(models.Manager):
+    def extend(self, record: ChainLink) -> None:
+        """Link one record, not yet saved, to the end of its case's chain, in one statement.
+
+        The upsert holds the chain's row until the transaction ends, so records of one case are
+        linked one after the other however many requests write at once.
+        """
+        digest = record.chain_digest()
+        table = self.model._meta.db_table
+        first_hash = linked(GENESIS, digest)
+        sha = _sql_sha256(f"{table}.head || %s")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (case_id, length, previous, head) VALUES (%s, 1, %s, %s) "
+                f"ON CONFLICT (case_id) DO UPDATE SET length = {table}.length + 1, previous = {table}.head, "
+                f"head = {sha} RETURNING length, previous, head",
+                [record.case_id, GENESIS, first_hash, digest],
+            )
+            record.chain_seq, record.chain_prev, record.chain_hash = cursor.fetchone()
+
+    def extend_many(self, records: list[ChainLink]) -> None:
+        """Link many records, in order, however many cases they are on: two queries for any number.
+
+        The first statement locks each case's chain (beginning the ones not yet begun) and reads its end;
+        the hashes are worked out here; the second statement writes each chain's new end.
+        """
+        if len(records) <= 1:
+            for record in records:
+                self.extend(record)
+            return
+        ends = self._lock_ends(sorted({record.case_id for record in records}))
+        for record in records:
+            length, _, head = ends[record.case_id]
+            record.chain_seq, record.chain_prev = length + 1, head
+            record.chain_hash = linked(head, record.chain_digest())
+            ends[record.case_id] = (record.chain_seq, record.chain_prev, record.chain_hash)
+        self._write_ends(ends)
+
+    def _lock_ends(self, case_ids: list[int]) -> dict[int, tuple[int, str, str]]:
+        # A do-nothing update on conflict still locks the row and returns it as it stands. The rows go in
+        # in case order, so two batches lock shared chains in the same order and never deadlock.
+        table = self.model._meta.db_table
+        rows = ", ".join(["(%s, 0, %s, %s)"] * len(case_ids))
+        params = [value for case_id in case_ids for value in (case_id, GENESIS, GENESIS)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (case_id, length, previous, head) VALUES {rows} "
+                f"ON CONFLICT (case_id) DO UPDATE SET length = {table}.length RETURNING case_id, length, previous, head",
+                params,
+            )
+            return {case_id: (length, previous, head) for case_id, length, previous, head in cursor.fetchall()}
+
+    def _write_ends(self, ends: dict[int, tuple[int, str, str]]) -> None:
+        table = self.model._meta.db_table
+        rows = ", ".join(["(%s, %s, %s, %s)"] * len(ends))
+        params = [value for case_id, end in sorted(ends.items()) for value in (case_id, *end)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (case_id, length, previous, head) VALUES {rows} ON CONFLICT (case_id) "
+                "DO UPDATE SET length = EXCLUDED.length, previous = EXCLUDED.previous, head = EXCLUDED.head",
+                params,
+            )
+
+
+def _sql_sha256(expression: str) -> str:
+    """The database's own SHA-256 of `expression`, as lower-case hex."""
+    if connection.vendor == "postgresql":
+        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
+    # Django gives every SQLite connection a SHA256 function (for `django.db.models.functions.SHA256`).
+    return f"SHA256({expression})"
+
+
+class CaseChain(models.Model):
+    """The end of one case's chain: how many records it has and the latest one's hash.
+
+    Written only by `CaseChain.objects`, inside the transaction that writes the record.
+    """
+
+    case = models.OneToOneField("casework.Case", primary_key=True, on_delete=models.PROTECT, related_name="chain")
+    length = models.PositiveIntegerField()
+    # The hash before the latest record's: it lets a single record be linked without reading the chain.
+    previous = models.CharField(max_length=64, blank=True)
+    head = models.CharField(max_length=64)
+
+    objects = CaseChainManager()
+
+    class Meta:
+        app_label = "casework"
