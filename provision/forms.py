@@ -2,6 +2,8 @@
 
 from django import forms
 
+from casework.models import Organisation, ProvisionItem
+
 from .models import Delivery, SupportEnding
 
 STATUS_CHOICES = [
@@ -65,3 +67,55 @@ class EndingDecisionForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Say why. The family will see this"},
     )
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class ObligationForm(forms.Form):
+    """The plan's amount and dates, who answers for it and who provides it: what makes delivery countable."""
+
+    responsible_body = forms.ModelChoiceField(
+        label="Who must make sure it happens",
+        queryset=Organisation.objects.none(),
+        help_text="The council for education and social care; the Integrated Care Board for health care",
+        error_messages={"required": "Choose who must make sure it happens"},
+    )
+    provider_organisation = forms.ModelChoiceField(
+        label="Who provides it (optional)", queryset=Organisation.objects.none(), required=False
+    )
+    sessions = forms.IntegerField(
+        label="How many sessions",
+        min_value=1,
+        max_value=100,
+        error_messages={"required": "Enter how many sessions the plan gives", "min_value": "Enter 1 or more"},
+    )
+    per = forms.ChoiceField(
+        label="Each",
+        choices=ProvisionItem.Per.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose week, term or year"},
+    )
+    minutes = forms.IntegerField(
+        label="Minutes each session (optional)", min_value=1, max_value=24 * 60, required=False
+    )
+    term_time_only = forms.BooleanField(label="Only in term time", required=False)
+    starts_on = forms.DateField(
+        label="First day",
+        help_text="For example, 2/9/2026",
+        input_formats=DATE_FORMATS,
+        error_messages={"required": "Enter the first day", "invalid": "Enter a real day, like 2/9/2026"},
+    )
+    ends_on = forms.DateField(
+        label="Last day (optional)",
+        input_formats=DATE_FORMATS,
+        required=False,
+        error_messages={"invalid": "Enter a real day, like 21/7/2027"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_body"].queryset = Organisation.objects.filter(
+            kind__in=[Organisation.Kind.COUNCIL, Organisation.Kind.ICB]
+        )
+        self.fields["provider_organisation"].queryset = Organisation.objects.all()

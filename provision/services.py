@@ -58,9 +58,10 @@ def provision_obligation_set(
     errors = {}
     duty = duty_of(item.section)
     if responsible_body.kind != duty.body_kind:
+        body = "council" if duty.body_kind == Organisation.Kind.COUNCIL else Organisation.Kind(duty.body_kind).label
         errors["responsible_body"] = [
-            f"Section {item.section} provision is the duty of {Organisation.Kind(duty.body_kind).label.lower()} "
-            f"({duty.law}). {responsible_body.name} is {responsible_body.get_kind_display().lower()}."
+            f"The {duty.law} makes section {item.section} provision the duty of the {body}. "
+            f"Choose the {body}, not {responsible_body.name}."
         ]
     if not sessions or sessions < 1:
         errors["sessions"] = ["Enter how many sessions the plan gives, 1 or more."]

@@ -15,7 +15,7 @@ from core.exceptions import Conflict, NotAllowed
 from . import selectors, services
 from .duties import duty_in_words
 from .ending import support_ending_decide
-from .forms import DisputeForm, EndingDecisionForm, SessionForm
+from .forms import DisputeForm, EndingDecisionForm, ObligationForm, SessionForm
 from .models import Delivery, SupportEnding
 from .permissions import is_family_of, may_record_delivery, may_set_obligation, provider_staff_of
 
@@ -71,9 +71,40 @@ def item(request, pk):
         "form": form if may_record else None,
         "family": is_family_of(request.user, item),
         "ending": _ending_of(item),
-        "ending_form": EndingDecisionForm() if may_set_obligation(request.user, item) else None,
+        "may_decide": may_set_obligation(request.user, item),
     }
     return render(request, "provision/item.html", context, status=status)
+
+
+@login_required
+def obligation(request, pk):
+    """Staff of the responsible body record the plan's amount and dates, so its delivery can be counted."""
+    item = selectors.provision_item_get_for_user(request.user, pk)
+    if not may_set_obligation(request.user, item):
+        raise PermissionDenied("Only staff of the body answerable for this support can record its amount.")
+    initial = {
+        "responsible_body": item.responsible_body_id,
+        "provider_organisation": item.provider_organisation_id,
+        "sessions": item.sessions,
+        "per": item.per,
+        "minutes": item.minutes,
+        "term_time_only": item.term_time_only,
+        "starts_on": item.starts_on,
+        "ends_on": item.ends_on,
+    }
+    form = ObligationForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.provision_obligation_set(actor=request.user, item=item, **form.cleaned_data)
+            except REFUSALS as refused:
+                _put_on_form(form, refused)
+            else:
+                messages.success(request, "The plan's amount and dates have been recorded.")
+                return redirect("provision-item", pk=item.pk)
+    return render(request, "provision/obligation.html", {"item": item, "form": form}, status=status)
 
 
 @login_required

@@ -151,3 +151,29 @@ def test_only_staff_of_the_responsible_body_set_the_plans_amount(borough, bodies
     )
     assert answer.status_code == 200
     assert answer.json()["amount"]["sessions"] == 2
+
+
+def test_staff_fill_in_an_items_amount_and_a_wrong_body_is_refused_in_words(borough, bodies):
+    client = signed_in(borough.officer1.user)
+    item = borough.provision1
+    form = {
+        "responsible_body": bodies.icb.pk,
+        "sessions": "1",
+        "per": "week",
+        "minutes": "60",
+        "term_time_only": "on",
+        "starts_on": "2/9/2026",
+    }
+
+    assert "Record the plan's amount and dates" in client.get(f"/provision/{item.pk}/").content.decode()
+    refused = client.post(f"/provision/{item.pk}/amount/", form)
+    assert refused.status_code == 400
+    assert "makes section F provision the duty of the council. Choose the council, not Test Integrated" in (
+        refused.content.decode()
+    )
+
+    saved = client.post(f"/provision/{item.pk}/amount/", {**form, "responsible_body": borough.organisation.pk})
+    assert saved.status_code == 302
+    item.refresh_from_db()
+    assert item.is_structured and item.starts_on == date(2026, 9, 2)
+    assert signed_in(bodies.therapist).get(f"/provision/{item.pk}/amount/").status_code == 404
