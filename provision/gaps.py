@@ -89,7 +89,8 @@ def _sweep_batch(*, today: date, batch_size: int, calendars: dict) -> tuple[int,
                 raised += 1
             check.counts_from = through + timedelta(days=1)
         check.due_on = today + timedelta(days=7 - today.weekday())
-        if item.ends_on is not None and item.ends_on < check.counts_from:
+        # Once the week the item ends in has been judged, there is nothing more to count: stop watching it.
+        if item.ends_on is not None and item.ends_on <= through:
             finished.append(check.item_id)
     # UPDATE ... FROM (VALUES ...): Django's bulk_update writes a CASE WHEN per row and field, which took most
     # of a batch's own time (bench: 1.8 s of a 2,000-item sweep).

@@ -180,3 +180,16 @@ def test_two_sweeps_at_once_raise_each_shortfall_once(borough, bodies):
     for item in (bodies.therapy, bodies.teaching, bodies.other_child_teaching):
         assert gap_cases(item).count() == 1
     assert ProvisionGap.objects.count() == 3
+
+
+def test_an_item_that_has_ended_is_no_longer_watched(borough, bodies):
+    delivered_throughout(bodies)
+    sessions(bodies.therapy, bodies.therapist, mondays(date(2026, 9, 7), date(2026, 11, 23)))
+    therapy = bodies.therapy
+    therapy.ends_on = date(2026, 11, 27)
+    therapy.save()
+
+    sweep()
+
+    assert not DeliveryCheck.objects.filter(item=bodies.therapy).exists()
+    assert DeliveryCheck.objects.filter(item=bodies.teaching).exists()
