@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 
 from casework.models import Case, RoutingRule
 from casework.services import case_log, case_reassign
+from escalations.models import Alert
+from tests.escalations.conftest import at, sweep, uk
 from tests.factories import OfficerFactory
 
 
@@ -106,3 +108,13 @@ def test_health_provision_cannot_be_made_the_councils_duty(borough, bodies, api)
     assert "responsible_body" in answer.json()
     bodies.therapy.refresh_from_db()
     assert bodies.therapy.responsible_body == bodies.icb
+
+
+def test_a_late_health_provision_concern_climbs_the_icbs_ladder_not_the_councils(borough, bodies):
+    with at(uk(2026, 11, 23, 10)):
+        case = log_about(bodies.therapy, borough.parent1)
+
+    sweep(uk(2026, 11, 25, 17, 5))  # the acknowledgement was due at 5pm on Wednesday 25 November
+
+    told = Alert.objects.filter(case=case, kind=Alert.Kind.ESCALATION).values_list("recipient_id", flat=True)
+    assert list(told) == [bodies.dco_team.manager.pk]
