@@ -24,12 +24,6 @@ ICB = "Wexley and Thames Integrated Care Board"
 TRUST = "Wexley Community Health NHS Trust: Children's Therapy Service"
 OUTREACH = "Wexley Learning Outreach Service"
 PROVIDER_USERNAME = "provider1"
-# Usernames and who they are, for the list `seed_demo` prints and the README.
-LOGINS = [
-    (PROVIDER_USERNAME, "Chloe Brennan, speech and language therapist at the NHS trust's therapy service"),
-    ("icb1", "Dana Clarke, Designated Clinical Officer at the Integrated Care Board: owns health provision concerns"),
-    ("icbmanager1", "Marcus Webb, manager of the ICB's Designated Clinical Officer team"),
-]
 Per = ProvisionItem.Per
 
 
