@@ -1,5 +1,6 @@
 """Reads of provision and its delivery, built for the person asking: what is not theirs is not found (404)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,40 +66,44 @@ class DeliverySummary:
         return max(0, self.expected - self.delivered - self.cancelled)
 
 
-def delivery_summary(
-    item: ProvisionItem, *, today: date, calendar: TermCalendar | None = None, since: date | None = None
-) -> DeliverySummary:
-    """This term so far (from the first day of the current term, or the item's start if later) to `today`,
-    unless `since` says otherwise."""
-    calendar = calendar or TermCalendar(item.ehcp.child.family.organisation_id)
-    start = since or calendar.term_start(today) or today - timedelta(weeks=12)
-    if item.starts_on:
-        start = max(start, item.starts_on)
-    counts = {status: 0 for status in Delivery.Status.values}
-    minutes = 0
-    for status, session_minutes in Delivery.objects.filter(item=item, on__gte=start, on__lte=today).values_list(
-        "status", "minutes"
-    ):
-        counts[status] += 1
-        if status == Delivery.Status.DELIVERED:
-            minutes += session_minutes or 0
+def summaries_for(items, *, today: date) -> dict[int, DeliverySummary]:
+    """This term so far for each item (from the first day of its council's current term, or the item's start if
+    later, to `today`): one query for the sessions of them all, and one term calendar per council."""
+    items = list(items)
+    calendars: dict[int, TermCalendar] = {}
+    starts = {}
+    for item in items:
+        council = item.ehcp.child.family.organisation_id
+        calendar = calendars.setdefault(council, TermCalendar(council))
+        start = calendar.term_start(today) or today - timedelta(weeks=12)
+        starts[item.pk] = max(start, item.starts_on) if item.starts_on else start
+    sessions = defaultdict(list)
+    if items:
+        for item_id, on, status, minutes in Delivery.objects.filter(
+            item__in=items, on__gte=min(starts.values()), on__lte=today
+        ).values_list("item_id", "on", "status", "minutes"):
+            if on >= starts[item_id]:
+                sessions[item_id].append((status, minutes))
+    return {
+        item.pk: _summary(
+            item,
+            starts[item.pk],
+            today,
+            sessions[item.pk],
+            calendars[item.ehcp.child.family.organisation_id],
+        )
+        for item in items
+    }
+
+
+def _summary(item, start: date, today: date, sessions, calendar: TermCalendar) -> DeliverySummary:
+    statuses = [status for status, _minutes in sessions]
     return DeliverySummary(
         starts_on=start,
         ends_on=today,
         expected=expected_sessions(item, start, today, calendar),
-        delivered=counts[Delivery.Status.DELIVERED],
-        missed=counts[Delivery.Status.MISSED],
-        cancelled=counts[Delivery.Status.CANCELLED],
-        delivered_minutes=minutes,
+        delivered=statuses.count(Delivery.Status.DELIVERED),
+        missed=statuses.count(Delivery.Status.MISSED),
+        cancelled=statuses.count(Delivery.Status.CANCELLED),
+        delivered_minutes=sum(minutes or 0 for status, minutes in sessions if status == Delivery.Status.DELIVERED),
     )
-
-
-def summaries_for(items, *, today: date) -> dict[int, DeliverySummary]:
-    """This term's delivery for each item, sharing one term calendar per council."""
-    calendars: dict[int, TermCalendar] = {}
-    summaries = {}
-    for item in items:
-        council = item.ehcp.child.family.organisation_id
-        calendar = calendars.setdefault(council, TermCalendar(council))
-        summaries[item.pk] = delivery_summary(item, today=today, calendar=calendar)
-    return summaries

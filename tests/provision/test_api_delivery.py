@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from casework.models import Case
 from casework.services import case_log
 from provision.models import Delivery
+from provision.services import delivery_record
 from tests.escalations.conftest import at, uk
 
 TODAY = uk(2026, 11, 30, 10)  # a Monday in the second half of the autumn term
@@ -251,3 +252,17 @@ def test_the_register_asks_the_same_number_of_questions_however_many_items(borou
     # The first also reads who the provider is; after that, a second item costs nothing more.
     assert len(two) <= len(one)
     assert Delivery.objects.count() == 3
+
+
+def test_the_list_asks_the_same_number_of_questions_however_many_items_and_sessions(borough, bodies, api):
+    director = borough.director.user
+    with CaptureQueriesContext(connection) as few:
+        api.as_user(bodies.therapist).get("/api/provision/")
+    delivery_record(actor=bodies.therapist, item=bodies.therapy, on=date(2026, 11, 23), status="delivered")
+    delivery_record(actor=director, item=bodies.teaching, on=date(2026, 11, 23), status="delivered")
+    with CaptureQueriesContext(connection) as many:
+        answer = api.as_user(director).get("/api/provision/")
+
+    assert answer.json()["count"] == 5
+    # The director's organisations take one more question than a provider's; items and sessions take none.
+    assert len(many) <= len(few) + 1
