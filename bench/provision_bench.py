@@ -1,6 +1,6 @@
 """Provision delivery at scale: `.venv/bin/python bench/provision_bench.py` (PROVISION_BENCH_ITEMS=180000 by default).
 
-Seeds its own database (`send_provision` unless PROVISION_BENCH_DATABASE_URL says otherwise) with
+Seeds its own database (`send_provision_bench` unless PROVISION_BENCH_DATABASE_URL says otherwise) with
 councils, children and weekly provision items, a term of sessions each (12 an item, one in fifty missed)
 written with COPY, then times, in process:
 - the weekly register of a provider's 500 items, recorded in one request;
@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["DATABASE_URL"] = os.environ.get(
-    "PROVISION_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/send_provision"
+    "PROVISION_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/send_provision_bench"
 )
 from common import RESULTS, setup_django  # noqa: E402
 
