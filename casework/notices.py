@@ -6,6 +6,7 @@ an event into recipients, a template key and a context of plain strings.
 
 from dataclasses import dataclass
 
+from django.db.models import F, Q
 from django.urls import reverse
 
 from notifications.services import Telling, notification_enqueue_many
@@ -31,7 +32,8 @@ def case_link(case: Case) -> str:
 
 def family_of(child: Child) -> list[FamilyMember]:
     """The child's parents and carers, with their users: everyone `tell_family` tells."""
-    return list(FamilyMember.objects.filter(family_id=child.family_id).select_related("user").order_by("pk"))
+    members = FamilyMember.objects.filter(Q(children__isnull=True) | Q(children=child), family_id=child.family_id)
+    return list(members.distinct().select_related("user").order_by("pk"))
 
 
 def tell(tellings: list[Telling]) -> None:
@@ -72,13 +74,31 @@ def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = N
     the caller read them already.
     """
     if members is None:
-        members = FamilyMember.objects.filter(family_id__in={item.case.child.family_id for item in news}).select_related(
-            "user"
-        ).order_by("pk")
+        # One row a member and child they are limited to (None: every child of the family), in one query.
+        members = (
+            FamilyMember.objects.filter(family_id__in={item.case.child.family_id for item in news})
+            .annotate(limited_to=F("children"))
+            .select_related("user")
+            .order_by("pk")
+        )
     by_family: dict[int, list[FamilyMember]] = {}
     for member in members:
         by_family.setdefault(member.family_id, []).append(member)
-    return [_telling(member.user, item) for item in news for member in by_family.get(item.case.child.family_id, [])]
+    return [
+        _telling(member.user, item)
+        for item in news
+        for member in _members_told(by_family.get(item.case.child.family_id, []), item.case.child_id)
+    ]
+
+
+def _members_told(members: list[FamilyMember], child_id: int) -> list[FamilyMember]:
+    """Those of a family's members who may see this child, each once."""
+    told, seen = [], set()
+    for member in members:
+        if getattr(member, "limited_to", None) in (None, child_id) and member.pk not in seen:
+            seen.add(member.pk)
+            told.append(member)
+    return told
 
 
 def officer_telling(officer: Officer, news: CaseNews) -> Telling:

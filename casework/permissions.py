@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from core.exceptions import NotAllowed
 from escalations.selectors import clock_extendable
 
-from .models import Case, Officer, Organisation, Team
+from .models import Case, Child, FamilyMember, Officer, Organisation, Team
 
 
 class Role(StrEnum):
@@ -205,6 +205,13 @@ def organisations_publishable_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=teams_reported_to(user).values("organisation_id"))
 
 
+def children_of_family_member(user) -> QuerySet[Child]:
+    """The children whose records a parent, carer or young person may see: every child of each family they
+    belong to, or, where their membership names children (a carer invited to one child), only those."""
+    named = FamilyMember.children.through.objects.filter(familymember__user=user).values("child_id")
+    return Child.objects.filter(
+        Q(family__memberships__user=user, family__memberships__children__isnull=True) | Q(pk__in=named)
+    )
 # --- evidence and the case file (casefile) -------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ A case someone may not see is never fetched, so it answers 404 exactly as a
 case that does not exist.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,13 +16,12 @@ from .models import (
     Category,
     Child,
     Cover,
-    FamilyMember,
     Officer,
     Organisation,
     ProvisionItem,
     Team,
 )
-from .permissions import officer_of, role_relations, team_ids_of, teams_of
+from .permissions import children_of_family_member, officer_of, role_relations, team_ids_of, teams_of
 
 
 def _case_scope(user) -> Q:
@@ -34,7 +33,7 @@ def _case_scope(user) -> Q:
         return Q(team_id__in=team_ids_of(officer)) | Q(accountable_officer_id__in=owners_seen_by(officer))
     # The children's ids read first too: joining the family and its members into every case query
     # cost PostgreSQL more time planning than running it.
-    return Q(child_id__in=list(Child.objects.filter(family__memberships__user=user).values_list("pk", flat=True)))
+    return Q(child_id__in=list(children_of_family_member(user).values_list("pk", flat=True)))
 
 
 def owners_seen_by(officer: Officer) -> list[int]:
@@ -132,7 +131,7 @@ def children_visible_to(user) -> QuerySet[Child]:
     if not user.is_authenticated:
         return Child.objects.none()
     if officer_of(user) is None and not user.is_superuser:
-        children = Child.objects.filter(family__memberships__user=user)
+        children = children_of_family_member(user)
     else:
         children = Child.objects.filter(pk__in=cases_visible_to(user).values("child_id"))
     return (
@@ -151,7 +150,7 @@ def child_loggable_by(user, child_id) -> Child | None:
         organisations = {team.organisation_id for team in teams_of(officer)}
         children = children.filter(family__organisation_id__in=organisations)
     elif not user.is_superuser:
-        children = children.filter(Exists(FamilyMember.objects.filter(family=OuterRef("family"), user=user)))
+        children = children.filter(pk__in=children_of_family_member(user).values("pk"))
     return children.filter(pk=child_id).first()
 
 

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Before DRF's own auth/ pages, so that auth/logout/ is the contract's: it revokes the token it is sent with.
+    path("", include("accounts.api.urls")),
     path("auth/", include("rest_framework.urls")),
     path("", include("notifications.urls")),
     path("", include("casework.api.urls")),

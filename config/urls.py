@@ -3,7 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("", include("provision.page_urls")),
@@ -11,4 +15,5 @@ urlpatterns = [
     path("", include("casefile.web.urls")),
     path("", include("notifications.page_urls")),
     path("", include("reports.web.urls")),
+    path("", include("accounts.web.urls")),
 ]

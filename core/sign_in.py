@@ -1,36 +1,15 @@
-"""Signing in: the form every user signs in with, and the username django-axes counts each failed attempt against."""
+"""The checks apps further up add before an API token is issued: casework's token view asks them, and may not
+import the apps that fill them in (accounts: a staff member's second factor)."""
 
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-
-# The width of django-axes' username columns.
-THROTTLE_USERNAME_LENGTH = 255
-
-
-def username_to_throttle(request, credentials: dict | None) -> str | None:
-    """The username axes counts an attempt against: the one tried, cut to what axes can store.
-
-    django-axes stores the username as typed, so a failed sign-in with a longer one (a scanner's,
-    say: no real username is over 150) was a 500 on every sign-in door (jazzband/django-axes#1381).
-    Otherwise axes' own reading: from the credentials, else the posted form.
-    """
-    field = settings.AXES_USERNAME_FORM_FIELD
-    if credentials:
-        username = credentials.get(field)
-    else:
-        username = getattr(request, "data", request.POST).get(field)
-    if isinstance(username, str):
-        return username[:THROTTLE_USERNAME_LENGTH]
-    return username
+# Filled in from AppConfig.ready(). Each is called as check(user, data) with the token request's validated input,
+# and returns field errors to refuse the token with, or None.
+TOKEN_CHECKS: list = []
 
 
-class SignInForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. They are case-sensitive.",
-        "inactive": "This account is no longer active.",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
+def token_refusal(user, data: dict) -> dict | None:
+    """The first registered check's field errors for issuing `user` a token, or None if every check passes."""
+    for check in TOKEN_CHECKS:
+        errors = check(user, data)
+        if errors:
+            return errors
+    return None

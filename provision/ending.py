@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework import notices
 from casework import services as casework
-from casework.models import Category, FamilyMember, ProvisionItem
+from casework.models import Category, ProvisionItem
 from casework.routing import routing_owner_for
 from core.exceptions import Conflict, NotAllowed
 from notifications.services import Telling, notification_enqueue_many
@@ -120,7 +121,7 @@ def _remind(ending: SupportEnding) -> None:
         "officer_name": officer.display_name,
     }
     key = f"provision-ending:{item.pk}:{ending.ends_on.isoformat()}"
-    family = FamilyMember.objects.filter(family_id=child.family_id).select_related("user")
+    family = notices.family_of(child)
     notification_enqueue_many(
         tellings=[Telling(officer.user, "officer_provision_ending", context, ENDING_LINK, key)]
         + [Telling(member.user, "provision_ending", context, ENDING_LINK, key) for member in family]

@@ -90,8 +90,9 @@ class Delivery(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     disputed_at = models.DateTimeField(null=True, blank=True)
+    # Named, not hidden ("+"): retention finds what depends on a case through its relations, and removes it first.
     dispute_case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="disputed_sessions", db_index=False
     )
 
     class Meta:
@@ -136,7 +137,7 @@ class ProvisionGap(models.Model):
     # The last day of the evidence: the unique constraint makes a second sweep's insert of the same gap a no-op.
     through = models.DateField()
     what_was_missed = models.TextField()
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="provision_gap")
     found_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -168,7 +169,9 @@ class SupportEnding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    lapsed_case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lapsed_case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="lapsed_support"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["due_on"], name="support_ending_due", condition=models.Q(due_on__isnull=False))]

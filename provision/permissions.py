@@ -9,7 +9,7 @@
 from django.db.models import Q
 
 from casework.models import ProvisionItem
-from casework.permissions import Role, officer_of, organisations_of
+from casework.permissions import Role, children_of_family_member, officer_of, organisations_of
 
 from .models import ProviderStaff
 
@@ -43,7 +43,8 @@ def items_scope(user) -> Q:
         return Q(provider_organisation_id=provider.organisation_id)
     if officer is not None:
         return Q(pk__in=[])
-    return Q(ehcp__child__family__memberships__user=user)
+    # A carer invited to one child sees that child's support only, as with their concerns.
+    return Q(ehcp__child__in=children_of_family_member(user).values("pk"))
 
 
 def may_record_delivery(user, item: ProvisionItem) -> bool:
@@ -67,4 +68,5 @@ def may_set_obligation(user, item: ProvisionItem) -> bool:
 
 
 def is_family_of(user, item: ProvisionItem) -> bool:
-    return item.ehcp.child.family.memberships.filter(user=user).exists()
+    """A parent, carer or young person who may see the item's child."""
+    return children_of_family_member(user).filter(pk=item.ehcp.child_id).exists()

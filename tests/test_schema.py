@@ -8,6 +8,8 @@ pytestmark = pytest.mark.django_db
 
 CONTRACT = {
     "/api/auth/token/": ["post"],
+    "/api/auth/password-reset/": ["post"],
+    "/api/auth/logout/": ["post"],
     "/api/me/": ["get"],
     "/api/children/": ["get"],
     "/api/categories/": ["get"],

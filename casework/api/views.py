@@ -7,11 +7,13 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.authentication import token_issue
+from core.sign_in import token_refusal
 
 from .. import permissions, selectors, services, staffing
 from ..actions import CASE_ACTIONS
@@ -63,12 +65,16 @@ class TokenView(APIView):
     )
     def post(self, request):
         data = validated(TokenInput, request)
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # Django's own request, so django-axes can mark a locked-out sign-in for its middleware to answer (429).
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": ["The username or password is not right."]}, status=status.HTTP_400_BAD_REQUEST
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        refusal = token_refusal(user, data)
+        if refusal:
+            return Response(refusal, status=status.HTTP_400_BAD_REQUEST)
+        token = token_issue(user=user)
         return Response({"token": token.key})
 
 

@@ -47,10 +47,21 @@ class FamilyMember(models.Model):
         PARENT = "parent", "Parent"
         CARER = "carer", "Carer"
         GUARDIAN = "guardian", "Guardian"
+        # A young person aged 16 to 25 acts in their own right (Children and Families Act 2014 s67 and the
+        # SEND Code of Practice 8.13): they are a member of their own record, not its parent.
+        YOUNG_PERSON = "young_person", "The young person"
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_memberships")
     relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    # A carer invited to one child's record (a parent living apart from the child's siblings, say) sees that
+    # child only: `permissions.children_of_family_member` and the notices read it.
+    children = models.ManyToManyField(
+        "Child",
+        blank=True,
+        related_name="+",
+        help_text="Only these children's records. None chosen: every child of the family.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["family", "user"], name="family_member_unique")]

@@ -11,6 +11,7 @@ MENUS = {
         ("family-children", "Your children"),
         ("provision-items", "Support and sessions"),
         ("inbox", "Messages"),
+        ("contact-details", "Your details"),
         ("notification-settings", "Settings"),
     ],
     Role.OFFICER: [

@@ -3,10 +3,7 @@
 Names are what `navigation` and `pages.case_page` look for.
 """
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
-
-from core.sign_in import SignInForm
 
 from . import pages
 from .family import concerns, journey
@@ -14,12 +11,6 @@ from .staff import case, officers, queue
 
 shared = [
     path("", pages.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="pages/sign_in.html", authentication_form=SignInForm),
-        name="sign-in",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("cases/<int:pk>/", pages.case_page, name="case-page"),
     path("cases/<int:pk>/was-it-fixed/", pages.was_it_fixed, name="case-was-it-fixed"),
 ]

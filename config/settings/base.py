@@ -50,16 +50,25 @@ INSTALLED_APPS = [
     "provision",
     "casefile",
     "reports",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.caching.never_stored",
+    # Every answer under /api/ is JSON, errors included; an oversized body is a 413.
+    "core.middleware.api_answers_in_json",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Which second factor (if any) this session has given; then staff without one are sent to give it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.second_factor_required",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -71,15 +80,19 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out person is refused before their password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (accounts/sign_on.py): signs nobody in unless OIDC_ENABLED.
+    "accounts.sign_on.SignOnBackend",
 ]
 # Sign-in throttling: 5 wrong passwords for the same username from the same address
 # lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "core.sign_in.username_to_throttle"
+AXES_USERNAME_CALLABLE = "accounts.sign_in.username_to_throttle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
+# The API's answer to a locked-out sign-in is JSON, 429 with Retry-After; the pages' is the template above.
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in.locked_out"
 # How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
@@ -115,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.web.navigation.navigation",
+                "accounts.context_processors.accounts",
             ],
         },
     },
@@ -264,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provision.support_ending_sweep",
         "schedule": 3600.0,
     },
+    "List records past their retention date for an administrator to approve, 06:00 on the 1st of each month": {
+        "task": "accounts.list_records_past_retention",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     "Check every case file's hash chain and record the night's digest, 02:30": {
         "task": "casefile.verify_case_files",
         "schedule": crontab(hour=2, minute=30),
@@ -361,6 +379,39 @@ NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS"))
 NOTIFY_SMS_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_SMS_TEMPLATE_IDS"))
 
+# Accounts (accounts/): forgotten passwords, two-factor sign-in for staff, invitations, the legal pages.
+# A reset link works once, for this long (Django's token views; the email and the pages say how long).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_MINUTES", "60")) * 60
+# The council running the service: the footer, the legal pages and the emails name it and its contacts.
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
+COUNCIL_EMAIL = os.environ.get("COUNCIL_EMAIL", "send@example.gov.uk")
+COUNCIL_PHONE = os.environ.get("COUNCIL_PHONE", "020 7946 0000")
+COUNCIL_ADDRESS = os.environ.get("COUNCIL_ADDRESS", "Town Hall, High Street, Exampleton EX1 1AA")
+COUNCIL_DPO_EMAIL = os.environ.get("COUNCIL_DPO_EMAIL", "dpo@example.gov.uk")
+# Where the beta banner's feedback link goes; empty means an email to COUNCIL_EMAIL.
+FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")
+# Two-factor sign-in for staff (accounts/two_factor.py): on in production; off for `make run` and the tests.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "SEND Casework"
+# Single sign-on with OpenID Connect (accounts/sign_on.py), off by default: the provider's endpoints and this
+# service's client id and secret, from the provider's registration (GOV.UK One Login, or the council's Entra ID).
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "GOV.UK One Login")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+# Sign-on never makes an account: it signs in the one account with the provider's verified email.
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign-on-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-on/refused/"
+# How long an API token works after it is issued (core/authentication.py); POST /api/auth/logout/ ends it sooner.
+API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "24"))
 # Evidence and the case file (casefile/). A file over the limit is refused whole.
 CASEFILE_MAX_UPLOAD_BYTES = int(os.environ.get("CASEFILE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

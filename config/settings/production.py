@@ -3,7 +3,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import MIDDLEWARE, env_list
+from .base import MIDDLEWARE, env_bool, env_list
 
 
 def required(name, why):
@@ -29,6 +29,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 SITE_URL = required("SITE_URL", "the address links in emails and texts use, e.g. https://send.example.gov.uk.")
 # Only needed when forms are posted from another origin than the host itself, e.g. https://send.example.gov.uk.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Staff hold special category data: a password alone never opens a staff page, the admin or a staff API token.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", True)
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

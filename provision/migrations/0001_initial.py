@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('casework', '0014_provision_obligations'),
+        ('casework', '0016_provision_obligations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

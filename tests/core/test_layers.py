@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("config", "reports", "casefile", "provision", "casework", "escalations", "notifications", "core")
+PACKAGES = ("config", "reports", "accounts", "casefile", "provision", "casework", "escalations", "notifications", "core")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

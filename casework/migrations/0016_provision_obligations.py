@@ -20,7 +20,7 @@ def council_answers_for_education_and_social_care(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0013_chain_existing_events'),
+        ('casework', '0015_familymember_children'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
