@@ -48,6 +48,23 @@ class OffboardResult:
         return f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over."
 
 
+# Other apps whose records follow an officer as cases do (a statutory process's EHC coordinator) register
+# here from their AppConfig.ready(), so casework never imports them (the layers run one way). Offboarding
+# calls each `f(actor=, leaver=, successor=, note=)` in its own transaction, after the cases moved and before
+# the leaver is deactivated; a Conflict from one undoes the whole offboarding. The safety net's task calls
+# each `f()` and counts what it repaired.
+OFFBOARDING_FOLLOWERS: list = []
+SAFETY_NET_FOLLOWERS: list = []
+
+
+def staff_change_follow(*, offboarding=None, safety_net=None) -> None:
+    """Register what must move with an officer's cases when they leave, and the safety net for it."""
+    if offboarding is not None and offboarding not in OFFBOARDING_FOLLOWERS:
+        OFFBOARDING_FOLLOWERS.append(offboarding)
+    if safety_net is not None and safety_net not in SAFETY_NET_FOLLOWERS:
+        SAFETY_NET_FOLLOWERS.append(safety_net)
+
+
 # Cases handed over per round: a fixed number of queries each, so the cost of
 # a caseload is a few queries a round plus what each case's rows weigh, and
 # a round's rows stay small enough for one INSERT of each kind.
@@ -108,6 +125,8 @@ def officer_offboard(
             for to, events in received.values()
         ]
     )
+    for follow in OFFBOARDING_FOLLOWERS:
+        follow(actor=actor, leaver=leaver, successor=new_owner, note=note)
     _deactivate(leaver, actor=actor)
     return OffboardResult(reassigned=sum(len(events) for _to, events in received.values()))
 

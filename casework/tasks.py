@@ -7,7 +7,7 @@ from escalations.selectors import pauses_past_their_limit
 
 from .selectors import cases_due_follow_up
 from .services import case_follow_up_send, case_resume_after_pause_limit
-from .staffing import cases_reroute_orphans
+from .staffing import SAFETY_NET_FOLLOWERS, cases_reroute_orphans
 
 
 @shared_task(name="casework.resume_expired_pauses", **SWEEP_LIMITS)
@@ -21,8 +21,8 @@ def resume_expired_pauses() -> int:
 
 @shared_task(name="casework.reroute_orphaned_cases", **SWEEP_LIMITS)
 def reroute_orphaned_cases() -> int:
-    """Every few minutes: the safety net for a case whose owner became inactive by any route."""
-    return cases_reroute_orphans()
+    """Every few minutes: the safety net for a case (or what follows cases) whose owner became inactive by any route."""
+    return cases_reroute_orphans() + sum(follow() for follow in SAFETY_NET_FOLLOWERS)
 
 
 @shared_task(name="casework.ask_families_if_fixed", **SWEEP_LIMITS)

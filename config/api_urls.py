@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("provision.urls")),
     path("", include("casefile.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("statutory.urls")),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("casework.web.urls")),
     path("", include("casefile.web.urls")),
     path("", include("notifications.page_urls")),
+    path("", include("statutory.page_urls")),
     path("", include("reports.web.urls")),
     path("", include("accounts.web.urls")),
 ]

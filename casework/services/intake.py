@@ -33,6 +33,7 @@ def case_log(
     provision_item_id: int | None = None,
     safeguarding: bool = False,
     contact_method: str | None = None,
+    raised_because: str = "",
 ) -> Case:
     """Log a concern and give it a named officer in the same transaction.
 
@@ -41,6 +42,12 @@ def case_log(
     named officer are told through the outbox. When routing had to go above
     the team's own people, the officer is also told why (`cases_fallback_explain`).
     Refused whole (Conflict) only when routing finds nobody at all.
+
+    `raised_because` is for a concern the service raises by itself (a statutory
+    date missed, say), with `actor` the member of staff it is raised under (who is
+    recorded as logging it, as ever): the timeline says why it was raised, not "on
+    the family's behalf", and the caller tells the family in its own words instead
+    of "we have logged your concern".
     """
     child = child_loggable_by(actor, child_id)
     if child is None:
@@ -49,7 +56,11 @@ def case_log(
     if category is None:
         raise ValidationError({"category": ["Choose what the problem is about."]})
     provision_item = _provision_item_of_child(child, provision_item_id)
-    on_behalf = officer_of(actor) is not None
+    on_behalf = officer_of(actor) is not None and not raised_because
+    if raised_because:
+        how_logged = f" by SEND Casework because {raised_because}"
+    else:
+        how_logged = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
     return _case_open(
         actor=actor,
         child=child,
@@ -59,7 +70,9 @@ def case_log(
         provision_item=provision_item,
         safeguarding=safeguarding,
         contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
-        how_logged=f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else "",
+        on_behalf=on_behalf,
+        how_logged=how_logged,
+        tell_family=not raised_because,
     )
 
 
@@ -80,7 +93,9 @@ def case_raise(*, child, category_slug: str, summary: str, description: str, pro
         provision_item=provision_item,
         safeguarding=False,
         contact_method=Case.ContactMethod.ONLINE,
+        on_behalf=False,
         how_logged=" by SEND Casework itself",
+        tell_family=True,
     )
 
 
@@ -97,9 +112,19 @@ def case_owning_organisation_id(child, provision_item: ProvisionItem | None) -> 
 
 
 def _case_open(
-    *, actor, child, category, summary, description, provision_item, safeguarding, contact_method, how_logged
+    *,
+    actor,
+    child,
+    category,
+    summary,
+    description,
+    provision_item,
+    safeguarding,
+    contact_method,
+    on_behalf: bool,
+    how_logged: str,
+    tell_family: bool,
 ) -> Case:
-    on_behalf = actor is not None and officer_of(actor) is not None
     organisation_id = case_owning_organisation_id(child, provision_item)
     route = routing_owner_for(
         child=child, category=category, safeguarding=safeguarding, organisation_id=organisation_id
@@ -165,10 +190,8 @@ def _case_open(
             "safeguarding": "yes" if safeguarding else "",
         },
     )
-    notices.tell(
-        notices.family_tellings([news_for_family], members=family)
-        + notices.named_officer_tellings(officer, news_for_officer)
-    )
+    family_told = notices.family_tellings([news_for_family], members=family) if tell_family else []
+    notices.tell(family_told + notices.named_officer_tellings(officer, news_for_officer))
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])
     return case

@@ -9,6 +9,7 @@ MENUS = {
         ("family-concerns", "Your concerns"),
         ("family-new-concern", "Tell us about a problem"),
         ("family-children", "Your children"),
+        ("statutory-list", "Assessments and reviews"),
         ("provision-items", "Support and sessions"),
         ("inbox", "Messages"),
         ("contact-details", "Your details"),
@@ -17,6 +18,7 @@ MENUS = {
     Role.OFFICER: [
         ("staff-queue", "Your queue"),
         ("staff-team-queue", "Team queue"),
+        ("statutory-list", "Statutory dates"),
         ("provision-items", "Provision"),
         ("inbox", "Messages"),
         ("notification-settings", "Settings"),
@@ -32,6 +34,7 @@ MENUS = {
         ("staff-queue", "Your queue"),
         ("staff-team-queue", "Team queue"),
         ("manager-officers", "Officers"),
+        ("statutory-list", "Statutory dates"),
         ("inbox", "Messages"),
         ("notification-settings", "Settings"),
     ],

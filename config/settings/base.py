@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "escalations",
     "notifications",
     "provision",
+    "statutory",
     "casefile",
     "reports",
     "django_otp",
@@ -252,6 +253,10 @@ NOTIFICATIONS_DAILY_DIGEST_MINUTE = 5
 CELERY_BEAT_SCHEDULE = {
     "Send SLA reminders and escalations that have fallen due, every minute": {
         "task": "escalations.sla_sweep",
+        "schedule": 60.0,
+    },
+    "Send statutory reminders, and raise a concern for each legal date missed, every minute": {
+        "task": "statutory.sweep",
         "schedule": 60.0,
     },
     "Re-route any open case whose named officer is no longer active, every 5 minutes": {

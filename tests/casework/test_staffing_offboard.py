@@ -263,7 +263,8 @@ def test_offboarding_costs_a_fixed_number_of_queries_however_many_cases(
     counts = {n: queries_to_offboard(n) for n in (5, 50)}
 
     assert counts[50] - counts[5] <= EXTRA_QUERIES_FOR_TEN_TIMES_THE_CASES, counts
-    assert counts[5] <= 30, counts  # and a small fixed cost
+    # and a small fixed cost: one query of it asks whether the leaver coordinates statutory processes
+    assert counts[5] <= 31, counts
 
 
 def test_a_caseload_larger_than_a_round_costs_a_fixed_number_of_queries_a_round(borough, api, monkeypatch):

@@ -15,10 +15,35 @@ PROVISION_ENDING = {
     "ends_on": "Friday 18 December 2026",
     "officer_name": "Sam Officer",
 }
+# Templates about a child's statutory process rather than a case, so with no case reference.
+STATUTORY_TEMPLATES = {"statutory_exception", "officer_statutory_reminder"}
 
 CONTEXTS = {
     "provision_ending": PROVISION_ENDING,
     "officer_provision_ending": PROVISION_ENDING,
+    "statutory_date_missed": {
+        "reference": REFERENCE,
+        "child_name": "Alex Example",
+        "step": "Decide whether to carry out an assessment, and tell you",
+        "due": "Friday 29 January 2027",
+        "regulation": "SEND Regulations 2014, regulation 5(1)",
+        "officer_name": "Sam Officer",
+    },
+    "statutory_exception": {
+        "child_name": "Alex Example",
+        "step": "Send you the final plan",
+        "due": "Friday 7 May 2027",
+        "regulation": "SEND Regulations 2014, regulation 13(3)(c)",
+        "ground": "exceptional personal circumstances affected the child or young person, or their family",
+        "reason": "Alex was in hospital for five weeks.",
+    },
+    "officer_statutory_reminder": {
+        "child_name": "Alex Example",
+        "step": "Send you the final plan",
+        "regulation": "SEND Regulations 2014, regulation 13(2)",
+        "due": "Friday 7 May 2027",
+        "when": "in 5 working days",
+    },
     "case_logged": {
         "reference": REFERENCE,
         "child_name": "Alex Example",

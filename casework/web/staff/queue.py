@@ -1,7 +1,8 @@
 """The officers' queues: their own cases and those they cover, and their team's, in the order things fall due."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -25,6 +26,34 @@ from .forms import (
 )
 
 QUEUE_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class QueueDuty:
+    """A dated duty of an officer held outside a case (a statutory process's legal date), for their queue."""
+
+    due_on: date
+    child_name: str
+    text: str
+    link: str
+    late: bool
+
+
+# Other apps' duties of an officer, next due first, shown on their own queue beside their cases. Each app
+# registers a function `officer -> list[QueueDuty]` from its AppConfig.ready(), so casework never imports it.
+QUEUE_DUTIES: list[Callable[[Officer], list[QueueDuty]]] = []
+
+
+def queue_duties_from(provide: Callable[[Officer], list[QueueDuty]]) -> None:
+    """Register an app's duties for the officers' queues."""
+    if provide not in QUEUE_DUTIES:
+        QUEUE_DUTIES.append(provide)
+
+
+def queue_duties(officer: Officer | None) -> list[QueueDuty]:
+    if officer is None:
+        return []
+    return sorted((duty for provide in QUEUE_DUTIES for duty in provide(officer)), key=lambda duty: duty.due_on)
 
 
 @dataclass
@@ -101,6 +130,7 @@ def _queue(request, *, mine: bool):
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "rows": queue_rows(page.object_list, viewer=officer, now=timezone.now()),
             "filtered": bool(form.is_bound),
+            "duties": queue_duties(officer) if mine else [],
         },
         status=400 if form.is_bound and form.errors else 200,
     )
