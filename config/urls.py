@@ -10,6 +10,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("", include("provision.page_urls")),
     path("", include("casework.web.urls")),
     path("", include("casefile.web.urls")),
     path("", include("notifications.page_urls")),
