@@ -15,6 +15,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH_DIR / "results"))
+# How long one report may run before PostgreSQL stops it (statement_timeout), in seconds.
+REPORT_TIMEOUT = int(os.environ.get("BENCH_REPORT_TIMEOUT", "90"))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/send_casework_bench"
 
 
@@ -58,3 +60,17 @@ def meta_put(cursor, values: dict) -> None:
 def applied_migrations(cursor) -> list[str]:
     cursor.execute("SELECT app || '.' || name FROM django_migrations ORDER BY app, name")
     return [row[0] for row in cursor.fetchall()]
+
+
+def load_meta() -> dict:
+    """The seed's metadata, with its reference moment T0 as a datetime. Needs Django set up."""
+    from datetime import datetime
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        meta = meta_get(cursor)
+    if not meta:
+        raise SystemExit("The bench database has not been seeded: run bench/run.sh.")
+    meta["t0_at"] = datetime.fromisoformat(meta["t0"])
+    return meta

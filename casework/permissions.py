@@ -5,6 +5,7 @@ The selectors scope their queries through these rules and the services refuse th
 the pages, the admin and the commands all agree. Authority runs down the ladder (DESIGN.md invariant 6).
 """
 
+from collections.abc import Callable
 from enum import IntEnum, StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -19,6 +20,17 @@ class Role(StrEnum):
     PARENT = "parent"
     OFFICER = "officer"
     MANAGER = "manager"
+    # Staff of an organisation that delivers provision: they see only the provision items it delivers.
+    PROVIDER = "provider"
+
+
+# Apps with accounts of their own that are neither officers nor families register here, from their
+# AppConfig.ready(), a function giving a user's role or None: the `provision` app's provider staff.
+# casework cannot import those apps (the import contract runs the other way).
+role_finders: list[Callable[[object], "Role | None"]] = []
+# The relations of a user those functions read (`provider_staff`), so a list of people, a timeline's actors
+# say, loads them in its own query rather than one query a person.
+role_relations: list[str] = []
 
 
 def officer_of(user) -> Officer | None:
@@ -36,6 +48,10 @@ def role_of(user) -> Role:
         return Role.MANAGER if officer.is_manager else Role.OFFICER
     if user.is_superuser:
         return Role.MANAGER
+    for find_role in role_finders:
+        role = find_role(user)
+        if role is not None:
+            return role
     return Role.PARENT
 
 

@@ -57,30 +57,43 @@ class Route:
     fallback: Fallback | None = None
 
 
-def routing_owner_for(*, child: Child, category: Category, safeguarding: bool) -> Route:
+def routing_owner_for(
+    *, child: Child, category: Category, safeguarding: bool, organisation_id: int | None = None
+) -> Route:
     """Who owns a new concern and in which team, with that officer locked until commit.
 
-    The first matching rule's team, and within it `officer_choose_in_team`.
-    When no rule matches, the council's director, in their own team. Raises
-    Conflict, in words for the family, only when that finds nobody. Must run
-    inside a transaction.
+    The first matching rule of the owning organisation (`organisation_id`: the
+    body answerable for the concern, by default the child's council), its team,
+    and within it `officer_choose_in_team`. When no rule matches, that body's
+    director, in their own team. Raises Conflict, in words for the family, only
+    when that finds nobody. Must run inside a transaction.
     """
-    team = routing_team_for(child=child, category=category, safeguarding=safeguarding)
+    organisation_id = organisation_id or child.family.organisation_id
+    team = routing_team_for(child=child, category=category, safeguarding=safeguarding, organisation_id=organisation_id)
     if team is not None:
         route = officer_choose_in_team(team=team, child=child)
     else:
-        route = _director_for_a_concern_no_rule_matches(child.family.organisation_id)
+        route = _director_for_a_concern_no_rule_matches(organisation_id)
     if route is None:
         _log_refusal(child, category, team)
         raise Conflict(f"{CHILD_IN_DANGER} {NOBODY_CAN_TAKE_IT}" if safeguarding else NOBODY_CAN_TAKE_IT)
     return route
 
 
-def routing_team_for(*, child: Child, category: Category, safeguarding: bool) -> Team | None:
-    """The team of the first rule, in order, whose every condition fits this concern; None if no rule does."""
+def routing_team_for(
+    *, child: Child, category: Category, safeguarding: bool, organisation_id: int | None = None
+) -> Team | None:
+    """The team of the first rule, in order, whose every condition fits this concern; None if no rule does.
+
+    The rules are those of `organisation_id`, by default the child's council. Only rules
+    whose team is the organisation's own count (`RoutingRule.clean` refuses others).
+    """
     family = child.family
     age = child.age_on(timezone.localdate(timezone=UK_TIME))
-    rules = RoutingRule.objects.filter(organisation_id=family.organisation_id).select_related("team")
+    organisation_id = organisation_id or family.organisation_id
+    rules = RoutingRule.objects.filter(
+        organisation_id=organisation_id, team__organisation_id=organisation_id
+    ).select_related("team")
     for rule in rules.order_by("position", "id"):
         if rule.category_id not in (None, category.pk):
             continue

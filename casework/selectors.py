@@ -21,7 +21,7 @@ from .models import (
     ProvisionItem,
     Team,
 )
-from .permissions import children_of_family_member, officer_of, team_ids_of, teams_of
+from .permissions import children_of_family_member, officer_of, role_relations, team_ids_of, teams_of
 
 
 def _case_scope(user) -> Q:
@@ -118,7 +118,9 @@ def case_get_for_user(user, case_id) -> Case:
 
 def case_timeline_for(user, case: Case) -> QuerySet[CaseEvent]:
     """The case's events, oldest first. Families never see staff-only events."""
-    events = case.events.select_related("actor__officer").order_by("at", "id")
+    events = case.events.select_related(
+        "actor__officer", *(f"actor__{relation}" for relation in role_relations)
+    ).order_by("at", "id")
     if officer_of(user) is None and not user.is_superuser:
         events = events.filter(internal=False)
     return events

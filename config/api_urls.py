@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/", include("rest_framework.urls")),
     path("", include("notifications.urls")),
     path("", include("casework.api.urls")),
+    path("", include("provision.urls")),
     path("", include("casefile.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("statutory.urls")),

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("", include("provision.page_urls")),
     path("", include("casework.web.urls")),
     path("", include("casefile.web.urls")),
     path("", include("notifications.page_urls")),

@@ -28,6 +28,8 @@ FAMILY_TEMPLATES = {
     "case_new_officer": {"reference", "officer_name", "previous_officer_name", "note"},
     "case_extended": {"reference", "resolve_due", "reason"},
     "case_was_it_fixed": {"reference", "summary"},
+    # Provision delivery (the provision app): support in the plan is about to end.
+    "provision_ending": {"child_name", "description", "ends_on", "officer_name"},
     # The statutory EHC process: a legal date missed raised concern `reference`; an exception lifted a time limit.
     "statutory_date_missed": {"reference", "child_name", "step", "due", "regulation", "officer_name"},
     "statutory_exception": {"child_name", "step", "due", "regulation", "ground", "reason"},
@@ -45,6 +47,7 @@ OFFICER_TEMPLATES = {
     # `up_the_ladder`: how many came to them because nobody in the case's team could take it ("" for none).
     "officer_cases_handed_over": {"case_count", "previous_officer_name", "note", "up_the_ladder"},
     "officer_family_replied": {"reference", "text"},
+    "officer_provision_ending": {"child_name", "description", "ends_on", "officer_name"},
     # `when`: "in 5 working days" or "today".
     "officer_statutory_reminder": {"child_name", "step", "regulation", "due", "when"},
     # The family added a file to their case (casefile), perhaps the report the officer asked for.

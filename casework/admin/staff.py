@@ -20,7 +20,7 @@ from .shared import HistoryAdmin, ReadOnlyMixin
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "director", "out_of_hours_phone"]
+    list_display = ["name", "kind", "director", "out_of_hours_phone"]
     list_select_related = ["director__user"]
     search_fields = ["name"]
     autocomplete_fields = ["director"]

@@ -154,6 +154,11 @@ class ChildBrief(serializers.Serializer):
     display_name = serializers.CharField()
 
 
+class OrganisationBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class OfficerBrief(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
@@ -200,6 +205,8 @@ class CoverBrief(serializers.Serializer):
 # tests/casework/test_api_case_output.py holds the two equal.
 class CaseOutput(serializers.ModelSerializer):
     child = ChildBrief()
+    organisation = OrganisationBrief(help_text="The body that owns the case: the council, or for most health "
+                                     "provision the Integrated Care Board.")
     category = serializers.CharField(source="category_id")
     provision_item = serializers.IntegerField(source="provision_item_id", allow_null=True)
     accountable_officer = OfficerBrief()
@@ -218,6 +225,7 @@ class CaseOutput(serializers.ModelSerializer):
             "id",
             "reference",
             "child",
+            "organisation",
             "category",
             "provision_item",
             "summary",
@@ -248,6 +256,7 @@ class CaseOutput(serializers.ModelSerializer):
             "id": case.pk,
             "reference": case.reference,
             "child": {"id": case.child.pk, "display_name": case.child.display_name},
+            "organisation": {"id": case.organisation.pk, "name": case.organisation.name},
             "category": case.category_id,
             "provision_item": case.provision_item_id,
             "summary": case.summary,

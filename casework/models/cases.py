@@ -53,7 +53,10 @@ class Case(models.Model):
     safeguarding = models.BooleanField(default=False)
     accountable_officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="cases", db_index=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", db_index=False)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_logged")
+    # Empty for a concern the service raised by itself (a gap in provision delivery).
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_logged"
+    )
     logged_on_behalf = models.BooleanField(
         default=False, help_text="An officer recorded this for the family, for example after a phone call."
     )

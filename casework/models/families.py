@@ -107,7 +107,13 @@ class EHCP(models.Model):
 
 
 class ProvisionItem(models.Model):
-    """One line of section F, G or H of a plan: what, how much, how often, by whom."""
+    """One line of section F, G or H of a plan: what, how much, how often, by whom, and who answers for it.
+
+    The text fields are the plan's words, kept for the family. The structured amount
+    (`sessions` of `minutes` `per` week, term or year) and the dates make the item an
+    obligation whose delivery can be counted (the `provision` app). Items from before
+    the structure existed keep their text and have it left empty until staff fill it in.
+    """
 
     class Section(models.TextChoices):
         F = "F", "F: special educational provision"
@@ -121,10 +127,44 @@ class ProvisionItem(models.Model):
     amount = models.CharField(max_length=100, blank=True, help_text="For example '1 hour'.")
     frequency = models.CharField(max_length=100, blank=True, help_text="For example 'weekly'.")
     provider = models.CharField(max_length=200, blank=True)
+
+    class Per(models.TextChoices):
+        WEEK = "week", "a week"
+        TERM = "term", "a term"
+        YEAR = "year", "a year"
+
+    # The body the law makes answerable (CFA 2014 s42(2) and (3); `provision.duties` says which kind each
+    # section needs) and the organisation that delivers it. Empty on items from before they were recorded.
+    responsible_body = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="provision_owed"
+    )
+    provider_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="provision_delivered"
+    )
+    sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minutes each session.")
+    per = models.CharField(max_length=4, choices=Per.choices, blank=True)
+    term_time_only = models.BooleanField(default=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["section", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="provision_item_ends_after_start",
+            ),
+            models.CheckConstraint(condition=~models.Q(sessions=0), name="provision_item_sessions_not_zero"),
+        ]
+
+    @property
+    def is_structured(self) -> bool:
+        """Whether the plan's amount is recorded in a form delivery can be counted against."""
+        return bool(self.sessions and self.per and self.starts_on and self.responsible_body_id)
 
     def __str__(self):
         return f"{self.section}: {self.description}"

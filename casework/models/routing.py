@@ -1,6 +1,7 @@
 """Routing rules: which team takes which kind of concern (DESIGN.md "Routing")."""
 
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -32,3 +33,16 @@ class RoutingRule(models.Model):
 
     def __str__(self):
         return f"#{self.position} → {self.team}"
+
+    def clean(self):
+        # A rule sends the organisation's own work to one of its own teams. A case sent to another body's team
+        # would belong to a body that cannot reassign it, and that body's staff could not see the whole of it.
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            raise ValidationError(
+                {
+                    "team": [
+                        f"{self.team.name} belongs to {self.team.organisation.name}. Choose a team of "
+                        f"{self.organisation.name}: each body's rules send its work to its own teams."
+                    ]
+                }
+            )

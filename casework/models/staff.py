@@ -8,9 +8,18 @@ from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
-    """A council, or another body that holds SEND duties (for example an ICB)."""
+    """A council, or another body that holds SEND duties (for example an ICB) or delivers provision."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        ICB = "icb", "Integrated Care Board"
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        OUTREACH = "outreach", "Outreach service"
+        SCHOOL = "school", "School or college"
+        CONTRACTOR = "contractor", "Contractor or other provider"
 
     name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
     director = models.ForeignKey(
         "Officer",
         null=True,

@@ -11,7 +11,7 @@ are read from here.
 """
 
 from .conversation import case_chase, case_extend, case_message_add
-from .intake import case_log, cases_fallback_explain
+from .intake import case_log, case_owning_organisation_id, case_raise, cases_fallback_explain
 from .lifecycle import (
     case_acknowledge,
     case_await_parent,
@@ -38,6 +38,8 @@ __all__ = [
     "case_follow_up_send",
     "case_log",
     "case_message_add",
+    "case_owning_organisation_id",
+    "case_raise",
     "case_reassign",
     "case_record_access",
     "case_reopen",

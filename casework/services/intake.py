@@ -12,7 +12,7 @@ from escalations import services as sla
 from escalations.models import ClockKind
 
 from .. import notices
-from ..models import Case, CaseEvent, CaseReferenceCounter, Category, Organisation, ProvisionItem
+from ..models import Case, CaseEvent, CaseReferenceCounter, Category, Organisation, ProvisionItem, RoutingRule
 from ..permissions import officer_of
 from ..routing import Fallback, routing_owner_for
 from ..selectors import child_loggable_by
@@ -56,9 +56,79 @@ def case_log(
     if category is None:
         raise ValidationError({"category": ["Choose what the problem is about."]})
     provision_item = _provision_item_of_child(child, provision_item_id)
-
     on_behalf = officer_of(actor) is not None and not raised_because
-    route = routing_owner_for(child=child, category=category, safeguarding=safeguarding)
+    if raised_because:
+        how_logged = f" by SEND Casework because {raised_because}"
+    else:
+        how_logged = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
+    return _case_open(
+        actor=actor,
+        child=child,
+        category=category,
+        summary=summary,
+        description=description,
+        provision_item=provision_item,
+        safeguarding=safeguarding,
+        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        on_behalf=on_behalf,
+        how_logged=how_logged,
+        tell_family=not raised_because,
+    )
+
+
+@transaction.atomic
+def case_raise(*, child, category_slug: str, summary: str, description: str, provision_item=None) -> Case:
+    """A concern the service raises by itself, for example when provision falls short of the plan.
+
+    Nobody logged it, so it has no `logged_by`; otherwise it is a concern like any other: routed
+    (to the body answerable for the provision item, if it has one), owned, timed and told to the
+    family and the named officer in the same transaction.
+    """
+    return _case_open(
+        actor=None,
+        child=child,
+        category=Category.objects.get(pk=category_slug),
+        summary=summary,
+        description=description,
+        provision_item=provision_item,
+        safeguarding=False,
+        contact_method=Case.ContactMethod.ONLINE,
+        on_behalf=False,
+        how_logged=" by SEND Casework itself",
+        tell_family=True,
+    )
+
+
+def case_owning_organisation_id(child, provision_item: ProvisionItem | None) -> int:
+    """The body a concern belongs to: the one answerable for its provision item (the ICB for most health
+    provision, CFA 2014 s42(3)), else the child's council. A body not yet set up with routing rules of its
+    own leaves the concern with the council, so a family is never turned away for it."""
+    body_id = provision_item.responsible_body_id if provision_item is not None else None
+    if body_id and body_id != child.family.organisation_id and RoutingRule.objects.filter(
+        organisation_id=body_id
+    ).exists():
+        return body_id
+    return child.family.organisation_id
+
+
+def _case_open(
+    *,
+    actor,
+    child,
+    category,
+    summary,
+    description,
+    provision_item,
+    safeguarding,
+    contact_method,
+    on_behalf: bool,
+    how_logged: str,
+    tell_family: bool,
+) -> Case:
+    organisation_id = case_owning_organisation_id(child, provision_item)
+    route = routing_owner_for(
+        child=child, category=category, safeguarding=safeguarding, organisation_id=organisation_id
+    )
     officer, team = route.officer, route.team
     now = timezone.now()
     plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
@@ -67,7 +137,7 @@ def case_log(
     # year waits on the reference counter, so the work below is only writes.
     case = Case(
         reference=_next_reference(now.year),
-        organisation_id=child.family.organisation_id,
+        organisation_id=organisation_id,
         child=child,
         category=category,
         provision_item=provision_item,
@@ -78,21 +148,18 @@ def case_log(
         team=team,
         logged_by=actor,
         logged_on_behalf=on_behalf,
-        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        contact_method=contact_method,
         created_at=now,
         priority=plan.priority,
         next_due_at=plan.next_due_at,
     )
     save_case(case, actor=actor, reason="Concern logged")
-    logged_by = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
-    if raised_because:
-        logged_by = f" by SEND Casework because {raised_because}"
     event = CaseEvent.objects.record(
         case=case,
         kind=Kind.LOGGED,
         actor=actor,
         at=now,
-        text=f"Concern logged{logged_by}. {officer.display_name} is the named officer.",
+        text=f"Concern logged{how_logged}. {officer.display_name} is the named officer.",
         data={"officer_id": officer.pk, "team_id": team.pk},
     )
     sla.clocks_start(case=case, plan=plan)
@@ -123,8 +190,8 @@ def case_log(
             "safeguarding": "yes" if safeguarding else "",
         },
     )
-    tell_family = [] if raised_because else notices.family_tellings([news_for_family], members=family)
-    notices.tell(tell_family + notices.named_officer_tellings(officer, news_for_officer))
+    family_told = notices.family_tellings([news_for_family], members=family) if tell_family else []
+    notices.tell(family_told + notices.named_officer_tellings(officer, news_for_officer))
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])
     return case

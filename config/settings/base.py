@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "casework",
     "escalations",
     "notifications",
+    "provision",
     "statutory",
     "casefile",
     "reports",
@@ -279,6 +280,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending_notifications",
         "schedule": 60.0,
     },
+    "Raise a concern for provision that has fallen short of the plan, hourly": {
+        "task": "provision.gap_sweep",
+        "schedule": 3600.0,
+    },
+    "Remind officers and families of support ending, and raise a concern when it ends undecided, hourly": {
+        "task": "provision.support_ending_sweep",
+        "schedule": 3600.0,
+    },
     "List records past their retention date for an administrator to approve, 06:00 on the 1st of each month": {
         "task": "accounts.list_records_past_retention",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
@@ -332,6 +341,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # A session's status is not a case's: each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "casework.models.Case.Status",
+        "DeliveryStatusEnum": "provision.models.Delivery.Status",
+    },
     # The error answers of every operation, by the rules the handlers follow (core/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -356,6 +370,15 @@ CASE_REFERENCE_PREFIX = "SEND"
 # How many working days after resolution a family may still reopen a case.
 REOPEN_WINDOW_WORKING_DAYS = int(os.environ.get("REOPEN_WINDOW_WORKING_DAYS", "20"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Provision delivery: how far delivery may fall short of the plan, per EHCP section, before the gap sweep
+# raises a concern by itself. Any one rule broken is a shortfall: the last `missed_in_a_row` sessions all
+# missed; nothing recorded for `weeks_with_nothing` weeks when sessions were due; or fewer than
+# `delivered_at_least` of the sessions due delivered over the last `over_weeks` weeks.
+_PROVISION_GAP_DEFAULT = {"missed_in_a_row": 2, "weeks_with_nothing": 2, "delivered_at_least": 0.8, "over_weeks": 4}
+PROVISION_GAP_TOLERANCE = {section: dict(_PROVISION_GAP_DEFAULT) for section in ("F", "G", "H1", "H2")}
+# How long before an item's end date the officer and the family are told, so a decision is made in time.
+PROVISION_ENDING_NOTICE_WEEKS = int(os.environ.get("PROVISION_ENDING_NOTICE_WEEKS", "4"))
 
 # Notifications: the outbox in `notifications/`.
 # How many times a message is tried before it is marked failed.

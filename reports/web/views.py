@@ -23,6 +23,7 @@ from escalations.models import ClockKind
 from escalations.selectors import cases_breached, escalations_recent
 
 from ..accountability import accountability_report
+from ..delivery import delivery_report, items_reported_to
 from ..selectors import cases_reported_to, logged_between
 from ..sla import sla_report
 from . import charts
@@ -97,6 +98,9 @@ def dashboard(request):
             ],
             "escalations": _recent_escalations(teams),
             "accountability": accountability_report(user=user, now=now),
+            "delivery": delivery_report(
+                items=items_reported_to(user), first_day=today.replace(day=1), last_day=today, group_by="provider"
+            )["rows"],
             "downloads": _report_downloads(first_day, today),
         },
     )
@@ -151,5 +155,7 @@ def _report_downloads(first_day: date, last_day: date) -> list[tuple[str, str]]:
         ("Open cases by age", link("api-report-age")),
         ("Escalations by month and level", link("api-report-escalations", **period)),
         ("EHCP provision not delivered", link("api-report-provision", **period)),
+        ("Provision delivered and missed, by provider", link("api-report-delivery", **period, group_by="provider")),
+        ("Provision delivered and missed, by month", link("api-report-delivery", **period, group_by="month")),
         ("Transition to adulthood", link("api-report-transition", **period, group_by="month")),
     ]

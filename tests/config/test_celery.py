@@ -10,7 +10,7 @@ from django.conf import settings
 
 from config.celery import app
 
-APPS = ("accounts.", "casework.", "escalations.", "notifications.", "statutory.", "casefile.")
+APPS = ("accounts.", "casework.", "escalations.", "notifications.", "statutory.", "casefile.", "provision.")
 
 
 def project_tasks():

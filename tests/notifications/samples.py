@@ -2,18 +2,28 @@
 
 REFERENCE = "SEND-2026-000123"
 LINK = "/cases/123/"
-# Templates about many cases at once, with no one case reference.
+# Templates about many cases at once, or about provision rather than a case: no one case reference.
 MANY_CASE_TEMPLATES = {
     "officer_cases_handed_over",
     "admin_case_files_altered",
     "family_cover_arranged",
     "officer_covering",
     "officer_cover_arranged",
+    "provision_ending",
+    "officer_provision_ending",
+}
+PROVISION_ENDING = {
+    "child_name": "Alex Example",
+    "description": "Early years outreach",
+    "ends_on": "Friday 18 December 2026",
+    "officer_name": "Sam Officer",
 }
 # Templates about a child's statutory process rather than a case, so with no case reference.
 STATUTORY_TEMPLATES = {"statutory_exception", "officer_statutory_reminder"}
 
 CONTEXTS = {
+    "provision_ending": PROVISION_ENDING,
+    "officer_provision_ending": PROVISION_ENDING,
     "statutory_date_missed": {
         "reference": REFERENCE,
         "child_name": "Alex Example",

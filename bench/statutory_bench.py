@@ -1,6 +1,6 @@
 """The statutory process at national scale: the sweep with 2,000 dates due, and the timeliness report.
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/statutory.py [--processes 700000] [--due 2000]
+    DATABASE_URL=postgres://... .venv/bin/python bench/statutory_bench.py [--processes 700000] [--due 2000]
 
 England has about 600,000 plans, each reviewed every year, and about 100,000 assessments a year: so by
 default 600,000 annual reviews and 100,000 needs assessments, in 153 councils, with every step the

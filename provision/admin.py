@@ -1,0 +1,41 @@
+"""Administration of provision delivery: term dates and provider staff are data an administrator keeps.
+
+Sessions are shown, never changed: a correction is the family's dispute or a new record.
+"""
+
+from django.contrib import admin
+
+from .models import Delivery, ProviderStaff, TermDate
+
+
+@admin.register(TermDate)
+class TermDateAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "term", "starts_on", "ends_on"]
+    list_filter = ["organisation", "term"]
+    ordering = ["organisation", "starts_on"]
+
+
+@admin.register(ProviderStaff)
+class ProviderStaffAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "organisation", "job_title", "active"]
+    list_select_related = ["user", "organisation"]
+    list_filter = ["organisation", "active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["item", "on", "status", "minutes", "recorded_by", "disputed_at"]
+    list_select_related = ["item", "recorded_by"]
+    list_filter = ["status"]
+    date_hierarchy = "on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
