@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.time import describe_moment
 from notifications.services import Telling, notification_enqueue_many
 
-from .models import Case, CaseEvent, Child, FamilyMember, Officer
+from .models import Case, CaseEvent, Child, Cover, FamilyMember, Officer
 from .selectors import cover_in_force
 
 
@@ -127,6 +128,41 @@ def officer_handover_summary(
         link=reverse("staff-queue"),
         dedupe_key=f"case-event:{first.pk}:{template}",
     )
+
+
+def cover_arranged_tellings(*, cover: Cover, cases: list[Case], now) -> list[Telling]:
+    """Cover arranged: one message a person, however many cases. Each parent and carer with an open case
+    of the officer away hears once, naming each of their cases; so do the covering officer and the
+    officer away. Keyed by the cover, so each is written once. `cases`: the open cases, children loaded.
+    """
+    period = {"starts": describe_moment(cover.starts_at) if cover.starts_at > now else "",
+              "ends": describe_moment(cover.ends_at)}
+    names = {"officer_name": cover.officer.display_name, "cover_officer_name": cover.cover_officer.display_name}
+    references_of: dict = {}
+    members = FamilyMember.objects.filter(family_id__in={case.child.family_id for case in cases}).select_related("user")
+    by_family: dict[int, list] = {}
+    for member in members.order_by("pk"):
+        by_family.setdefault(member.family_id, []).append(member.user)
+    for case in sorted(cases, key=lambda case: case.pk):
+        for user in by_family.get(case.child.family_id, []):
+            references_of.setdefault(user, []).append(case.reference)
+    queue, case_count = reverse("staff-queue"), str(len(cases))
+
+    def keyed(recipient, template, context, link):
+        return Telling(recipient=recipient, template=template, context=context, link=link,
+                       dedupe_key=f"cover:{cover.pk}:{template}")
+
+    return [
+        *(
+            keyed(user, "family_cover_arranged", {**names, **period, "references": "\n".join(references)},
+                  reverse("family-concerns"))
+            for user, references in references_of.items()
+        ),
+        keyed(cover.cover_officer.user, "officer_covering",
+              {"officer_name": names["officer_name"], **period, "case_count": case_count}, queue),
+        keyed(cover.officer.user, "officer_cover_arranged",
+              {"cover_officer_name": names["cover_officer_name"], **period, "case_count": case_count}, queue),
+    ]
 
 
 def _telling(recipient, news: CaseNews) -> Telling:

@@ -6,9 +6,9 @@ the pages, the admin and the commands all agree. Authority runs down the ladder 
 """
 
 from collections.abc import Callable
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.exceptions import NotAllowed
 from escalations.selectors import clock_extendable
@@ -141,12 +141,57 @@ def require_may_move(actor, case: Case) -> None:
 # --- who may act on an officer: authority runs down the ladder --------------------------------
 
 
+class Rung(IntEnum):
+    """A member of staff's place on the escalation ladder, by the posts they hold."""
+
+    OFFICER = 0
+    TEAM_MANAGER = 1
+    HEAD_OF_SERVICE = 2
+    DIRECTOR = 3
+
+
+def rungs_of(*officers: Officer) -> dict[int, Rung]:
+    """The highest post each officer holds (a council's director, a team's head of service, a manager),
+    by officer id, in one query."""
+    posts = (
+        Officer.objects.filter(pk__in=[officer.pk for officer in officers])
+        .annotate(
+            directs=Exists(Organisation.objects.filter(director=OuterRef("pk"))),
+            heads=Exists(Team.objects.filter(head_of_service=OuterRef("pk"))),
+        )
+        .values_list("pk", "is_manager", "directs", "heads")
+    )
+    return {
+        pk: Rung.DIRECTOR if directs else Rung.HEAD_OF_SERVICE if heads else Rung(int(is_manager))
+        for pk, is_manager, directs, heads in posts
+    }
+
+
+def rung_of(officer: Officer) -> Rung:
+    return rungs_of(officer)[officer.pk]
+
+
+def outranks(actor, officer: Officer) -> bool:
+    """Whether `actor` stands above `officer` on the ladder (an administrator stands above everyone).
+
+    Where someone's officer record sits in a team says nothing of their rank: the director's record
+    has a team so that concerns no rule routes can reach them, and that team's manager is below them.
+    """
+    if actor.is_superuser:
+        return True
+    manager = officer_of(actor)
+    if manager is None:
+        return False
+    rungs = rungs_of(manager, officer)
+    return rungs[manager.pk] > rungs[officer.pk]
+
+
 def require_may_offboard(actor, officer: Officer) -> None:
-    """Refuse unless `actor` may offboard `officer`: a manager over them, and not themselves."""
-    require_manager_over(actor, officer, to="offboard")
+    """Refuse unless `actor` may offboard `officer`: a manager over them and above them, not themselves."""
     if officer.user_id == actor.pk:
         # Whoever leaves is offboarded by someone above them, who hears where the cases went.
         raise NotAllowed("You cannot offboard yourself. Ask your own manager to do it.")
+    require_manager_over(actor, officer, to="offboard")
 
 
 def require_may_arrange_cover(actor, officer: Officer) -> None:
@@ -170,6 +215,9 @@ def require_manager_over(actor, officer: Officer, *, to: str) -> None:
         )
     if not allowed:
         raise NotAllowed(f"You can only {to} officers in the teams you manage.")
+    if not outranks(actor, officer):
+        # Authority runs down the ladder only: a team manager never offboards the director in their team.
+        raise NotAllowed(f"Only someone more senior than {officer.display_name} can {to} them.")
 
 
 def may_arrange_cover(actor, officer: Officer) -> bool:
@@ -200,9 +248,22 @@ def teams_reported_to(user) -> QuerySet[Team]:
     return teams_overseen_by(officer_of(user))
 
 
+def may_publish_open_data(user) -> bool:
+    """Publishing or withdrawing a council's open data speaks for the whole council: the head of service
+    or the director (or an administrator), never a team manager."""
+    if not may_read_reports(user):
+        return False
+    return user.is_superuser or rung_of(officer_of(user)) >= Rung.HEAD_OF_SERVICE
+
+
 def organisations_publishable_by(user) -> QuerySet[Organisation]:
-    """The councils whose teams `user` oversees: the same reach as their reports."""
-    return Organisation.objects.filter(pk__in=teams_reported_to(user).values("organisation_id"))
+    """The councils `user` directs, or heads a team of. Check `may_publish_open_data` first."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    officer = officer_of(user)
+    return Organisation.objects.filter(
+        Q(director=officer) | Q(pk__in=Team.objects.filter(head_of_service=officer).values("organisation_id"))
+    )
 
 
 def children_of_family_member(user) -> QuerySet[Child]:

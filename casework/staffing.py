@@ -8,7 +8,7 @@ any case whose owner became inactive by another route.
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -40,12 +40,22 @@ logger = logging.getLogger(__name__)
 class OffboardResult:
     reassigned: int
     already_left: bool = False
+    # Who got the cases, and how many each: (display name, count), in the order they were handed over.
+    handed_to: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def detail(self) -> str:
+        """'3 cases handed over to Jo Bloggs.', or with several new owners '3 cases handed over: 2 to Jo
+        Bloggs and 1 to Sam Smith.', so whoever offboarded knows where the work went."""
         if self.already_left:
             return "This officer has already left. Nothing was changed."
-        return f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over."
+        cases = f"{self.reassigned} case{'s' if self.reassigned != 1 else ''} handed over"
+        if not self.handed_to:
+            return f"{cases}."
+        if len(self.handed_to) == 1:
+            return f"{cases} to {self.handed_to[0][0]}."
+        parts = [f"{count} to {name}" for name, count in self.handed_to]
+        return f"{cases}: {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 # Other apps whose records follow an officer as cases do (a statutory process's EHC coordinator) register
@@ -128,7 +138,10 @@ def officer_offboard(
     for follow in OFFBOARDING_FOLLOWERS:
         follow(actor=actor, leaver=leaver, successor=new_owner, note=note)
     _deactivate(leaver, actor=actor)
-    return OffboardResult(reassigned=sum(len(events) for _to, events in received.values()))
+    return OffboardResult(
+        reassigned=sum(len(events) for _to, events in received.values()),
+        handed_to=[(to.display_name, len(events)) for to, events in received.values()],
+    )
 
 
 def _owned_cases_in_chunks(leaver: Officer):
@@ -280,7 +293,8 @@ def cover_set(*, actor, officer: Officer, cover_officer: Officer, starts_at: dat
     cover = Cover(officer=officer, cover_officer=cover_officer, starts_at=starts_at, ends_at=ends_at, set_by=actor)
     cover._history_user = actor
     cover.save()
-    _tell_families_about_cover(cover, kind=Kind.COVERED, actor=actor, text=_cover_arranged_text(cover))
+    cases = _tell_families_about_cover(cover, kind=Kind.COVERED, actor=actor, text=_cover_arranged_text(cover))
+    notices.tell(notices.cover_arranged_tellings(cover=cover, cases=cases, now=timezone.now()))
     return cover
 
 
@@ -295,15 +309,20 @@ def _cover_arranged_text(cover: Cover) -> str:
     return f"{away} and will pick up anything urgent. {officer} is still your named officer."
 
 
-def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> None:
-    """A line on the timeline of each open case of the covered officer, in one insert."""
-    cases = Case.objects.filter(accountable_officer=cover.officer, status__in=Case.OPEN_STATES)
+def _tell_families_about_cover(cover: Cover, *, kind: str, actor, text: str) -> list[Case]:
+    """A line on the timeline of each open case of the covered officer, in one insert. Gives those cases."""
+    cases = list(
+        Case.objects.filter(accountable_officer=cover.officer, status__in=Case.OPEN_STATES)
+        .select_related("child")
+        .only("pk", "reference", "child__family_id")
+    )
     CaseEvent.objects.record_many(
         [
             CaseEvent.objects.line(case=case, kind=kind, actor=actor, text=text, data={"cover_id": cover.pk})
-            for case in cases.only("pk")
+            for case in cases
         ]
     )
+    return cases
 
 
 def covers_not_over(*, actor, officer: Officer):

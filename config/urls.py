@@ -3,11 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health
-
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("", include("provision.page_urls")),

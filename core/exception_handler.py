@@ -5,6 +5,8 @@
 are translated here so services never need to know about HTTP.
 """
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -18,6 +20,11 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(_validation_error_detail(exc))
     elif isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(exc.detail)
+    elif isinstance(exc, TooManyFieldsSent):
+        # Django refuses to read more fields than this (a flood of them is a denial of service).
+        exc = exceptions.ParseError(
+            f"The request has too many fields: the most is {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}."
+        )
     elif isinstance(exc, Conflict):
         return Response({"detail": exc.detail, **exc.data}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

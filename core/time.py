@@ -4,7 +4,7 @@ Every time the service stores is UTC (API.md); everything it shows, and every wo
 is in UK time, so summer time is handled in one place.
 """
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 UK_TIME = ZoneInfo("Europe/London")
@@ -34,3 +34,14 @@ def short_moment(moment: datetime | None) -> str:
     local = in_uk_time(moment)
     minutes = f":{local.minute:02d}" if local.minute else ""
     return f"{local.day} {local:%b %Y}, {local.hour % 12 or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def first_day_of_twelve_months_ending(last_day: date) -> date:
+    """The first day of the 12 months that end on `last_day`, both included: the day after the same
+    date a year before (18 December 2026 gives 19 December 2025). A year before 29 February is
+    28 February, so 29 February 2024 gives 1 March 2023."""
+    try:
+        a_year_before = last_day.replace(year=last_day.year - 1)
+    except ValueError:
+        a_year_before = last_day.replace(year=last_day.year - 1, day=28)
+    return a_year_before + timedelta(days=1)

@@ -41,6 +41,11 @@ class Notification(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The worker (host:process id) that claimed the last send, so the re-dispatch can tell it has gone.",
+    )
     last_error = models.TextField(blank=True)
     redispatch_at = models.DateTimeField(
         default=timezone.now,

@@ -31,6 +31,7 @@ from .message_templates import (
 )
 from .models import Notification, NotificationPreference
 from .selectors import notification_preferences_get, notification_preferences_of, notifications_inbox
+from .workers import this_machine, this_worker, worker_gone_from_this_machine
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +233,7 @@ def _notification_claim(*, notification_id: int) -> Notification | None:
     claimed = Notification.objects.filter(pk=notification.pk, status=Notification.Status.PENDING).update(
         status=Notification.Status.SENDING,
         attempts=F("attempts") + 1,
+        claimed_by=this_worker(),
         updated_at=now,
         redispatch_at=now + timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS),
     )
@@ -265,8 +267,9 @@ def notification_redispatch_due(*, limit: int | None = None) -> int:
 
     A row is due a minute after it was written (its first dispatch was lost or
     the broker was down), a minute after its retry was due, or, while sending,
-    once the send has run longer than NOTIFICATIONS_SENDING_TIMEOUT_SECONDS (the
-    worker died): that row goes back to pending. Atomic; reads at most `limit`
+    once the send has run longer than NOTIFICATIONS_SENDING_TIMEOUT_SECONDS (its
+    worker died), or at once when the worker that claimed it ran on this machine
+    and has ended: that row goes back to pending. Atomic; reads at most `limit`
     rows (default NOTIFICATIONS_REDISPATCH_BATCH_SIZE) through an index, so its
     cost grows with what is due; safe to run twice at once, as each run skips
     rows the other has locked. Returns how many rows were queued.
@@ -280,6 +283,15 @@ def notification_redispatch_due(*, limit: int | None = None) -> int:
             .order_by("redispatch_at")
             .values_list("pk", "status")[:limit]
         )
+        # Sends still within their time whose worker here has gone: few rows, read through the status index.
+        sending_here = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Notification.Status.SENDING, redispatch_at__gt=now,
+                    claimed_by__startswith=f"{this_machine()}:")
+            .values_list("pk", "claimed_by")[:limit]
+        )
+        due += [(pk, Notification.Status.SENDING) for pk, claimed_by in sending_here
+                if worker_gone_from_this_machine(claimed_by)]
         stuck = [pk for pk, status in due if status == Notification.Status.SENDING]
         Notification.objects.filter(pk__in=stuck, status=Notification.Status.SENDING).update(
             status=Notification.Status.PENDING,

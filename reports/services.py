@@ -14,8 +14,8 @@ from escalations.models import OpenDataPublication
 def open_data_publish(*, actor, published: bool, organisation_id: int | None = None) -> OpenDataPublication:
     """Publish a council's SLA figures as open data, or withdraw them. Atomic; history records who did it.
 
-    A manager publishes for the council whose teams they oversee; one who oversees
-    teams of more than one council (or a superuser) names the council.
+    The head of service or the director publishes for their council (the view checks
+    `may_publish_open_data`); one who heads teams of more than one council (or a superuser) names it.
     """
     chosen = _organisation_to_publish(actor, organisation_id)
     # The council's row is locked so that two managers publishing at once take turns.
@@ -37,7 +37,7 @@ def _organisation_to_publish(actor, organisation_id: int | None) -> Organisation
     if organisation_id is not None:
         organisation = allowed.filter(pk=organisation_id).first()
         if organisation is None:
-            raise ValidationError({"organisation": ["Choose a council whose teams you manage."]})
+            raise ValidationError({"organisation": ["Choose a council you direct or head a team of."]})
         return organisation
     choices = list(allowed[:2])
     if len(choices) != 1:

@@ -33,12 +33,21 @@ class Text(serializers.CharField):
         return value
 
 
+class CategorySlugField(serializers.CharField):
+    """A kind of concern by its slug. The service refuses one that does not exist or is retired; the
+    schema lists those a family may choose (casework/api/schema.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 50)
+        super().__init__(**kwargs)
+
+
 # --- input -----------------------------------------------------------------------------
 
 
 class CaseLogInput(serializers.Serializer):
     child = serializers.IntegerField(min_value=1)
-    category = serializers.CharField(max_length=50)
+    category = CategorySlugField()
     summary = Text(max_length=200)
     description = Text(max_length=20_000)
     provision_item = serializers.IntegerField(min_value=1, required=False, allow_null=True)

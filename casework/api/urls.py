@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import schema, views  # noqa: F401 - schema registers the OpenAPI extensions of these endpoints
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

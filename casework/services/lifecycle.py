@@ -94,13 +94,17 @@ def case_resume_after_pause_limit(*, case: Case) -> Case:
     if case.status != Status.AWAITING_PARENT:
         return case
     case.status = CASE_MOVES["resume"][1]
-    resume_work(
+    pause = sla.clocks_resume(case=case, actor=None, at=timezone.now())
+    save_case(case, actor=None, reason="Resumed")
+    # On the timeline at the moment the wait ended, not when this ran, which may be later (beat down, a
+    # busy worker): the family's page must not say the wait ended on another day.
+    record_event(
         case,
-        actor=None,
-        text=(
-            f"We have waited {PAUSE_LIMIT_WORKING_DAYS} working days for a reply, "
-            "so the clock is running again. Your named officer will be in touch."
-        ),
+        Kind.RESUMED,
+        None,
+        f"We have waited {PAUSE_LIMIT_WORKING_DAYS} working days for a reply, "
+        "so the clock is running again. Your named officer will be in touch.",
+        at=pause.ended_at if pause else None,
     )
     return case
 

@@ -76,5 +76,5 @@ def due_of(case: Case, kind: str):
     return clock.due_at if clock else None
 
 
-def record_event(case, kind, actor, text, *, internal=False, data=None) -> CaseEvent:
-    return CaseEvent.objects.record(case=case, kind=kind, actor=actor, text=text, internal=internal, data=data)
+def record_event(case, kind, actor, text, *, internal=False, data=None, at=None) -> CaseEvent:
+    return CaseEvent.objects.record(case=case, kind=kind, actor=actor, text=text, internal=internal, data=data, at=at)

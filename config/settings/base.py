@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers' probes are answered before the host check and the HTTPS redirect.
+    "config.health.health_checks",
     "django.middleware.security.SecurityMiddleware",
     "config.caching.never_stored",
     # Every answer under /api/ is JSON, errors included; an oversized body is a 413.
@@ -202,6 +204,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP connection may wait: well inside the send task's limits, so a hung mail server fails
+# the attempt (and it is retried) instead of holding the row in "sending".
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEND Casework <no-reply@send-casework.example>")
 
@@ -299,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The largest request body read, other than an upload: 1 MB. Django applies it to forms; the API to every
+# body, uploads allowed the file limit on top (core/middleware.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_KB", "1024")) * 1024
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -337,6 +346,11 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "casework.models.Case.Status",
         "DeliveryStatusEnum": "provision.models.Delivery.Status",
     },
+    # The error answers of every operation, by the rules the handlers follow (core/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.document_error_responses",
+    ],
 }
 
 LOGGING = {
@@ -373,8 +387,10 @@ NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5
 NOTIFICATIONS_RETRY_DELAY_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_DELAY_SECONDS", "30"))
 # A message still pending this long after it was due is queued again by the re-dispatch.
 NOTIFICATIONS_REDISPATCH_AFTER_SECONDS = 60
-# A send running longer than this is taken to have died with its worker, and is tried again.
-NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 600
+# A send running longer than this is taken to have died with its worker, and is tried again: just over the
+# send task's hard limit (core/tasks.py SEND_LIMITS, 90 s), after which no live worker can still be on it.
+# A send whose worker on the same machine has gone is taken up sooner, at the next re-dispatch.
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = 120
 # The most messages one run of the re-dispatch queues, so a backlog cannot make one run slow.
 NOTIFICATIONS_REDISPATCH_BATCH_SIZE = 500
 # GOV.UK Notify, when on, replaces the email backend for notification emails and sends texts.

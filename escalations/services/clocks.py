@@ -223,14 +223,19 @@ def clocks_pause(*, case: Case, actor, reason: str, at: datetime) -> Pause:
 
 
 def clocks_resume(*, case: Case, actor, at: datetime) -> Pause | None:
-    """Work starts again: each paused clock's due moment moves later by the working time spent paused."""
+    """Work starts again: each paused clock's due moment moves later by the working time spent paused.
+
+    A wait ends at its own end moment (`ends_by_itself_at`) at the latest, however late it is ended: when
+    the task that ends waits ran late, every working second until it ran used to count as waiting and
+    pushed the resolve date weeks on (12.6 working days against a limit of 10).
+    """
     pause = case.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
     if pause is None:
         return None
     calendar = WorkingCalendar()
-    pause.ended_at = at
+    pause.ended_at = min(at, pause.ends_by_itself_at)
     pause.ended_by = actor
-    pause.working_seconds = calendar.working_seconds_between(pause.started_at, at)
+    pause.working_seconds = calendar.working_seconds_between(pause.started_at, pause.ended_at)
     pause.save(update_fields=["ended_at", "ended_by", "working_seconds"])
     for clock in case.clocks.filter(paused_at__isnull=False, stopped_at__isnull=True):
         clock.paused_at = None

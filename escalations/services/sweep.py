@@ -61,24 +61,26 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH) -> 
     result = SweepResult()
     calendar = WorkingCalendar()
     ladder = _LadderPeople()
-    while _sweep_clocks(now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result) == batch_size:
-        pass
-    while _sweep_ladder(now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result) == batch_size:
-        pass
+    for sweep_batch in (_sweep_clocks, _sweep_ladder):
+        held_elsewhere: set[int] = set()
+        while sweep_batch(
+            now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result, held_elsewhere=held_elsewhere
+        ) == batch_size:
+            pass
     return result
 
 
 @transaction.atomic
-def _sweep_clocks(*, now, batch_size, calendar, ladder, result) -> int:
+def _sweep_clocks(*, now, batch_size, calendar, ladder, result, held_elsewhere) -> int:
     due_case_ids = list(
-        Clock.objects.filter(next_check_at__lte=now).order_by("next_check_at").values_list("case_id", flat=True)[
-            :batch_size
-        ]
+        Clock.objects.filter(next_check_at__lte=now)
+        .exclude(case_id__in=held_elsewhere)
+        .order_by("next_check_at", "case_id")
+        .values_list("case_id", flat=True)[:batch_size]
     )
-    cases = _lock_cases(set(due_case_ids), ladder)
+    cases = _lock_cases(set(due_case_ids), ladder, held_elsewhere)
     if not cases:
-        # A full batch of which nothing could be locked means another sweep is on it: stop here.
-        return 0
+        return len(due_case_ids)
     due_clocks = list(Clock.objects.filter(case__in=cases, next_check_at__lte=now).order_by("case_id", "due_at"))
     cases_by_id = {case.pk: case for case in cases}
     alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
@@ -94,11 +96,16 @@ def _sweep_clocks(*, now, batch_size, calendar, ladder, result) -> int:
 
 
 @transaction.atomic
-def _sweep_ladder(*, now, batch_size, calendar, ladder, result) -> int:
-    ids = list(Case.objects.filter(escalation_due_at__lte=now).values_list("pk", flat=True)[:batch_size])
-    cases = _lock_cases(set(ids), ladder)
+def _sweep_ladder(*, now, batch_size, calendar, ladder, result, held_elsewhere) -> int:
+    ids = list(
+        Case.objects.filter(escalation_due_at__lte=now)
+        .exclude(pk__in=held_elsewhere)
+        .order_by("escalation_due_at", "pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    cases = _lock_cases(set(ids), ladder, held_elsewhere)
     if not cases:
-        return 0
+        return len(ids)
     first_breached = _first_breached_clocks(cases)
     alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
     for case in cases:
@@ -110,7 +117,10 @@ def _sweep_ladder(*, now, batch_size, calendar, ladder, result) -> int:
     return len(ids)
 
 
-def _lock_cases(ids, ladder: "_LadderPeople") -> list[Case]:
+def _lock_cases(ids, ladder: "_LadderPeople", held_elsewhere: set[int]) -> list[Case]:
+    """Lock the cases no one else holds. Those another sweep (or an officer's action) holds are added to
+    `held_elsewhere`, so this sweep's next batch is the next due cases rather than the same ones again:
+    two sweeps at once share the work. Whoever holds them does them, or the next sweep does."""
     if not ids:
         return []
     cases = list(
@@ -119,6 +129,7 @@ def _lock_cases(ids, ladder: "_LadderPeople") -> list[Case]:
         .select_related("child", "accountable_officer__user")
         .order_by("pk")
     )
+    held_elsewhere.update(ids - {case.pk for case in cases})
     ladder.attach(cases)
     return cases
 

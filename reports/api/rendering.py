@@ -52,9 +52,17 @@ class CsvOrJsonView(APIView):
             raise ValidationError({"format": ["Choose json or csv."]}) from None
 
     def handle_exception(self, exc):
+        self.answer_in_json()
+        return super().handle_exception(exc)
+
+    def options(self, request, *args, **kwargs):
+        # OPTIONS describes the endpoint (a dict, not a table), so it is JSON even where CSV was asked for.
+        self.answer_in_json()
+        return super().options(request, *args, **kwargs)
+
+    def answer_in_json(self):
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
 
     def answer(self, data: dict, *, table, filename: str) -> Response:
         if self.request.accepted_renderer.format == CSVRenderer.format:

@@ -1,12 +1,14 @@
 """What the reports API reads from a query string, and the shape of what it answers (API.md)."""
 
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.time import UK_TIME, first_day_of_twelve_months_ending
 from escalations.models import ClockKind
 from escalations.selectors import SHOWN_KINDS
-from reports.open_data import SMALL_COUNT
+from reports.open_data import SMALL_COUNT, WITHHELD
 
 
 class PeriodInput(serializers.Serializer):
@@ -15,10 +17,10 @@ class PeriodInput(serializers.Serializer):
     to = serializers.DateField(help_text="The last UK date (YYYY-MM-DD) counted, included.")
 
     def get_fields(self):
-        return {
-            "from": serializers.DateField(help_text="The first UK date (YYYY-MM-DD) counted, included."),
-            **super().get_fields(),
-        }
+        return {"from": self.from_field(), **super().get_fields()}
+
+    def from_field(self):
+        return serializers.DateField(help_text="The first UK date (YYYY-MM-DD) counted, included.")
 
     def validate(self, data):
         if data["from"] > data["to"]:
@@ -26,7 +28,27 @@ class PeriodInput(serializers.Serializer):
         return data
 
 
-class SlaReportInput(PeriodInput):
+class DefaultTwelveMonthsInput(PeriodInput):
+    """A period whose dates may be left out: `to` is then today (UK), and `from` 12 months before it."""
+
+    to = serializers.DateField(
+        required=False, help_text="The last UK date (YYYY-MM-DD) counted, included. Today (UK) if left out."
+    )
+
+    def from_field(self):
+        return serializers.DateField(
+            required=False,
+            help_text="The first UK date (YYYY-MM-DD) counted, included. If left out, the day after the "
+            "same date a year before `to`: the report covers 12 months.",
+        )
+
+    def validate(self, data):
+        data.setdefault("to", timezone.localdate(timezone.now(), UK_TIME))
+        data.setdefault("from", first_day_of_twelve_months_ending(data["to"]))
+        return super().validate(data)
+
+
+class SlaReportInput(DefaultTwelveMonthsInput):
     group_by = serializers.ChoiceField(choices=["category", "team", "officer", "month"])
     clock = serializers.ChoiceField(
         choices=list(SHOWN_KINDS),
@@ -96,7 +118,16 @@ class SlaRowOutput(ClockCountsOutput):
 
 
 class SlaReportOutput(serializers.Serializer):
+    # `from` is a Python keyword, so both dates are declared in `get_fields`.
     group_by = serializers.CharField()
+
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(help_text="The first UK date counted, as asked or by default."),
+            "to": serializers.DateField(help_text="The last UK date counted, included."),
+            **super().get_fields(),
+        }
+
     clock = serializers.CharField()
     rows = SlaRowOutput(many=True)
     overall = SlaRowOutput(help_text="Every case of the period together (key `all`).")
@@ -190,10 +221,11 @@ class ProvisionReportOutput(serializers.Serializer):
 
 
 @extend_schema_field(
-    {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL_COUNT]}]}
+    {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL_COUNT, WITHHELD]}]}
 )
 class SuppressedCountField(serializers.Field):
-    """A count, or "fewer than 5" where a small number could point to a family."""
+    """A count; "fewer than 5" where a small number could point to a family; "withheld" (5 or more) where
+    showing it would let a hidden small number be worked out by subtraction."""
 
     def to_representation(self, value):
         return value

@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.permissions import may_read_reports
+from casework.permissions import may_publish_open_data, may_read_reports
 from core.time import UK_TIME
 from escalations.selectors import SHOWN_KINDS
 
@@ -105,7 +105,8 @@ class SlaReportView(CsvOrJsonView):
             cases=self.chosen(cases), group_by=params["group_by"], clock=params["clock"], now=timezone.now()
         )
         filename = f"{self.file_stem}-{params['group_by']}-{params['from']}-{params['to']}.csv"
-        return self.answer(SlaReportOutput(report).data, table=sla_table, filename=filename)
+        period = {"from": params["from"], "to": params["to"]}
+        return self.answer(SlaReportOutput({**period, **report}).data, table=sla_table, filename=filename)
 
     def chosen(self, cases):
         return cases
@@ -287,13 +288,20 @@ class OpenDataSlaCsvView(OpenDataSlaView):
     file_format = "csv"
 
 
+class PublishesOpenData(BasePermission):
+    message = "Only the head of service or the director can publish or withdraw the council's open data."
+
+    def has_permission(self, request, view):
+        return may_publish_open_data(request.user)
+
+
 class OpenDataPublishView(APIView):
-    permission_classes = [ReadsReports]
+    permission_classes = [PublishesOpenData]
 
     @extend_schema(
         request=PublishInput,
         responses=PublicationOutput,
-        summary="Managers: publish your council's SLA figures as open data, or withdraw them",
+        summary="Heads of service and directors: publish your council's SLA figures as open data, or withdraw them",
         tags=["open data"],
     )
     def post(self, request):

@@ -263,8 +263,10 @@ def test_offboarding_costs_a_fixed_number_of_queries_however_many_cases(
     counts = {n: queries_to_offboard(n) for n in (5, 50)}
 
     assert counts[50] - counts[5] <= EXTRA_QUERIES_FOR_TEN_TIMES_THE_CASES, counts
-    # and a small fixed cost: one query of it asks whether the leaver coordinates statutory processes
-    assert counts[5] <= 31, counts
+    # And a small fixed cost: one query of it asks whether the leaver coordinates statutory processes, and
+    # two are the ladder check (asked before reading the input and again in the service) that keeps a team
+    # manager from offboarding the director.
+    assert counts[5] <= 33, counts
 
 
 def test_a_caseload_larger_than_a_round_costs_a_fixed_number_of_queries_a_round(borough, api, monkeypatch):

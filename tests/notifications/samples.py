@@ -6,6 +6,9 @@ LINK = "/cases/123/"
 MANY_CASE_TEMPLATES = {
     "officer_cases_handed_over",
     "admin_case_files_altered",
+    "family_cover_arranged",
+    "officer_covering",
+    "officer_cover_arranged",
     "provision_ending",
     "officer_provision_ending",
 }
@@ -104,6 +107,25 @@ CONTEXTS = {
         "up_the_ladder": "",
     },
     "officer_family_replied": {"reference": REFERENCE, "text": "Thank you, Monday suits us."},
+    "family_cover_arranged": {
+        "officer_name": "Sam Officer",
+        "cover_officer_name": "Jo Colleague",
+        "starts": "",
+        "ends": "5pm on Friday 27 November 2026",
+        "references": f"{REFERENCE}\nSEND-2026-000124",
+    },
+    "officer_covering": {
+        "officer_name": "Sam Officer",
+        "starts": "9am on Wednesday 25 November 2026",
+        "ends": "5pm on Friday 27 November 2026",
+        "case_count": "12",
+    },
+    "officer_cover_arranged": {
+        "cover_officer_name": "Jo Colleague",
+        "starts": "",
+        "ends": "5pm on Friday 27 November 2026",
+        "case_count": "12",
+    },
     "manager_escalation": {
         "reference": REFERENCE,
         "clock": "respond",

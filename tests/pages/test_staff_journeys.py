@@ -124,7 +124,7 @@ def test_a_manager_offboards_an_officer_and_the_case_shows_its_new_owner(page, b
     page.get_by_label("Handover note").fill("Alex's family prefer email. The school SENCo is very helpful.")
     page.get_by_role("button", name=re.compile(r"^Hand over 1 case and offboard")).click()
 
-    expect(page.get_by_text(f"{leaver.display_name}: 1 case handed over.")).to_be_visible()
+    expect(page.get_by_text(f"{leaver.display_name}: 1 case handed over to {successor.display_name}.")).to_be_visible()
     page.goto(f"/queue/cases/{case.pk}/")
     named = page.locator(".govuk-summary-list__row").filter(has=page.get_by_text("Named officer", exact=True))
     expect(named).to_contain_text(successor.display_name)

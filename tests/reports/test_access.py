@@ -83,7 +83,7 @@ def test_the_transport_manager_sees_the_transport_team_only(api, scenario):
 @pytest.mark.parametrize(
     ("query", "errors"),
     [
-        ("", {"from", "to", "group_by"}),
+        ("", {"group_by"}),
         ("from=2026-11-01&to=2026-12-31", {"group_by"}),
         ("from=2026-11-31&to=2026-12-31&group_by=team", {"from"}),
         ("from=01/11/2026&to=2026-12-31&group_by=team", {"from"}),
@@ -122,7 +122,14 @@ def test_a_period_to_the_last_day_the_calendar_has_counts_everything_from_the_fi
         far_ahead = api.as_user(head).get(path, {**params, "from": "2026-11-01", "to": "2999-12-31", "format": fmt})
 
     assert open_ended.status_code == 200, open_ended.content[:300]
-    assert open_ended.content == far_ahead.content
+    assert without_the_last_day(open_ended, fmt) == without_the_last_day(far_ahead, fmt)
+
+
+def without_the_last_day(response, fmt):
+    """The figures, leaving out the `to` date that the SLA reports say back in JSON."""
+    if fmt == "csv":
+        return response.content
+    return {name: value for name, value in response.json().items() if name != "to"}
 
 
 def test_a_bad_query_asking_for_csv_still_gets_its_errors_as_json(api, borough):

@@ -96,13 +96,13 @@ def test_only_managers_may_publish(api, borough):
     assert not OpenDataPublication.objects.exists()
 
 
-def test_a_manager_cannot_publish_another_councils_data(api, borough):
+def test_a_head_of_service_cannot_publish_another_councils_data(api, borough):
     other = OrganisationFactory(name="Elsewhere")
 
-    response = publish(api, borough.north.manager.user, organisation=other.pk)
+    response = publish(api, borough.head_of_service.user, organisation=other.pk)
 
     assert response.status_code == 400
-    assert response.json() == {"organisation": ["Choose a council whose teams you manage."]}
+    assert response.json() == {"organisation": ["Choose a council you direct or head a team of."]}
     assert public_get(JSON_URL, other).status_code == 404
 
 
@@ -152,10 +152,11 @@ def test_open_data_hides_counts_from_1_to_4_and_the_compliance_they_feed(borough
     assert body["organisation"] == {"id": borough.organisation.pk, "name": "Test Borough"}
     assert body["rows"] == [
         {"month": "2026-11", "category": "transport", "category_name": "Travel to school or college",
-         "total": "fewer than 5", "met": 0, "breached": 0, "open_within": 0, "open_breached": "fewer than 5",
-         "compliance": None},
+         "total": "fewer than 5", "met": "fewer than 5", "breached": "fewer than 5",
+         "open_within": "fewer than 5", "open_breached": "fewer than 5", "compliance": None},
         {"month": "2026-11", "category": "other", "category_name": "Something else",
-         "total": 6, "met": 5, "breached": 0, "open_within": "fewer than 5", "open_breached": 0, "compliance": 1.0},
+         "total": "withheld", "met": 5, "breached": 0, "open_within": "fewer than 5", "open_breached": 0,
+         "compliance": 1.0},
     ]
 
 
@@ -197,5 +198,5 @@ def test_open_data_holds_no_names_usernames_references_or_free_text(api, scenari
     }
     # Every group in the borough is small, so every non-zero count is hidden.
     assert {row[name] for row in rows for name in ("total", "met", "breached", "open_within", "open_breached")} <= {
-        0, "fewer than 5"
+        0, "fewer than 5", "withheld"
     }

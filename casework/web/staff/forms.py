@@ -189,14 +189,18 @@ class OffboardPreviewForm(forms.Form):
     )
 
     def __init__(self, *args, successors, **kwargs):
+        # The same ids as the page's one form, so an error summary's link finds the list.
+        kwargs.setdefault("auto_id", "confirm_%s")
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = successors
 
 
-class OffboardForm(forms.Form):
-    """Step two, a POST: the successor previewed (hidden) and the handover note."""
+class OffboardForm(OffboardPreviewForm):
+    """The page's one POST form: who takes the cases (as the list says when it is sent), the successor
+    whose preview the page showed (hidden) and the handover note. "Show where the cases would go"
+    sends it too, to preview the choice without handing anything over."""
 
-    successor = forms.ModelChoiceField(
+    previewed = forms.ModelChoiceField(
         required=False,
         queryset=Officer.objects.none(),
         widget=forms.HiddenInput,
@@ -209,9 +213,15 @@ class OffboardForm(forms.Form):
     )
 
     def __init__(self, *args, successors, **kwargs):
-        kwargs.setdefault("auto_id", "confirm_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = successors
+        super().__init__(*args, successors=successors, **kwargs)
+        self.fields["previewed"].queryset = successors
+
+    def changed_since_the_preview(self) -> bool:
+        """The list says someone else than the preview the page showed. A form sent without a preview
+        (another client) is taken as it says."""
+        if "previewed" not in self.data:
+            return False
+        return self.cleaned_data.get("previewed") != self.cleaned_data.get("successor")
 
 
 class CoverForm(forms.Form):

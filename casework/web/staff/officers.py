@@ -20,6 +20,7 @@ from ... import selectors, staffing
 from ...labels import STAFF_STATUS_LABELS
 from ...models import Case, Cover, Officer
 from ...permissions import (
+    outranks,
     senior_managers_answering_to,
     teams_reported_to,
 )
@@ -59,8 +60,9 @@ class PreviewRow:
 
 
 def _managed_officer(user, pk) -> Officer:
+    """An officer `user` manages and stands above: nobody acts on someone at or above their own level."""
     officer = officers_managed_by(user).filter(pk=pk).first()
-    if officer is None:
+    if officer is None or not outranks(user, officer):
         raise Http404("No officer found.")
     return officer
 
@@ -82,15 +84,26 @@ def _officer_row(officer: Officer, user) -> dict:
         "officer": officer,
         "cover": cover,
         "cover_until": describe_moment(cover.ends_at) if cover else "",
-        "is_me": officer.user_id == user.pk,
+        "may_act": outranks(user, officer),
         "group": officer.team.name if officer.team else SENIOR_MANAGERS,
     }
+
+
+CHANGED_SINCE_PREVIEW = (
+    "You changed who should take the cases after the preview. Check where each case would go now, "
+    "then hand them over."
+)
 
 
 @managers_only
 @require_http_methods(["GET", "POST"])
 def offboard(request, pk):
-    """Step one: choose who takes the cases and see where each would go. Step two: confirm with a note."""
+    """One form: who takes the cases, where each would go, a note, then confirm.
+
+    Offboarding acts on the successor the form says when it is sent. If that is not the one previewed
+    (the list was changed without pressing "Show where the cases would go"), nothing is handed over and
+    the preview is shown again for the new choice (409), so the manager sees where the cases would go.
+    """
     user = request.user
     leaver = _managed_officer(user, pk)
     successors = selectors.officers_visible_to(user).filter(active=True).exclude(pk=leaver.pk)
@@ -100,9 +113,18 @@ def offboard(request, pk):
     if request.method == "POST":
         form = OffboardForm(request.POST, successors=successors)
         valid = form.is_valid()
-        # A missing note must not lose the successor previewed: the page shows where the cases would go.
+        # A missing note must not lose the successor chosen: the page shows where the cases would go.
         successor = form.cleaned_data.get("successor")
-        if valid:
+        if "preview" in request.POST:
+            if "successor" in form.errors:
+                failed, status = form, 400
+            else:
+                form = OffboardForm(initial={**form.cleaned_data, "note": request.POST.get("note", "")},
+                                    successors=successors)
+        elif valid and form.changed_since_the_preview():
+            form.add_error("successor", CHANGED_SINCE_PREVIEW)
+            failed, status = form, 409
+        elif valid:
             try:
                 result = staffing.officer_offboard(
                     actor=user, officer=leaver, successor=successor, note=form.cleaned_data["note"]
@@ -111,15 +133,15 @@ def offboard(request, pk):
                 status = add_refusal_to_form(form, refused)
                 for unplaced in refused.data.get("cases", []):
                     form.add_error(None, f"{unplaced['case']}: {unplaced['reason']}")
+                failed = form
             except SERVICE_REFUSALS as refused:
                 status = add_refusal_to_form(form, refused)
+                failed = form
             else:
                 messages.success(request, f"{leaver.display_name}: {result.detail}")
                 return redirect("manager-officers")
         else:
-            status = 400
-        failed = form
-        chooser = OffboardPreviewForm(initial={"successor": successor}, successors=successors)
+            failed, status = form, 400
     else:
         chooser = OffboardPreviewForm(request.GET if "successor" in request.GET else None, successors=successors)
         if chooser.is_bound and chooser.is_valid():
@@ -143,7 +165,6 @@ def offboard(request, pk):
         {
             "leaver": leaver,
             "successor": successor,
-            "chooser": chooser,
             "confirm": form,
             "form": failed,
             "preview": preview,

@@ -107,6 +107,6 @@ def test_an_officers_cover_list_takes_a_fixed_number_of_queries_however_much_cov
         many, body = queries_for(client, "get", f"/api/officers/{officer.pk}/cover/")
 
     assert body["count"] == 10
-    # Token with user and officer; the officer asked about; whether the manager oversees their team;
-    # count; the cover, with both officers, their sign-ins and teams.
-    assert few == many == 5
+    # Token with user and officer; the officer asked about; whether the manager oversees their team; whether
+    # they stand above them on the ladder; count; the cover, with both officers, their sign-ins and teams.
+    assert few == many == 6

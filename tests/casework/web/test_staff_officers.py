@@ -82,9 +82,9 @@ def test_the_preview_with_a_chosen_successor_sends_every_case_to_them(client, bo
     html = client.get(url, {"successor": successor.pk}).content.decode()
 
     assert html.count(f'<td class="govuk-table__cell">{shown(successor.display_name)}</td>') == 2
-    assert f'name="successor" value="{successor.pk}"' in html
+    assert f'name="previewed" value="{successor.pk}"' in html
 
-    client.post(url, {"successor": successor.pk, "note": "All to transport"})
+    client.post(url, {"previewed": successor.pk, "successor": successor.pk, "note": "All to transport"})
     assert {Case.objects.get(pk=case.pk).accountable_officer for case in cases} == {successor}
 
 
@@ -116,7 +116,7 @@ def test_confirming_without_a_note_keeps_the_chosen_successor_in_the_preview(cli
     assert "Write a handover note for whoever takes the cases on" in html
     assert html.count(f'<td class="govuk-table__cell">{shown(successor.display_name)}</td>') == 2
     assert re.search(rf'<option value="{successor.pk}"[^>]* selected>', html)
-    assert f'name="successor" value="{successor.pk}"' in html
+    assert f'name="previewed" value="{successor.pk}"' in html
     leaver.refresh_from_db()
     assert leaver.active
     assert {Case.objects.get(pk=case.pk).accountable_officer for case in cases} == {leaver}
