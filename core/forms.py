@@ -51,3 +51,21 @@ def radios(label: str, choices, required_message: str, help_text: str = "") -> f
         help_text=help_text,
         error_messages={"required": required_message, "invalid_choice": required_message},
     )
+
+
+class Text(forms.CharField):
+    """Free text kept as typed (GOV.UK textarea); only spaces is the same as nothing. Required when it says
+    what to do if it is left empty."""
+
+    def __init__(self, *, required_message: str = "", max_length: int = 5_000, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea)
+        kwargs.setdefault("required", bool(required_message))
+        super().__init__(max_length=max_length, strip=False, **kwargs)
+        if required_message:
+            self.error_messages["required"] = required_message
+        self.error_messages["max_length"] = f"{self.label or 'This'} must be {max_length:,} characters or fewer"
+
+    def clean(self, value):
+        if value is not None and not value.strip():
+            value = ""
+        return super().clean(value)

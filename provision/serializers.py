@@ -5,26 +5,11 @@ from rest_framework import serializers
 
 from casework.labels import UNNAMED_STAFF
 from casework.models import Organisation, ProvisionItem
+from core.serializers import Text
 
 from .duties import duty_in_words
 from .models import Delivery, SupportEnding
 from .permissions import provider_staff_of
-
-
-class Text(serializers.CharField):
-    """Free text kept exactly as sent (API.md: any Unicode comes back as sent), but never only spaces."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and not value.strip():
-            if not self.allow_blank:
-                self.fail("blank")
-            return ""
-        return value
 
 
 class ProvisionChild(serializers.Serializer):

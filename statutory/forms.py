@@ -10,7 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casework.models import Officer
+from casework.web.staff.forms import OfficerChoiceField
 from core.exceptions import Conflict, NotAllowed
+from core.forms import Text
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS, exception_ground
 from .models import Process
@@ -50,24 +52,6 @@ class DayField(forms.MultiValueField):
             return date(year, month, day)
         except (TypeError, ValueError):
             raise ValidationError(self.error_messages["invalid"]) from None
-
-
-class Text(forms.CharField):
-    def __init__(self, *, required_message: str = "", max_length: int = 5_000, **kwargs):
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-        super().__init__(max_length=max_length, strip=False, required=bool(required_message), **kwargs)
-        self.error_messages["required"] = required_message
-        self.error_messages["max_length"] = f"{self.label or 'This'} must be {max_length:,} characters or fewer"
-
-    def clean(self, value):
-        if value is not None and not value.strip():
-            value = ""
-        return super().clean(value)
-
-
-class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, officer: Officer) -> str:
-        return f"{officer.display_name} ({officer.team.name})" if officer.team_id else officer.display_name
 
 
 class AskForAssessmentForm(forms.Form):

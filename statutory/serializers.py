@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casework.labels import name_shown_to_family
+from core.serializers import Text
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS
 from .models import Process, Step
@@ -11,22 +12,6 @@ from .rules import TRANSFERS, appeal_due
 from .services import uk_today
 
 TEXT_LIMIT = 5_000
-
-
-class Text(serializers.CharField):
-    """Free text kept exactly as sent, but never only spaces."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and not value.strip():
-            if not self.allow_blank:
-                self.fail("blank")
-            return ""
-        return value
 
 
 # --- input ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ NOT_ONLY_SPACES = r"\S"
 class TextExtension(OpenApiSerializerFieldExtension):
     """Required text (`Text` without `allow_blank`) must hold more than spaces, tabs and line breaks."""
 
-    target_class = "casework.api.serializers.Text"
+    target_class = "core.serializers.Text"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import Text
 from escalations.models import ClockKind
 from escalations.selectors import case_sla
 from escalations.working_days import WorkingCalendar
@@ -14,23 +15,6 @@ from ..labels import UNNAMED_STAFF, display_name, name_shown_to_family, status_l
 from ..models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
 from ..permissions import is_staff_member, role_of
 from ..selectors import case_handovers, cover_in_force
-
-
-class Text(serializers.CharField):
-    """Free text kept exactly as sent (no trimming), but never only spaces."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and not value.strip():
-            if not self.allow_blank:
-                self.fail("blank")
-            # An optional note of only spaces is no note, so the service writes its own words for the family.
-            return ""
-        return value
 
 
 class CategorySlugField(serializers.CharField):

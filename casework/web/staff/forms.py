@@ -10,25 +10,11 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from core.forms import Text
 from core.time import UK_TIME
 
 from ...labels import STAFF_STATUS_LABELS
 from ...models import Category, Officer
-
-
-class Text(forms.CharField):
-    """Free text kept as typed; only spaces is the same as nothing."""
-
-    def __init__(self, *, required_message: str, max_length: int = 5_000, **kwargs):
-        kwargs.setdefault("widget", forms.Textarea)
-        super().__init__(max_length=max_length, strip=False, **kwargs)
-        self.error_messages["required"] = required_message
-        self.error_messages["max_length"] = f"{self.label or 'This'} must be {max_length:,} characters or fewer"
-
-    def clean(self, value):
-        if value is not None and not value.strip():
-            value = ""
-        return super().clean(value)
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
