@@ -5,6 +5,7 @@ lists awaiting approval and the audit of what was removed."""
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from casework.admin.shared import ReadOnlyMixin
 from core.forms import SERVICE_REFUSALS, refusal_messages
 
 from .invitations import invitation_withdraw
@@ -115,18 +116,9 @@ class RetentionReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionAudit)
-class RetentionAuditAdmin(admin.ModelAdmin):
+class RetentionAuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["removed_at", "kind", "object_id", "description", "approved_by"]
     readonly_fields = [field.name for field in RetentionAudit._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ContactDetails)

@@ -6,27 +6,13 @@ be reported by the nightly check as tampering), so the admin is read-only throug
 
 from django.contrib import admin
 
+from casework.admin.shared import ReadOnlyMixin
+
 from .models import Attachment, CaseFileExport, ChainDigest, ChainSeal
 
 
-class LookOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
 @admin.register(Attachment)
-class AttachmentAdmin(LookOnly):
+class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["uploaded_at", "case", "name", "content_type", "size", "staff_only", "virus_scanned", "uploaded_by"]
     list_select_related = ["case", "uploaded_by"]
     list_filter = ["staff_only", "virus_scanned", "content_type"]
@@ -35,7 +21,7 @@ class AttachmentAdmin(LookOnly):
 
 
 @admin.register(CaseFileExport)
-class CaseFileExportAdmin(LookOnly):
+class CaseFileExportAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "requested_by", "kind", "version", "case", "family"]
     list_select_related = ["case", "family", "requested_by"]
     list_filter = ["kind", "version"]
@@ -43,12 +29,12 @@ class CaseFileExportAdmin(LookOnly):
 
 
 @admin.register(ChainDigest)
-class ChainDigestAdmin(LookOnly):
+class ChainDigestAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["made_at", "finished_at", "cases", "breaks", "digest"]
 
 
 @admin.register(ChainSeal)
-class ChainSealAdmin(LookOnly):
+class ChainSealAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["case", "length", "head", "sealed_at"]
     list_select_related = ["case"]
     search_fields = ["case__reference"]

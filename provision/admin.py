@@ -5,6 +5,8 @@ Sessions are shown, never changed: a correction is the family's dispute or a new
 
 from django.contrib import admin
 
+from casework.admin.shared import ReadOnlyMixin
+
 from .models import Delivery, ProviderStaff, TermDate
 
 
@@ -25,17 +27,8 @@ class ProviderStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["item", "on", "status", "minutes", "recorded_by", "disputed_at"]
     list_select_related = ["item", "recorded_by"]
     list_filter = ["status"]
     date_hierarchy = "on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
