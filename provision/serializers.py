@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casework.api.serializers import ChildBrief, OrganisationBrief
 from casework.labels import UNNAMED_STAFF
 from casework.models import Organisation, ProvisionItem
 from core.serializers import Text
@@ -10,16 +11,6 @@ from core.serializers import Text
 from .duties import duty_in_words
 from .models import Delivery, SupportEnding
 from .permissions import provider_staff_of
-
-
-class ProvisionChild(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-
-
-class ProvisionBody(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class ProviderOutput(serializers.Serializer):
@@ -103,7 +94,7 @@ class ProvisionObligationOutput(serializers.Serializer):
     section = serializers.CharField()
     description = serializers.CharField()
     plan_text = serializers.SerializerMethodField(help_text="How much and how often, in the plan's words")
-    responsible_body = ProvisionBody(allow_null=True)
+    responsible_body = OrganisationBrief(allow_null=True)
     provider = serializers.SerializerMethodField()
     duty = serializers.SerializerMethodField(help_text="Who must make sure it happens, and the law, in plain words")
     amount = serializers.SerializerMethodField()
@@ -115,9 +106,9 @@ class ProvisionObligationOutput(serializers.Serializer):
     delivery = serializers.SerializerMethodField()
     ending = serializers.SerializerMethodField()
 
-    @extend_schema_field(ProvisionChild)
+    @extend_schema_field(ChildBrief)
     def get_child(self, item):
-        return ProvisionChild(item.ehcp.child).data
+        return ChildBrief(item.ehcp.child).data
 
     def get_plan_text(self, item) -> str:
         return " ".join(part for part in (item.amount, item.frequency) if part)
@@ -125,7 +116,7 @@ class ProvisionObligationOutput(serializers.Serializer):
     @extend_schema_field(ProviderOutput(allow_null=True))
     def get_provider(self, item):
         if item.provider_organisation_id:
-            return ProvisionBody(item.provider_organisation).data
+            return OrganisationBrief(item.provider_organisation).data
         return {"id": None, "name": item.provider} if item.provider else None
 
     def get_duty(self, item) -> str:
