@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
 from core.time import describe_moment
 from escalations.models import ClockKind
-from escalations.selectors import ClockReading, running_clocks, ClockState, case_sla, chase_again_from, clock_readings
+from escalations.selectors import ClockReading, ClockState, case_sla, chase_again_from, clock_readings, running_clocks
 
 from ... import selectors, services
 from ...labels import event_title_for_family, name_shown_to_family
