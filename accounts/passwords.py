@@ -18,7 +18,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 
 from notifications.services import BROKER_UNAVAILABLE
 
@@ -107,7 +106,6 @@ def password_reset_email_send(*, user_id: int) -> None:
 @transaction.atomic
 def account_password_set(*, user, password: str) -> None:
     """Set a new password after a reset. Every other session ends (Django signs each session with the password
-    hash, so a session from before no longer matches) and every API token is revoked."""
+    hash, so a session from before no longer matches) and every API token is revoked (accounts/tokens.py)."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    Token.objects.filter(user=user).delete()

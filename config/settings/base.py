@@ -3,6 +3,7 @@ machines is read from the environment, so the same code runs on a laptop,
 in CI and in production."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens kept as digests, one a client, each expiring (accounts/tokens.py)
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -311,7 +313,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_KB", "1024")) * 1
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -431,8 +433,9 @@ OIDC_RP_SCOPES = "openid email"
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "sign-on-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sign-on/refused/"
-# How long an API token works after it is issued (core/authentication.py); POST /api/auth/logout/ ends it sooner.
+# How long an API token works after it is issued (accounts/tokens.py); POST /api/auth/logout/ ends it sooner.
 API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "24"))
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 # Evidence and the case file (casefile/). A file over the limit is refused whole.
 CASEFILE_MAX_UPLOAD_BYTES = int(os.environ.get("CASEFILE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
