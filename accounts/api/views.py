@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..passwords import EMAIL_ERRORS, password_reset_request
+from ..sign_in import password_attempt_check, sign_in_paused_text
 from ..throttling import TooManyAttempts
 from ..tokens import token_issue, token_revoke
 from ..two_factor import token_second_factor_errors
@@ -50,6 +51,10 @@ class TokenView(APIView):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
         credentials = data.validated_data
+        try:
+            password_attempt_check(request._request)
+        except TooManyAttempts as refused:
+            raise exceptions.Throttled(wait=refused.retry_after, detail=sign_in_paused_text(refused.retry_after))
         # Django's own request, so django-axes can mark a locked-out sign-in for its middleware to answer (429).
         user = authenticate(request._request, username=credentials["username"], password=credentials["password"])
         if user is None or not user.is_active:

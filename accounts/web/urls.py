@@ -7,14 +7,9 @@ from django.views.generic import TemplateView
 
 from ..sign_on import SignOnCallback, SignOnStart
 from . import contact_details, invitations, passwords, session, two_factor
-from .forms import SignInForm
 
 signing_in = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="accounts/sign_in.html", authentication_form=SignInForm),
-        name="sign-in",
-    ),
+    path("sign-in/", session.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("session/keep-alive/", session.session_keep_alive, name="session-keep-alive"),
     path("password-reset/", passwords.PasswordResetView.as_view(), name="password-reset"),

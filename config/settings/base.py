@@ -98,6 +98,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
 # The API's answer to a locked-out sign-in is JSON, 429 with Retry-After; the pages' is the template above.
 AXES_LOCKOUT_CALLABLE = "accounts.sign_in.locked_out"
+# A password spray (one guess at each of many usernames) is held back by counting wrong passwords, on the
+# sign-in page, the token endpoint and the admin, per client address and for everyone together, over
+# SIGN_IN_LIMIT_MINUTES (accounts/sign_in.py). 20 from one address is four people behind one office or school
+# connection each nearly locking themselves out (axes' 5); 300 from everyone is a wrong password a second, far
+# above a borough's own mistakes and under half the 2.7 a second a spray was seen to try. Past either, password
+# sign-in answers 429 with Retry-After until the oldest counted failures are out of the window.
+SIGN_IN_LIMIT_MINUTES = int(os.environ.get("SIGN_IN_LIMIT_MINUTES", "5"))
+SIGN_IN_LIMIT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "20"))
+SIGN_IN_LIMIT_OVERALL = int(os.environ.get("SIGN_IN_LIMIT_OVERALL", "300"))
+# Reset links asked for in an hour: 20 from one client address (a household or an office shares one), 200 from
+# everyone (a borough asks for a handful an hour; more is someone using the service to send mail).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "20"))
+PASSWORD_RESET_LIMIT_OVERALL = int(os.environ.get("PASSWORD_RESET_LIMIT_OVERALL", "200"))
 # How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
