@@ -65,7 +65,10 @@ def password_attempt_check(request) -> None:
     door = Attempt.Door.WRONG_PASSWORD
     window = timedelta(minutes=settings.SIGN_IN_LIMIT_MINUTES)
     refuse_if_client_over_limit(
-        door=door, client_address=get_client_ip_address(request), limit=settings.SIGN_IN_LIMIT_PER_ADDRESS, window=window
+        door=door,
+        client_address=get_client_ip_address(request),
+        limit=settings.SIGN_IN_LIMIT_PER_ADDRESS,
+        window=window,
     )
     refuse_if_everyone_over_limit(door=door, limit=settings.SIGN_IN_LIMIT_OVERALL, window=window)
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from ..sign_in import password_attempt_check, sign_in_paused_text
+from ..sign_on import FAMILIES, REFUSAL, STAFF, door_setting, sign_on_enabled
 from ..throttling import TooManyAttempts
 from .forms import SignInForm
 
@@ -32,3 +33,19 @@ class SignInView(auth_views.LoginView):
 def session_keep_alive(request):
     """The time-out warning's "Stay signed in": any request renews the session (SESSION_SAVE_EVERY_REQUEST)."""
     return HttpResponse(status=204)
+
+
+def sign_on_refused(request):
+    """Why single sign-on did not sign someone in: no account has the provider's verified email, or the account
+    is not one this door signs in (staff through the families' door, or the other way round)."""
+    refusal = request.session.pop(REFUSAL, None) or {}
+    audience = refusal.get("audience")
+    context = {
+        "audience": audience,
+        "reason": refusal.get("reason"),
+        "provider": door_setting(audience, "PROVIDER_NAME") if audience else "",
+        # The other door, to point to when this one was the wrong one.
+        "families_button": door_setting(FAMILIES, "BUTTON") if sign_on_enabled(FAMILIES) else "",
+        "staff_button": door_setting(STAFF, "BUTTON") if sign_on_enabled(STAFF) else "",
+    }
+    return render(request, "accounts/sign_on_refused.html", context)

@@ -85,8 +85,9 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out person is refused before their password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # Single sign-on (accounts/sign_on.py): signs nobody in unless OIDC_ENABLED.
-    "accounts.sign_on.SignOnBackend",
+    # Single sign-on (accounts/sign_on.py): each door signs nobody in unless it is turned on.
+    "accounts.sign_on.FamiliesSignOnBackend",
+    "accounts.sign_on.StaffSignOnBackend",
 ]
 # Sign-in throttling: 5 wrong passwords for the same username from the same address
 # lock that pair out for 15 minutes.
@@ -430,21 +431,39 @@ FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")
 STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "SEND Casework"
-# Single sign-on with OpenID Connect (accounts/sign_on.py), off by default: the provider's endpoints and this
-# service's client id and secret, from the provider's registration (GOV.UK One Login, or the council's Entra ID).
-OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
-OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "GOV.UK One Login")
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
-OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+
+def oidc_door(door: str, button: str, provider: str, **defaults) -> dict:
+    """One single sign-on door's settings, OIDC_<DOOR>_*, off unless OIDC_<DOOR>_ENABLED (accounts/sign_on.py):
+    the provider's endpoints, this service's registration with it, and how it proves who it is (a client
+    secret, or a private key's file for private_key_jwt)."""
+    names = {
+        "BUTTON": button,
+        "PROVIDER_NAME": provider,
+        "RP_CLIENT_ID": "",
+        "RP_CLIENT_SECRET": "",
+        "RP_CLIENT_PRIVATE_KEY_FILE": "",
+        "RP_CLIENT_KEY_ALGO": "RS256",
+        "OP_AUTHORIZATION_ENDPOINT": "",
+        "OP_TOKEN_ENDPOINT": "",
+        "OP_USER_ENDPOINT": "",
+        "OP_JWKS_ENDPOINT": "",
+        "RP_SIGN_ALGO": "RS256",
+        "VTR": "",
+        "UI_LOCALES": "",
+        **defaults,
+    }
+    door_settings = {f"OIDC_{door}_{name}": os.environ.get(f"OIDC_{door}_{name}", value) for name, value in names.items()}
+    door_settings[f"OIDC_{door}_ENABLED"] = env_bool(f"OIDC_{door}_ENABLED", False)
+    return door_settings
+
+
+# Single sign-on with OpenID Connect, two doors side by side: families through GOV.UK One Login (which asks for a
+# level of confidence, `vtr`, and the language of its pages), and staff through the council's identity provider.
+globals().update(oidc_door("FAMILIES", "Sign in with GOV.UK One Login", "GOV.UK One Login", VTR='["Cl.Cm"]', UI_LOCALES="en"))
+globals().update(oidc_door("STAFF", "Sign in with your council account", "your council's sign-in service"))
 OIDC_RP_SCOPES = "openid email"
 # Sign-on never makes an account: it signs in the one account with the provider's verified email.
 OIDC_CREATE_USER = False
-OIDC_AUTHENTICATION_CALLBACK_URL = "sign-on-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sign-on/refused/"
 # How long an API token works after it is issued (accounts/tokens.py); POST /api/auth/logout/ ends it sooner.
 API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "24"))
