@@ -54,7 +54,9 @@ class TokenView(APIView):
         try:
             password_attempt_check(request._request)
         except TooManyAttempts as refused:
-            raise exceptions.Throttled(wait=refused.retry_after, detail=sign_in_paused_text(refused.retry_after))
+            raise exceptions.Throttled(
+                wait=refused.retry_after, detail=sign_in_paused_text(refused.retry_after)
+            ) from refused
         # Django's own request, so django-axes can mark a locked-out sign-in for its middleware to answer (429).
         user = authenticate(request._request, username=credentials["username"], password=credentials["password"])
         if user is None or not user.is_active:
