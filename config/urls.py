@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.web.session import admin_sign_in
+
 urlpatterns = [
+    path("admin/login/", admin_sign_in),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("", include("provision.page_urls")),

@@ -1,9 +1,12 @@
-"""Signing in and out (Django's own views, in GOV.UK words), and keeping a session alive from the time-out warning."""
+"""Signing in and out (Django's own views, in GOV.UK words, paused during a password spray), single sign-on's
+refusals, and keeping a session alive from the time-out warning."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from ..sign_in import password_attempt_check, sign_in_paused_text
 from ..sign_on import FAMILIES, REFUSAL, STAFF, door_setting, sign_on_enabled
@@ -33,6 +36,12 @@ class SignInView(auth_views.LoginView):
 def session_keep_alive(request):
     """The time-out warning's "Stay signed in": any request renews the session (SESSION_SAVE_EVERY_REQUEST)."""
     return HttpResponse(status=204)
+
+
+def admin_sign_in(request):
+    """The admin's own sign-in form would be a door the limits on wrong passwords do not pause: the admin signs
+    in on the service's sign-in page instead, and comes back where it was going."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("sign-in"))
 
 
 def sign_on_refused(request):

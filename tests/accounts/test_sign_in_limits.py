@@ -101,3 +101,13 @@ def test_reset_links_have_a_limit_for_everyone_together(borough, settings):
     )
 
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_the_admin_signs_in_on_the_service_sign_in_page_so_the_limits_apply_there_too(client, borough, settings):
+    spray(settings)
+
+    sent_on = client.post("/admin/login/?next=/admin/", {"username": "parent1", "password": "password"})
+    paused = client.post("/sign-in/?next=/admin/", {"username": "parent1", "password": "password"}, REMOTE_ADDR=SPRAYER)
+
+    assert sent_on.status_code == 302 and sent_on["Location"] == "/sign-in/?next=/admin/"
+    assert paused.status_code == 429
