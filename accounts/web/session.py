@@ -38,10 +38,10 @@ def session_keep_alive(request):
     return HttpResponse(status=204)
 
 
-def admin_sign_in(request):
-    """The admin's own sign-in form would be a door the limits on wrong passwords do not pause: the admin signs
-    in on the service's sign-in page instead, and comes back where it was going."""
-    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("sign-in"))
+def sign_in_on_the_service_page(request):
+    """The admin's and the browsable API's own sign-in forms would be doors the limits on wrong passwords do not
+    pause: they send people to the service's sign-in page instead, to come back where they were going."""
+    return redirect_to_login(request.GET.get("next") or "/", login_url=reverse("sign-in"))
 
 
 def sign_on_refused(request):

@@ -432,6 +432,7 @@ STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "SEND Casework"
 
+
 def oidc_door(door: str, button: str, provider: str, **defaults) -> dict:
     """One single sign-on door's settings, OIDC_<DOOR>_*, off unless OIDC_<DOOR>_ENABLED (accounts/sign_on.py):
     the provider's endpoints, this service's registration with it, and how it proves who it is (a client
@@ -452,14 +453,18 @@ def oidc_door(door: str, button: str, provider: str, **defaults) -> dict:
         "UI_LOCALES": "",
         **defaults,
     }
-    door_settings = {f"OIDC_{door}_{name}": os.environ.get(f"OIDC_{door}_{name}", value) for name, value in names.items()}
+    door_settings = {
+        f"OIDC_{door}_{name}": os.environ.get(f"OIDC_{door}_{name}", value) for name, value in names.items()
+    }
     door_settings[f"OIDC_{door}_ENABLED"] = env_bool(f"OIDC_{door}_ENABLED", False)
     return door_settings
 
 
 # Single sign-on with OpenID Connect, two doors side by side: families through GOV.UK One Login (which asks for a
 # level of confidence, `vtr`, and the language of its pages), and staff through the council's identity provider.
-globals().update(oidc_door("FAMILIES", "Sign in with GOV.UK One Login", "GOV.UK One Login", VTR='["Cl.Cm"]', UI_LOCALES="en"))
+globals().update(
+    oidc_door("FAMILIES", "Sign in with GOV.UK One Login", "GOV.UK One Login", VTR='["Cl.Cm"]', UI_LOCALES="en")
+)
 globals().update(oidc_door("STAFF", "Sign in with your council account", "your council's sign-in service"))
 OIDC_RP_SCOPES = "openid email"
 # Sign-on never makes an account: it signs in the one account with the provider's verified email.

@@ -103,11 +103,16 @@ def test_reset_links_have_a_limit_for_everyone_together(borough, settings):
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
 
 
-def test_the_admin_signs_in_on_the_service_sign_in_page_so_the_limits_apply_there_too(client, borough, settings):
+@pytest.mark.parametrize("other_form, going_to", [("/admin/login/", "/admin/"), ("/api/auth/login/", "/api/")])
+def test_the_admin_and_the_browsable_api_sign_in_on_the_service_page_so_the_limits_apply(
+    client, borough, settings, other_form, going_to
+):
     spray(settings)
 
-    sent_on = client.post("/admin/login/?next=/admin/", {"username": "parent1", "password": "password"})
-    paused = client.post("/sign-in/?next=/admin/", {"username": "parent1", "password": "password"}, REMOTE_ADDR=SPRAYER)
+    sent_on = client.post(f"{other_form}?next={going_to}", {"username": "parent1", "password": "password"})
+    paused = client.post(
+        f"/sign-in/?next={going_to}", {"username": "parent1", "password": "password"}, REMOTE_ADDR=SPRAYER
+    )
 
-    assert sent_on.status_code == 302 and sent_on["Location"] == "/sign-in/?next=/admin/"
+    assert sent_on.status_code == 302 and sent_on["Location"] == f"/sign-in/?next={going_to}"
     assert paused.status_code == 429
