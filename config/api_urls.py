@@ -15,11 +15,15 @@ class StaffOnly(BasePermission):
         return is_staff_member(request.user)
 
 
+from accounts.web.session import sign_in_on_the_service_page
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[StaffOnly]), name="api-docs"),
     # Before DRF's own auth/ pages, so that auth/logout/ is the contract's: it revokes the token it is sent with.
     path("", include("accounts.api.urls")),
+    # The browsable API signs in on the service's sign-in page, where a password spray is paused.
+    path("auth/login/", sign_in_on_the_service_page),
     path("auth/", include("rest_framework.urls")),
     path("", include("notifications.urls")),
     path("", include("casework.api.urls")),
