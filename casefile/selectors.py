@@ -6,8 +6,10 @@ from django.http import Http404
 from casework.models import Case, CaseEvent, CaseMessage, Family
 from casework.permissions import officer_of, organisations_of, sees_staff_only_files
 from casework.selectors import cases_visible_to
+from statutory.models import Process
+from statutory.selectors import processes_visible_to
 
-from .models import Attachment
+from .models import Attachment, ProcessAttachment
 
 
 def attachments_of_case_for(user, case: Case) -> QuerySet[Attachment]:
@@ -26,6 +28,25 @@ def attachment_get_for_user(user, attachment_id) -> Attachment:
     try:
         return attachments.get(pk=int(attachment_id))
     except (Attachment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No file found.") from None
+
+
+def attachments_of_process_for(user, process: Process) -> QuerySet[ProcessAttachment]:
+    """The files on a statutory process the user may already see, oldest first; a family never sees staff-only ones."""
+    attachments = ProcessAttachment.objects.filter(process=process).select_related("uploaded_by", "step", "decision")
+    if not sees_staff_only_files(user):
+        attachments = attachments.filter(staff_only=False)
+    return attachments.order_by("uploaded_at", "id")
+
+
+def process_attachment_get_for_user(user, attachment_id) -> ProcessAttachment:
+    """The file, if `user` may see its process and it is not kept from them. Missing and forbidden: 404."""
+    attachments = ProcessAttachment.objects.filter(process__in=processes_visible_to(user).values("pk"))
+    if not sees_staff_only_files(user):
+        attachments = attachments.filter(staff_only=False)
+    try:
+        return attachments.get(pk=int(attachment_id))
+    except (ProcessAttachment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No file found.") from None
 
 
