@@ -2,7 +2,6 @@
 the user may see, validates input and calls one service."""
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -18,7 +17,7 @@ from casefile.models import Attachment, CaseFileExport, ProcessAttachment
 from casefile.scanning import ScannerUnavailable
 from casefile.verification import case_chain_verify
 from casework.permissions import may_answer_subject_access, may_take_full_case_file, may_verify_case_records
-from casework.selectors import case_get_for_user, cases_visible_to, children_visible_to
+from casework.selectors import case_get_for_user, cases_visible_to
 from casework.services import case_record_access
 from statutory.selectors import process_get_for_user
 
@@ -245,10 +244,10 @@ class ChildFileView(APIView):
             OpenApiParameter("version", str, enum=["family", "full"], description="As for one case's file"),
         ],
         responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A folder a case")},
-        summary="Every case of a child that you may see, as one ZIP (a folder for each case)",
+        summary="Every case and statutory process of a child that you may see, as one ZIP (a folder for each)",
     )
     def get(self, request, pk):
-        child = get_object_or_404(children_visible_to(request.user), pk=pk)
+        child = selectors.child_for_file(request.user, pk)
         cases = list(cases_visible_to(request.user).filter(child=child).order_by("created_at", "pk"))
         version = CaseFileView.version_for(request)
         services.case_file_export_log(
@@ -257,7 +256,11 @@ class ChildFileView(APIView):
         for case in cases:
             case_record_access(actor=request.user, case=case, via="api:child file")
         chunks = exports.child_zip_chunks(
-            child=child, cases=cases, contents=exports.CONTENTS[version], made_by=request.user
+            child=child,
+            cases=cases,
+            processes=selectors.processes_of_child_for(request.user, child),
+            contents=exports.CONTENTS[version],
+            made_by=request.user,
         )
         response = StreamingHttpResponse(chunks, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="child-{child.pk}-case-files.zip"'

@@ -1,6 +1,10 @@
 """Files on a statutory process, its steps and decisions, through the API: who may add and see which, what is
 refused, and that decisions and files are hash-chained on the process (API.md "Evidence and the case file")."""
 
+import hashlib
+import io
+import json
+import zipfile
 from datetime import date
 
 import pytest
@@ -10,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from casefile import services as casefile_services
+from casefile.exports import export_check
 from casefile.models import ProcessAttachment, ProcessFileDownload
 from casefile.verification import process_chain_verify
 from notifications.models import Notification
@@ -223,3 +228,76 @@ def test_the_command_and_the_nightly_digest_cover_statutory_processes(chained, d
     out = capsys.readouterr().out
     assert f"decision {decided.pk} changed" in out
     assert f"statutory process {chained.pk}" in out
+
+
+# --- the child's file and the subject access export ----------------------------------------------------
+
+
+def child_zip(api, user, child, **params):
+    response = api.as_user(user).get(f"/api/children/{child.pk}/file/", params)
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_childs_full_file_holds_each_decision_and_file_and_its_manifest_matches(api, borough, chained, decided):
+    archive = child_zip(api, chained.coordinator.user, borough.child1, version="full")
+
+    manifest = json.loads(archive.read("manifest.json"))
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    assert set(listed) == set(archive.namelist()) - {"manifest.json"}
+    for path, sha256 in listed.items():
+        assert hashlib.sha256(archive.read(path)).hexdigest() == sha256
+    [entry] = manifest["statutory_processes"]
+    chain = ProcessChain.objects.get(process=chained)
+    assert entry["chain"] == {"length": 3, "head": chain.head}
+    folder = entry["folder"]
+    [decision] = json.loads(archive.read(f"{folder}decisions.json"))
+    manager = chained.coordinator.team.manager
+    assert decision["decision"] == decided.get_decision_display()
+    assert decision["decided_on"] == "2027-01-20"
+    assert decision["reasons"] == decided.reasons
+    assert decision["approved_by"] == manager.display_name
+    assert set(decision["panel"]) == {manager.display_name, chained.coordinator.display_name}
+    files = json.loads(archive.read(f"{folder}attachments.json"))
+    assert [(f["name"], f["decision"]) for f in files] == [("papers.pdf", decided.pk), ("views.pdf", None)]
+    assert archive.read(f"{folder}{files[0]['file']}") == PDF_BYTES
+    assert export_check(io.BytesIO(_zip_bytes(archive))).problems == []
+
+
+def test_the_familys_copy_holds_the_decisions_but_not_the_staff_only_papers(api, borough, chained, decided):
+    archive = child_zip(api, borough.parent1, borough.child1)
+
+    [entry] = json.loads(archive.read("manifest.json"))["statutory_processes"]
+    assert [d["id"] for d in json.loads(archive.read(f"{entry['folder']}decisions.json"))] == [decided.pk]
+    assert [f["name"] for f in json.loads(archive.read(f"{entry['folder']}attachments.json"))] == ["views.pdf"]
+    assert not any(name.endswith("papers.pdf") for name in archive.namelist())
+    assert export_check(io.BytesIO(_zip_bytes(archive))).problems == []
+
+
+def test_the_command_checks_a_childs_file_and_names_a_decision_changed_since(
+    api, borough, chained, decided, tmp_path, capsys
+):
+    copy = tmp_path / "child.zip"
+    copy.write_bytes(_zip_bytes(child_zip(api, chained.coordinator.user, borough.child1, version="full")))
+    call_command("verify_case_files", "--export", str(copy))
+
+    sql("UPDATE statutory_decision SET chain_hash = %s WHERE id = %s", ["b" * 64, decided.pk])
+
+    with pytest.raises(CommandError):
+        call_command("verify_case_files", "--export", str(copy))
+    assert f"statutory process {chained.pk}" in capsys.readouterr().out
+
+
+def test_a_subject_access_export_holds_the_familys_statutory_processes(api, borough, chained, decided):
+    manager = chained.coordinator.team.manager.user
+    response = api.as_user(manager).get(f"/api/families/{borough.child1.family_id}/subject-access/")
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    [entry] = json.loads(archive.read("manifest.json"))["statutory_processes"]
+    files = json.loads(archive.read(f"{entry['folder']}attachments.json"))
+    assert [f.get("review_before_disclosure", False) for f in files] == [True, False]
+
+
+def _zip_bytes(archive: zipfile.ZipFile) -> bytes:
+    archive.fp.seek(0)
+    return archive.fp.read()
