@@ -19,31 +19,11 @@ from casefile.models import ProcessAttachment, ProcessFileDownload
 from casefile.verification import process_chain_verify
 from notifications.models import Notification
 from statutory.models import Decision, ProcessChain
-from statutory.services import decision_record
 from tests.casefile.conftest import EXE_BYTES, PDF_BYTES, stored_files
-from tests.escalations.conftest import at, uk
 from tests.factories import OrganisationFactory, make_team
 from tests.statutory.conftest import start_assessment, step
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def process(borough):
-    return start_assessment(borough)
-
-
-@pytest.fixture
-def decided(process):
-    """The council decided to assess, with a panel, and the coordinator keeps the panel's papers on it."""
-    manager = process.coordinator.team.manager
-    with at(uk(2027, 1, 21, 12)):
-        decision = decision_record(
-            actor=process.coordinator.user, process=process, decision="assess", decided_on=date(2027, 1, 20),
-            approved_by=manager.pk, panel=[manager.pk, process.coordinator.pk],
-            reasons="The school's evidence shows needs it cannot meet from its own resources.",
-        )
-    return decision
 
 
 def upload(api, user, process, content=PDF_BYTES, name="report.pdf", **fields):
