@@ -16,7 +16,7 @@ from django.db import connection
 from casefile import services as casefile_services
 from casefile.exports import export_check
 from casefile.models import ProcessAttachment, ProcessFileDownload
-from casefile.verification import process_chain_verify
+from casefile.verification import process_chain_verify, processes_chain_verify
 from notifications.models import Notification
 from statutory.models import Decision, ProcessChain
 from tests.casefile.conftest import EXE_BYTES, PDF_BYTES, stored_files
@@ -281,3 +281,24 @@ def test_a_subject_access_export_holds_the_familys_statutory_processes(api, boro
 def _zip_bytes(archive: zipfile.ZipFile) -> bytes:
     archive.fp.seek(0)
     return archive.fp.read()
+
+
+def test_checking_many_processes_takes_a_fixed_number_of_queries(borough, chained, django_assert_max_num_queries):
+    others = [start_assessment(borough, child=borough.child2, on=date(2026, 12, 10 + day)) for day in range(3)]
+    ids = [chained.pk, *(other.pk for other in others)]
+
+    with django_assert_max_num_queries(6):
+        reports = processes_chain_verify(ids)
+
+    assert [report.intact for report in reports] == [True] * 4
+
+
+def test_the_list_of_a_processs_files_takes_a_fixed_number_of_queries(
+    api, borough, chained, django_assert_max_num_queries
+):
+    api.as_user(chained.coordinator.user)
+
+    with django_assert_max_num_queries(10):
+        response = api.get(f"/api/statutory/{chained.pk}/attachments/")
+
+    assert response.json()["count"] == 2
