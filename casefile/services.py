@@ -410,7 +410,8 @@ def _finish(digest: ChainDigest, *, breaks: int) -> None:
     digest.breaks = breaks
     digest.finished_at = timezone.now()
     digest.save()
-    logger.info("Case files checked: %s cases sealed, digest %s, %s problems", digest.cases, digest.digest, breaks)
+    logger.info("Case files checked: %s cases and %s statutory processes sealed, digest %s, %s problems",
+                digest.cases, digest.processes, digest.digest, breaks)
 
 
 @transaction.atomic

@@ -35,7 +35,10 @@ class Command(BaseCommand):
             problems = [str(each) for each in run.breaks]
             self.stdout.write(f"Checked {run.cases} cases and {run.processes} statutory processes.")
             if run.digest:
-                self.stdout.write(f"Digest of every case's latest hash ({run.digest.cases} cases): {run.digest.digest}")
+                self.stdout.write(
+                    f"Digest of every latest hash ({run.digest.cases} cases, {run.digest.processes} statutory "
+                    f"processes): {run.digest.digest}"
+                )
         for problem in problems:
             self.stdout.write(self.style.ERROR(problem))
         if problems:
