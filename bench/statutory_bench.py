@@ -193,9 +193,9 @@ def _sweep_rolled_back(t0, *, traced: bool = False):
 
 
 def peak_memory(due: int, t0) -> dict:
-    """Peak Python memory of one sweep with a quarter of `due` and with all of it: flat if the two are close."""
+    """Peak Python memory of one sweep with an eighth of `due` due and with half: flat if the two are close."""
     peaks = {}
-    for amount in (due // 4, due):
+    for amount in (due // 8, due // 2):
         make_due(amount, t0)
         peaks[amount] = f"{_sweep_rolled_back(t0, traced=True)[0] / 2**20:.1f} MiB"
     return peaks
