@@ -38,6 +38,9 @@ FAMILY_TEMPLATES = {
     # Cover arranged for the named officer: one message for all of a family's open cases with them.
     # `starts` is "" for cover starting now; `references` one case reference a line.
     "family_cover_arranged": {"officer_name", "cover_officer_name", "starts", "ends", "references"},
+    # Several of a family's cases changed hands at once (an officer left, a manager moved a set): one message.
+    # `cases`: one line a case, "reference: new officer, taking over from previous officer".
+    "family_cases_new_officers": {"case_count", "cases"},
 }
 OFFICER_TEMPLATES = {
     "officer_case_assigned": {"reference", "child_name", "category", "summary", "acknowledge_due", "safeguarding"},

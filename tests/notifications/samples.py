@@ -7,6 +7,7 @@ MANY_CASE_TEMPLATES = {
     "officer_cases_handed_over",
     "admin_case_files_altered",
     "family_cover_arranged",
+    "family_cases_new_officers",
     "officer_covering",
     "officer_cover_arranged",
     "provision_ending",
@@ -113,6 +114,10 @@ CONTEXTS = {
         "starts": "",
         "ends": "5pm on Friday 27 November 2026",
         "references": f"{REFERENCE}\nSEND-2026-000124",
+    },
+    "family_cases_new_officers": {
+        "case_count": "2",
+        "cases": f"{REFERENCE}: Jo Colleague, taking over from Sam Officer\nSEND-2026-000124: Jo Colleague, taking over from Sam Officer",
     },
     "officer_covering": {
         "officer_name": "Sam Officer",
