@@ -156,6 +156,9 @@ class Stream:
                 self.defaults[f.column] = value
             elif f.null:
                 self.defaults[f.column] = None
+            elif f.blank and f.get_internal_type() in ("CharField", "TextField"):
+                # A text field the form may leave empty holds "" (Django's own empty value for text).
+                self.defaults[f.column] = ""
             else:
                 self.required.add(f.column)
         self.getter = itemgetter(*self.columns)

@@ -304,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provision.support_ending_sweep",
         "schedule": 3600.0,
     },
+    "Make the sessions table's partitions for the next three months, 05:30": {
+        "task": "provision.delivery_partitions",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "List records past their retention date for an administrator to approve, 06:00 on the 1st of each month": {
         "task": "accounts.list_records_past_retention",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
