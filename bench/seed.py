@@ -499,6 +499,8 @@ class Seeder:
                     f'INSERT INTO "{CaseReferenceCounter._meta.db_table}" (year, last_number) VALUES (%s, %s)',
                     [year, last],
                 )
+            # New cases take their numbers from the sequence (casework.services.intake): past every seeded one.
+            cursor.execute("SELECT setval('casework_case_reference', %s)", [max(self.reference_numbers.values())])
             meta = {
                 "cases": self.n, "t0": datetime.fromtimestamp(self.t0, UTC).isoformat(), "rows": rows,
                 "samples": samples,

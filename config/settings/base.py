@@ -210,6 +210,16 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEND Casework <no-reply@send-casework.example>")
 
+# The cache holds the tables every concern reads and an administrator rarely changes (core/read_mostly.py).
+# Every process must see the same one, so that a change made in one reaches all: Redis when there is one,
+# else a folder in VAR_DIR, which the web processes, the worker and beat on one machine share.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    }
+
 # Celery. With no REDIS_URL the broker is a folder on disk, so the app still
 # runs on a machine with no Redis at all (web, worker and beat share var/).
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -13,3 +13,5 @@ AXES_ENABLED = False
 # Many tests travel days ahead with a parent or officer still signed in, as someone coming back to a case
 # would sign in again; they keep Django's two weeks. tests/config/test_sessions.py checks the real limit.
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+# Each test starts with an empty cache of its own (tests/conftest.py), whatever REDIS_URL says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

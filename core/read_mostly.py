@@ -1,0 +1,65 @@
+"""Tables read on every concern and changed a few times a year, kept in Django's cache.
+
+Logging a concern reads the kinds of concern, the routing rules, the SLA policies and
+the closure days; an administrator changes them rarely. Each kind of table is a
+namespace whose entries carry a generation: any save or delete of one of its rows
+starts a new generation, so nothing cached before the change is read again. The
+generation moves at once, for the rest of the writing transaction, and again after
+commit, so that no process can cache what it read before the change committed.
+
+The cache is shared by every process (Redis when REDIS_URL is set, else a folder in
+VAR_DIR: config/settings/base.py), so a change made in the admin reaches the web
+processes and the Celery worker alike. A timeout bounds anything changed behind the
+ORM's back, such as a fix made in SQL.
+"""
+
+from collections.abc import Callable
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+TIMEOUT_SECONDS = 300
+
+
+def read_mostly(namespace: str, key: str, load: Callable):
+    """The value cached under `key` in `namespace`, or `load()` cached there now."""
+    generation = cache.get(_generation_key(namespace))
+    if generation is None:
+        generation = _new_generation(namespace)
+    entry = f"read-mostly:{namespace}:{generation}:{key}"
+    value = cache.get(entry)
+    if value is None:
+        value = load()
+        cache.set(entry, value, TIMEOUT_SECONDS)
+    return value
+
+
+def forget(namespace: str) -> None:
+    """Nothing cached in `namespace` so far is read again, in this transaction or after it commits."""
+    _new_generation(namespace)
+    transaction.on_commit(lambda: _new_generation(namespace))
+
+
+def forget_when_changed(namespace: str, *models) -> None:
+    """Forget `namespace` whenever a row of any of `models` is saved or deleted."""
+
+    def changed(sender, **kwargs) -> None:
+        forget(namespace)
+
+    for model in models:
+        uid = f"read-mostly:{namespace}:{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+
+
+def _generation_key(namespace: str) -> str:
+    return f"read-mostly:{namespace}:generation"
+
+
+def _new_generation(namespace: str) -> str:
+    generation = uuid4().hex
+    # Outlives every entry of the generation, so an entry is never read under a generation begun again.
+    cache.set(_generation_key(namespace), generation, TIMEOUT_SECONDS * 2)
+    return generation
