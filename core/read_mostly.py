@@ -3,7 +3,7 @@
 Logging a concern reads the kinds of concern, the routing rules, the SLA policies and
 the closure days; an administrator changes them rarely. Each kind of table is a
 namespace whose entries carry a generation: any save or delete of one of its rows
-starts a new generation, so nothing cached before the change is read again. The
+starts a new generation, so no entry cached before the change is read again. The
 generation moves at once, for the rest of the writing transaction, and again after
 commit, so that no process can cache what it read before the change committed.
 
@@ -24,15 +24,20 @@ TIMEOUT_SECONDS = 300
 
 
 def read_mostly(namespace: str, key: str, load: Callable):
-    """The value cached under `key` in `namespace`, or `load()` cached there now."""
-    generation = cache.get(_generation_key(namespace))
-    if generation is None:
-        generation = _new_generation(namespace)
-    entry = f"read-mostly:{namespace}:{generation}:{key}"
-    value = cache.get(entry)
-    if value is None:
-        value = load()
-        cache.set(entry, value, TIMEOUT_SECONDS)
+    """The value cached under `key` in `namespace`, or `load()` cached there now.
+
+    Each caller gets its own copy (the cache keeps values pickled), so nothing one
+    request does to a cached object reaches another.
+    """
+    generation_key, entry_key = _generation_key(namespace), f"read-mostly:{namespace}:{key}"
+    # One round trip to Redis: the namespace's generation and the entry, which names the generation it was read in.
+    found = cache.get_many([generation_key, entry_key])
+    generation = found.get(generation_key) or _new_generation(namespace)
+    entry = found.get(entry_key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = load()
+    cache.set(entry_key, (generation, value), TIMEOUT_SECONDS)
     return value
 
 
@@ -60,6 +65,5 @@ def _generation_key(namespace: str) -> str:
 
 def _new_generation(namespace: str) -> str:
     generation = uuid4().hex
-    # Outlives every entry of the generation, so an entry is never read under a generation begun again.
-    cache.set(_generation_key(namespace), generation, TIMEOUT_SECONDS * 2)
+    cache.set(_generation_key(namespace), generation, TIMEOUT_SECONDS)
     return generation
