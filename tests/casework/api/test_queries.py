@@ -38,6 +38,8 @@ def test_an_officers_queue_takes_the_same_few_queries_however_many_cases_and_esc
     log_many(borough, 2, when=LOGGED_AT)
     client = client_with_token(borough.officer1.user)
     with at(NOW):
+        # The first request after a start fills the cache of closure days (core.read_mostly): one query more.
+        queries_for(client, "get", "/api/cases/?mine=true")
         few, body = queries_for(client, "get", "/api/cases/?mine=true")
     first_count = body["count"]
     log_many(borough, 10, when=LOGGED_AT)
