@@ -3,6 +3,8 @@ and a change reaches the very next concern."""
 
 from datetime import date
 
+from redis.exceptions import RedisError
+
 from casework.models import Category, RoutingRule
 from escalations.models import ClosureDay, SlaPolicy
 from tests.escalations.conftest import log_case, uk
@@ -54,3 +56,20 @@ def test_a_kind_of_concern_switched_off_is_refused_at_once(borough, api):
                                         "description": "No bus"}, format="json")
 
     assert response.status_code == 400 and "category" in response.json()
+
+
+class CacheDown:
+    def __getattr__(self, name):
+        def fails(*args, **kwargs):
+            raise RedisError("Connection refused")
+
+        return fails
+
+
+def test_with_the_cache_down_a_concern_is_still_logged_and_a_change_still_saved(borough, monkeypatch):
+    monkeypatch.setattr("core.read_mostly.cache", CacheDown())
+
+    case = log_case(borough, when=MONDAY, category="other")
+    ClosureDay.objects.create(date=date(2026, 11, 24), reason="Council closed for training")
+
+    assert acknowledge_due(case) == uk(2026, 11, 25, 17)
