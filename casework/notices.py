@@ -37,9 +37,12 @@ def family_of(child: Child) -> list[FamilyMember]:
     return list(members.distinct().select_related("user").order_by("pk"))
 
 
-def tell(tellings: list[Telling]) -> None:
-    """Write the outbox rows for all of these together: a few queries however many."""
-    notification_enqueue_many(tellings=tellings)
+def tell(tellings: list[Telling], *, events_are_new: bool = False) -> None:
+    """Write the outbox rows for all of these together: a few queries however many.
+
+    `events_are_new` when every telling is news of an event written in this transaction (`notification_enqueue_many`).
+    """
+    notification_enqueue_many(tellings=tellings, events_are_new=events_are_new)
 
 
 def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict, link: str | None = None) -> None:

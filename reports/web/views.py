@@ -18,6 +18,7 @@ from casework.permissions import (
     teams_reported_to,
 )
 from casework.web.access import managers_only
+from core.database import report_reads
 from core.time import UK_TIME, short_moment
 from escalations.models import ClockKind
 from escalations.selectors import cases_breached, escalations_recent
@@ -56,6 +57,8 @@ def period_words(first_day: date, last_day: date) -> str:
 
 @managers_only
 @require_GET
+# Who is asking is read on the primary (above); the figures may come from a replica.
+@report_reads()
 def dashboard(request):
     user = request.user
     now = timezone.now()
