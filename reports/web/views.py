@@ -24,7 +24,7 @@ from escalations.selectors import cases_breached, escalations_recent
 
 from ..accountability import accountability_report
 from ..delivery import delivery_report, items_reported_to
-from ..selectors import cases_reported_to, logged_between
+from ..selectors import sla_scope_of
 from ..sla import sla_report
 from . import charts
 
@@ -54,9 +54,9 @@ def dashboard(request):
     if clock not in COMPLIANCE_CLOCKS:
         clock = ClockKind.RESOLVE
     first_day = _months_back(today.replace(day=1), DASHBOARD_MONTHS - 1)
-    period = logged_between(cases_reported_to(user), first_day, today)
-    by_month = sla_report(cases=period, group_by="month", clock=clock, now=now)
-    by_team = sla_report(cases=period, group_by="team", clock=clock, now=now)
+    period = sla_scope_of(user, first_day, today)
+    by_month = sla_report(scope=period, group_by="month", clock=clock, now=now)
+    by_team = sla_report(scope=period, group_by="team", clock=clock, now=now)
     month_rows = _every_month(by_month["rows"], first_day, today)
     teams = teams_reported_to(user)
     breached = cases_breached(
