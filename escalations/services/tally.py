@@ -10,9 +10,20 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as Choose
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 
 from core.time import UK_TIME
 
@@ -20,13 +31,14 @@ from ..models import Clock, ClockKind, ClockTally
 from ..selectors import SHOWN_KINDS, age_code_when_logged, young_person_when_logged
 
 KEYS = ("day", "team_id", "officer_id", "category_id", "kind", "young_person", "met", "minutes")
+COLUMNS = (*KEYS, "month", "clocks")
 # Rows a statement upserts at once: well inside SQLite's limit on parameters.
 BATCH = 500
 
 
 def tally_clocks(clocks: QuerySet[Clock], *, sign: int) -> None:
     """Add (`sign` 1) or take away (-1) what these clocks count in the tally: their current, stopped, shown ones."""
-    rows = [(*(row[key] for key in KEYS), sign * row["clocks"]) for row in tally_rows(clocks)]
+    rows = [(*(row[key] for key in KEYS), row["month"], sign * row["clocks"]) for row in tally_rows(clocks)]
     _upsert(sorted(rows))
     if sign < 0:
         ClockTally.objects.filter(clocks=0).delete()
@@ -43,13 +55,32 @@ def tally_moved(case_ids: Iterable[int]):
 
 def tally_rows(clocks: QuerySet[Clock]) -> list[dict]:
     """The tally's rows for these clocks: one per set of keys, with how many clocks share them."""
+    return [
+        {**row, "young_person": bool(row["young_person"]), "met": bool(row["met"])} for row in _counted(clocks)
+    ]
+
+
+@transaction.atomic
+def tally_rebuild() -> int:
+    """Write the tally again from the clocks, in the database (one INSERT ... SELECT). Returns its rows."""
+    ClockTally.objects.all().delete()
+    counted, params = _counted(Clock.objects.all()).query.sql_with_params()
+    table = connection.ops.quote_name(ClockTally._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM ({counted}) AS counted", params)
+    return ClockTally.objects.count()
+
+
+def _counted(clocks: QuerySet[Clock]) -> QuerySet:
     met = Q(breached_at__isnull=True, stopped_at__lte=F("due_at"))
-    counted = (
+    return (
         clocks.filter(kind__in=SHOWN_KINDS, superseded_at__isnull=True, stopped_at__isnull=False)
         .alias(age_code=age_code_when_logged("case__"))
         .values(
             "kind",
             day=TruncDate("case__created_at", tzinfo=UK_TIME),
+            month=TruncMonth("case__created_at", tzinfo=UK_TIME, output_field=DateField()),
             team_id=F("case__team_id"),
             officer_id=F("case__accountable_officer_id"),
             category_id=F("case__category_id"),
@@ -65,25 +96,13 @@ def tally_rows(clocks: QuerySet[Clock]) -> list[dict]:
         .annotate(clocks=Count("pk"))
         .order_by()
     )
-    return [{**row, "young_person": bool(row["young_person"]), "met": bool(row["met"])} for row in counted]
-
-
-@transaction.atomic
-def tally_rebuild() -> int:
-    """Write the tally again from the clocks. Returns how many rows it has."""
-    ClockTally.objects.all().delete()
-    rows = tally_rows(Clock.objects.all())
-    ClockTally.objects.bulk_create(
-        (ClockTally(**row, month=row["day"].replace(day=1)) for row in rows), batch_size=5000
-    )
-    return len(rows)
 
 
 def _upsert(rows: list[tuple]) -> None:
     table = connection.ops.quote_name(ClockTally._meta.db_table)
     keys = ", ".join(connection.ops.quote_name(key) for key in KEYS)
-    columns = f"{keys}, month, clocks"
-    placeholders = ", ".join(["%s"] * (len(KEYS) + 2))
+    columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
@@ -91,5 +110,5 @@ def _upsert(rows: list[tuple]) -> None:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values} "
                 f"ON CONFLICT ({keys}) DO UPDATE SET clocks = {table}.clocks + excluded.clocks",
-                [value for row in batch for value in (*row[:-1], row[0].replace(day=1), row[-1])],
+                [value for row in batch for value in row],
             )
