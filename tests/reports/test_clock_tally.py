@@ -7,13 +7,16 @@ clock answers, for every grouping and clock, nationally and for one council.
 """
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.admin import AdminSite
 from django.core.management import call_command
 from django.db.models import F, Min, Q
 
 from accounts.retention import retention_review_approve, retention_review_list
-from casework.models import Case, RoutingRule
+from casework.admin.families import ChildAdmin
+from casework.models import Case, Child, RoutingRule
 from casework.services import (
     case_acknowledge,
     case_await_parent,
@@ -180,6 +183,16 @@ def child_file_removed_by_retention(borough):
     return kept
 
 
+def birth_date_corrected_in_the_admin(borough):
+    case = resolved(borough)
+    child = borough.child1
+    child.date_of_birth = date(2009, 6, 1)
+    request = SimpleNamespace(user=UserFactory(username="records-admin", is_superuser=True, is_staff=True))
+    ChildAdmin(Child, AdminSite()).save_model(request, child, SimpleNamespace(changed_data=["date_of_birth"]), True)
+    assert ClockTally.objects.filter(young_person=True).exists()
+    return case
+
+
 PATHS = [
     acknowledged,
     resolved,
@@ -195,6 +208,7 @@ PATHS = [
     moved_to_another_team,
     offboarded,
     child_file_removed_by_retention,
+    birth_date_corrected_in_the_admin,
 ]
 
 
