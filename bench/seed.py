@@ -62,6 +62,7 @@ from casework.models import (  # noqa: E402
     RoutingRule,
     Team,
 )
+from casework.models.chain import GENESIS, CaseChain, content_digest, linked  # noqa: E402
 from core.time import UK_TIME
 from escalations.models import Alert, Clock, ClockTally, Pause, SlaPolicy  # noqa: E402
 from escalations.services import tally_rebuild  # noqa: E402
@@ -466,7 +467,7 @@ class Seeder:
             "user": User, "org": Organisation, "area": Area, "team": Team, "officer": Officer, "family": Family,
             "member": FamilyMember, "child": Child, "ehcp": EHCP, "item": ProvisionItem, "rule": RoutingRule,
             "case": Case, "history": HistoricalCase, "event": CaseEvent, "clock": Clock, "alert": Alert,
-            "pause": Pause, "notification": Notification, "token": Token, "cover": Cover,
+            "pause": Pause, "notification": Notification, "token": Token, "cover": Cover, "chain": CaseChain,
         }
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM casework_case")
@@ -626,7 +627,7 @@ class CaseWriter:
             for channel in ("in_app", "email"):
                 write({"id": next_id("notification"), "channel": channel, "template": template,
                        "context": context, "subject": subject, "body": body, "link": link, "dedupe_key": dedupe,
-                       "status": "sent", "attempts": 1 if channel == "email" else 0, "last_error": "",
+                       "status": "sent", "attempts": 1 if channel == "email" else 0, "last_error": "", "claimed_by": "",
                        "redispatch_at": redispatch, "created_at": at_text, "updated_at": at_text, "sent_at": at_text,
                        "digest_id": None, "read_at": read if channel == "in_app" and random_() < 0.6 else None,
                        "recipient_id": uid})
@@ -876,13 +877,21 @@ class CaseWriter:
                                       "history_user_id": user})
         self.st["case"].write(base | current)
         event_write = self.st["event"].write
-        for at, kind, actor, words, internal, data, notify, alert in events:
+        # Each event linked into the case's hash chain as `CaseEvent.objects.record` links it.
+        previous, head = GENESIS, GENESIS
+        for seq, (at, kind, actor, words, internal, data, notify, alert) in enumerate(events, 1):
             event_id = s.next_id("event")
+            content = {"record": "casework.caseevent", "case": case_id, "at": datetime.fromtimestamp(at, UTC),
+                       "kind": kind, "actor": actor, "text": words, "internal": internal, "message": None, "data": data}
+            previous, head = head, linked(head, content_digest(content))
             event_write({"id": event_id, "at": text(at), "kind": kind, "text": words, "internal": internal,
-                         "data": data, "actor_id": actor, "case_id": case_id, "message_id": None})
+                         "data": data, "actor_id": actor, "case_id": case_id, "message_id": None,
+                         "chain_seq": seq, "chain_prev": previous, "chain_hash": head})
             for recipients, template, subject in notify or ():
                 dedupe = f"alert:{alert}" if alert else f"case-event:{event_id}:{template}"
                 self.notify(at, recipients, template, dedupe, reference, case_id, subject)
+        if events:
+            self.st["chain"].write({"case_id": case_id, "length": len(events), "previous": previous, "head": head})
         alert_write = self.st["alert"].write
         for row in alerts:
             row["created_at"] = text(row["created_at"])
