@@ -36,21 +36,31 @@ COLUMNS = (*KEYS, "month", "clocks")
 BATCH = 500
 
 
-def tally_clocks(clocks: QuerySet[Clock], *, sign: int) -> None:
-    """Add (`sign` 1) or take away (-1) what these clocks count in the tally: their current, stopped, shown ones."""
+def tally_clocks(clocks: QuerySet[Clock], *, sign: int) -> int:
+    """Add (`sign` 1) or take away (-1) what these clocks count in the tally: their current, stopped, shown ones.
+
+    Returns how many tally rows it changed: none costs one query, any number three at most.
+    """
     rows = [(*(row[key] for key in KEYS), row["month"], sign * row["clocks"]) for row in tally_rows(clocks)]
+    if not rows:
+        return 0
     _upsert(sorted(rows))
     if sign < 0:
         ClockTally.objects.filter(clocks=0).delete()
+    return len(rows)
 
 
 @contextmanager
 def tally_moved(case_ids: Iterable[int]):
-    """The cases' clocks leave the tally under their old keys and come back under the new ones, after the block."""
+    """The cases' clocks leave the tally under their old keys and come back under the new ones, after the block.
+
+    Cases with no stopped clock have nothing in the tally before, and moving them stops none: one query.
+    """
     clocks = Clock.objects.filter(case_id__in=list(case_ids))
-    tally_clocks(clocks, sign=-1)
+    counted = tally_clocks(clocks, sign=-1)
     yield
-    tally_clocks(clocks, sign=1)
+    if counted:
+        tally_clocks(clocks, sign=1)
 
 
 def tally_rows(clocks: QuerySet[Clock]) -> list[dict]:
