@@ -16,8 +16,8 @@ from datetime import date, datetime
 from math import floor
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from casework.models import Case, Category, Officer, Team
 from escalations.models import ClockKind
@@ -168,42 +168,39 @@ def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
     group, as (group, kind, figures), and of every group together, by kind.
 
     The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out from the
-    minute histogram in one query: the database numbers each minute's clocks in order (running sums, in each
-    group and in all) and returns only the minutes around each percentile's place, so a few rows come back
-    for each group however many clocks there are.
+    minute histogram in one query: every group's histogram and, as the group NULL, all of them together, each
+    numbered in order by one running sum; only the minutes around each percentile's place come back, a few
+    rows a group however many clocks there are.
     """
     histogram = (
-        tallies.filter(kind__in=TIMED_KINDS).values("kind", "minutes", group=key).annotate(n=Sum("clocks")).order_by()
+        tallies.filter(kind__in=TIMED_KINDS)
+        .values("kind", "minutes", group=key)
+        .annotate(n=Cast(Sum("clocks"), IntegerField()))
+        .order_by()
     )
     inner, params = histogram.query.sql_with_params()
-    near = " OR ".join(
-        ["(upto > %s * (total - 1) - 1 AND upto - n <= %s * (total - 1) + 1)"] * len(PERCENTILES)
-        + ["(all_upto > %s * (all_total - 1) - 1 AND all_upto - all_here <= %s * (all_total - 1) + 1)"]
-        * len(PERCENTILES)
-    )
+    near = " OR ".join(["(upto > %s * (total - 1) - 1 AND upto - n <= %s * (total - 1) + 1)"] * len(PERCENTILES))
     sql = (
-        "SELECT grp, kind, minutes, upto - n, upto, total, all_upto - all_here, all_upto, all_total FROM ("
+        f"WITH histogram AS ({inner}) "
+        "SELECT grp, kind, minutes, upto - n, upto, total FROM ("
         " SELECT grp, kind, minutes, n,"
         " SUM(n) OVER (PARTITION BY grp, kind ORDER BY minutes) AS upto,"
-        " SUM(n) OVER (PARTITION BY grp, kind) AS total,"
-        " SUM(n) OVER (PARTITION BY kind, minutes) AS all_here,"
-        " SUM(n) OVER (PARTITION BY kind ORDER BY minutes) AS all_upto,"
-        " SUM(n) OVER (PARTITION BY kind) AS all_total"
-        f" FROM (SELECT kind, minutes, \"group\" AS grp, n FROM ({inner}) AS histogram) AS counted"
+        " SUM(n) OVER (PARTITION BY grp, kind) AS total"
+        ' FROM (SELECT "group" AS grp, kind, minutes, n FROM histogram'
+        " UNION ALL SELECT NULL, kind, minutes, SUM(n) FROM histogram GROUP BY kind, minutes) AS counted"
         f") AS placed WHERE {near}"
     )
     fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *fractions, *fractions])
+        cursor.execute(sql, [*params, *fractions])
         rows = cursor.fetchall()
-    in_group: dict = {}
-    in_all: dict = {}
-    for group, kind, minutes, below, upto, total, all_below, all_upto, all_total in rows:
-        in_group.setdefault((group, kind), []).append((int(below), int(upto), int(total), minutes * 60))
-        in_all.setdefault(kind, set()).add((int(all_below), int(all_upto), int(all_total), minutes * 60))
+    near_each: dict = {}
+    for group, kind, minutes, below, upto, total in rows:
+        near_each.setdefault((group, kind), []).append((int(below), int(upto), int(total), minutes * 60))
+    figures = {where: _figures(buckets) for where, buckets in near_each.items()}
     return (
-        [(group, kind, _figures(buckets)) for (group, kind), buckets in in_group.items()],
-        {kind: _figures(list(buckets)) for kind, buckets in in_all.items()},
+        [(group, kind, times) for (group, kind), times in figures.items() if group is not None],
+        {kind: times for (group, kind), times in figures.items() if group is None},
     )
 
 
