@@ -23,7 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from core.time import UK_TIME
 
@@ -97,9 +97,10 @@ def _counted(clocks: QuerySet[Clock]) -> QuerySet:
             young_person=ExpressionWrapper(young_person_when_logged(), output_field=BooleanField()),
             met=ExpressionWrapper(met, output_field=BooleanField()),
             # Whole minutes, floored: a percentile of them is exact to the minute. Nothing shows a respond time.
+            # Only a clock stopped outside the services (written by hand) has no working time: it counts as 0.
             minutes=Choose(
                 When(kind=ClockKind.RESPOND, then=Value(0)),
-                default=F("working_seconds_taken") / Value(60),
+                default=Coalesce(F("working_seconds_taken"), Value(0)) / Value(60),
                 output_field=IntegerField(),
             ),
         )
