@@ -22,6 +22,8 @@ from casefile.models import Attachment, ProcessAttachment
 from casefile.storage import evidence_store
 from casework.models import Case, Child
 from core.exceptions import Conflict, NotAllowed
+from escalations.models import Clock
+from escalations.services import tally_clocks
 
 from .models import Invitation, LegalHold, RetentionAudit, RetentionItem, RetentionReview, RetentionRule
 
@@ -137,6 +139,8 @@ def retention_review_approve(*, review: RetentionReview, actor) -> list[Retentio
             continue
         removed = Counter()
         files = _evidence_files_of(item)
+        if item.kind == Kind.CHILD_FILE:
+            tally_clocks(Clock.objects.filter(case__child_id=item.object_id), sign=-1)
         remove_with_dependents(still_due, removed)
         if files:
             removed["evidence files"] = len(files)

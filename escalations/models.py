@@ -132,6 +132,12 @@ class Clock(models.Model):
                 fields=["next_check_at"], name="clock_due_for_sweep", condition=models.Q(next_check_at__isnull=False)
             ),
             models.Index(fields=["case", "kind"], name="clock_case_kind"),
+            # The SLA reports count the running clocks live, beside the tally of the stopped ones.
+            models.Index(
+                fields=["case"],
+                name="clock_running_current",
+                condition=models.Q(stopped_at__isnull=True, superseded_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -152,6 +158,48 @@ class Clock(models.Model):
         if self.stopped_at is not None:
             return self.stopped_at > self.due_at
         return self.paused_at is None and now > self.due_at
+
+
+class ClockTally(models.Model):
+    """How many stopped clocks share one set of report keys: the roll-up the national SLA reports read.
+
+    A stopped clock's outcome never changes, so the reports need not read every
+    clock of every case ever closed: they add these counts, and count only the
+    clocks still running live. A row holds the current (not superseded) stopped
+    acknowledge, respond and resolve clocks of cases logged on `day`, in `team`,
+    owned by `officer`, of `category`, with one outcome and one working time in
+    whole minutes (floored). `minutes` is 0 for respond clocks, whose time no
+    report shows. `young_person` says the child was aged 16 to 25 on the day the
+    case was logged (the transition report's rule).
+
+    Written in the transaction that stops, supersedes or hands over a clock
+    (`escalations.services.tally`); `manage.py clock_tally_rebuild` writes it
+    again from the clocks, and a test holds the two equal.
+    """
+
+    day = models.DateField(help_text="The UK date the case was logged.")
+    month = models.DateField(help_text="The first day of `day`'s month.")
+    team = models.ForeignKey("casework.Team", on_delete=models.PROTECT, related_name="+", db_index=False)
+    officer = models.ForeignKey("casework.Officer", on_delete=models.PROTECT, related_name="+", db_index=False)
+    category = models.ForeignKey("casework.Category", on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.CharField(max_length=12, choices=ClockKind.choices)
+    young_person = models.BooleanField()
+    met = models.BooleanField()
+    minutes = models.PositiveIntegerField()
+    clocks = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team", "officer", "category", "kind", "young_person", "met", "minutes"],
+                name="clock_tally_one_row_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "day"], name="clock_tally_team_day"),
+            # Rows brought to zero are deleted in the same transaction: this finds them at once.
+            models.Index(fields=["clocks"], name="clock_tally_emptied", condition=models.Q(clocks=0)),
+        ]
 
 
 class Pause(models.Model):

@@ -5,15 +5,39 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from casework.models import Case, Officer
+from core.time import UK_TIME
 
 from .models import Alert, Clock, ClockKind, Pause
 from .timescales import CHASE_INTERVAL_WORKING_DAYS, EXTENSIONS_WITHOUT_A_MANAGER, LADDER_WORKING_DAYS
 from .working_days import WorkingCalendar
 
 SHOWN_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESPOND, ClockKind.RESOLVE)
+# Young people stay in the SEND system to 25; from 16 they are preparing for adulthood.
+TRANSITION_AGES = (16, 25)
+
+
+def young_person_when_logged() -> Q:
+    """The case's child was aged 16 to 25 on the UK date it was logged.
+
+    A birthday comparison in whole numbers: YYYYMMDD of the day logged minus YYYYMMDD of
+    the birth date is at least N0000 exactly when the child had turned N (leap days included).
+    Needs the alias `age_code` from `age_code_when_logged` on the queryset.
+    """
+    youngest, oldest = TRANSITION_AGES
+    return Q(age_code__gte=youngest * 10000, age_code__lt=(oldest + 1) * 10000)
+
+
+def age_code_when_logged(case_path: str = ""):
+    """The alias `young_person_when_logged` reads. `case_path` leads to the case ("case__" from a clock)."""
+    return _yyyymmdd(f"{case_path}created_at", tzinfo=UK_TIME) - _yyyymmdd(f"{case_path}child__date_of_birth")
+
+
+def _yyyymmdd(path: str, **extract):
+    return ExtractYear(path, **extract) * 10000 + ExtractMonth(path, **extract) * 100 + ExtractDay(path, **extract)
 
 
 def breached_clocks_q(now: datetime, path: str = "") -> Q:

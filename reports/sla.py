@@ -12,22 +12,21 @@ breached: the escalation it caused really happened.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from math import floor
 
-from django.db.models import Count, F, Min, Q, QuerySet
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Coalesce
 
-from casework.models import Case
-from core.time import UK_TIME
+from casework.models import Case, Category, Officer, Team
 from escalations.models import ClockKind
 from escalations.selectors import SHOWN_KINDS, breached_clocks_q
 
-from .sql import Percentile, display_name, month_key, month_label, seconds_in, uk_month
+from .selectors import SlaScope
+from .sql import display_name, month_label, seconds_in, uk_month
 
 STATES = ("met", "breached", "open_within", "open_breached")
-TRANSITION_CATEGORY = "transition"
-# Young people stay in the SEND system to 25; from 16 they are preparing for adulthood.
-TRANSITION_AGES = (16, 25)
 SECONDS_PER_HOUR = 3600
 
 
@@ -118,81 +117,171 @@ def with_latest_clocks(cases: QuerySet[Case], kinds=SHOWN_KINDS) -> QuerySet[Cas
     return cases.filter(**{f"{CLOCK}kind__in": kinds, f"{CLOCK}superseded_at__isnull": True})
 
 
+def with_running_clocks(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` joined to each one's running latest clock of each shown kind: the clocks the tally does not hold."""
+    return cases.filter(
+        **{f"{CLOCK}kind__in": SHOWN_KINDS, f"{CLOCK}superseded_at__isnull": True, f"{CLOCK}stopped_at__isnull": True}
+    )
+
+
 @dataclass(frozen=True)
 class Grouping:
-    """How the SLA report groups clocks: by a key of their case, shown with a label, in an order.
+    """How the SLA report groups clocks: by a key of their case (`case_key`) or of the tally (`tally_key`).
 
-    The label and order follow from the key, so the database groups by the key
-    alone and takes them as aggregates: sorting millions of clocks by a name
-    costs far more than by an id.
+    Only keys are grouped by; the rows' labels and order are read once afterwards
+    (`_labelled_in_order`), so the big aggregates join nothing.
     """
 
-    key: object
-    label: object
-    order: object
+    case_key: object
+    tally_key: object
 
 
 SLA_GROUPINGS = {
-    "category": Grouping(F("category_id"), F("category__name"), F("category__position")),
-    "team": Grouping(F("team_id"), F("team__name"), F("team__name")),
-    "officer": Grouping(
-        F("accountable_officer_id"),
-        display_name("accountable_officer__user"),
-        display_name("accountable_officer__user"),
-    ),
-    "month": Grouping(uk_month("created_at"), uk_month("created_at"), uk_month("created_at")),
+    "category": Grouping(F("category_id"), F("category_id")),
+    "team": Grouping(F("team_id"), F("team_id")),
+    "officer": Grouping(F("accountable_officer_id"), F("officer_id")),
+    "month": Grouping(uk_month("created_at"), F("month")),
 }
+TIMED_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE)
+PERCENTILES = {"median": 0.5, "p90": 0.9}
 
 
-def sla_report(*, cases: QuerySet[Case], group_by: str, clock: str, now: datetime) -> dict:
-    """SLA compliance of `cases`, grouped, by each case's latest `clock` (resolve unless asked otherwise).
+def sla_report(*, scope: SlaScope, group_by: str, clock: str, now: datetime) -> dict:
+    """SLA compliance of the scope's cases, grouped, by each case's latest `clock` (resolve unless asked otherwise).
 
-    Two queries: one row per group and clock kind, and one per clock kind for
-    every case together. Hours to acknowledge and to resolve are working hours
+    Stopped clocks are read from the clock tally (`ClockTally`), running ones
+    counted live: a fixed number of queries, and none of them reads the clocks of
+    cases long closed. Hours to acknowledge and to resolve are working hours
     (09:00-17:00 UK time on working days): the median and 90th percentile of the
-    latest acknowledge and resolve clocks' `working_seconds_taken`, stored when
-    each stopped, so time the case waited on the family does not count. Clocks
-    still running count towards neither.
+    latest acknowledge and resolve clocks' working time, whole minutes from the
+    tally, so time the case waited on the family does not count. Clocks still
+    running count towards neither.
     """
-    clocks = with_latest_clocks(cases)
     grouping = SLA_GROUPINGS[group_by]
-    per_group = (
-        clocks.values(group_key=grouping.key, kind=F(f"{CLOCK}kind"))
-        .annotate(group_label=Min(grouping.label), group_order=Min(grouping.order), **_clock_figures(now))
-        .order_by("group_order", "group_key", "kind")
-    )
-    overall = clocks.values(kind=F(f"{CLOCK}kind")).annotate(**_clock_figures(now)).order_by("kind")
-    rows: dict = {}
-    for figures in per_group:
-        key, label = _group_key_and_label(group_by, figures["group_key"], figures["group_label"])
-        rows.setdefault(key, {"key": key, "label": label, "by_kind": {}})["by_kind"][figures["kind"]] = figures
+    figures: dict = {}
+    for group, kind, counts in _running_counts(scope, grouping.case_key, now) + _stopped_counts(scope, grouping.tally_key):
+        _add(figures.setdefault(_key(group_by, group), {}).setdefault(kind, {}), counts)
+    per_group, overall_times = _percentiles(scope.tallies(), grouping.tally_key)
+    for group, kind, times in per_group:
+        figures.setdefault(_key(group_by, group), {}).setdefault(kind, {}).update(times)
+    overall: dict = {}
+    for by_kind in figures.values():
+        for kind, counts in by_kind.items():
+            _add(overall.setdefault(kind, {}), {state: counts.get(state, 0) for state in STATES})
+    for kind, times in overall_times.items():
+        overall.setdefault(kind, {}).update(times)
     return {
         "group_by": group_by,
         "clock": clock,
-        "rows": [_sla_row(row["key"], row["label"], row["by_kind"], clock) for row in rows.values()],
-        "overall": _sla_row("all", "All cases", {figures["kind"]: figures for figures in overall}, clock),
+        "rows": [_sla_row(key, label, figures[key], clock) for key, label in _labelled_in_order(group_by, figures)],
+        "overall": _sla_row("all", "All cases", overall, clock),
     }
 
 
-def _clock_figures(now: datetime) -> dict:
-    # Only these times are reported, and each percentile sorts its values: none are sorted for nothing.
-    stopped = Q(**{f"{CLOCK}stopped_at__isnull": False, f"{CLOCK}kind__in": [ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE]})
-    return {
-        **clock_state_counts(now),
-        "median_working_seconds": Percentile(f"{CLOCK}working_seconds_taken", 0.5, filter=stopped),
-        "p90_working_seconds": Percentile(f"{CLOCK}working_seconds_taken", 0.9, filter=stopped),
-    }
+def _running_counts(scope: SlaScope, key, now: datetime) -> list[tuple]:
+    states = {state: count for state, count in clock_state_counts(now).items() if state.startswith("open_")}
+    rows = with_running_clocks(scope.cases()).values(group=key, kind=F(f"{CLOCK}kind")).annotate(**states).order_by()
+    return [(row["group"], row["kind"], {state: row[state] for state in states}) for row in rows]
 
 
-def _group_key_and_label(group_by: str, key, label) -> tuple[str, str]:
+def _stopped_counts(scope: SlaScope, key) -> list[tuple]:
+    rows = (
+        scope.tallies()
+        .values("kind", group=key)
+        .annotate(
+            kept=Coalesce(Sum("clocks", filter=Q(met=True)), 0), missed=Coalesce(Sum("clocks", filter=Q(met=False)), 0)
+        )
+        .order_by()
+    )
+    return [(row["group"], row["kind"], {"met": row["kept"], "breached": row["missed"]}) for row in rows]
+
+
+def _add(counts: dict, more: dict) -> None:
+    for state, count in more.items():
+        counts[state] = counts.get(state, 0) + count
+
+
+def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
+    """The median and 90th percentile working seconds of the stopped acknowledge and resolve clocks: of each
+    group, as (group, kind, figures), and of every group together, by kind.
+
+    The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out from the
+    minute histogram in one query: every group's histogram and, as the group NULL, all of them together, each
+    numbered in order by one running sum; only the minutes around each percentile's place come back, a few
+    rows a group however many clocks there are.
+    """
+    histogram = (
+        tallies.filter(kind__in=TIMED_KINDS)
+        .values("kind", "minutes", group=key)
+        .annotate(n=Cast(Sum("clocks"), IntegerField()))
+        .order_by()
+    )
+    inner, params = histogram.query.sql_with_params()
+    near = " OR ".join(["(upto > %s * (total - 1) - 1 AND upto - n <= %s * (total - 1) + 1)"] * len(PERCENTILES))
+    sql = (
+        f"WITH histogram AS ({inner}) "
+        "SELECT grp, kind, minutes, upto - n, upto, total FROM ("
+        " SELECT grp, kind, minutes, n,"
+        " SUM(n) OVER (PARTITION BY grp, kind ORDER BY minutes) AS upto,"
+        " SUM(n) OVER (PARTITION BY grp, kind) AS total"
+        ' FROM (SELECT "group" AS grp, kind, minutes, n FROM histogram'
+        " UNION ALL SELECT NULL, kind, minutes, SUM(n) FROM histogram GROUP BY kind, minutes) AS counted"
+        f") AS placed WHERE {near}"
+    )
+    fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *fractions])
+        rows = cursor.fetchall()
+    near_each: dict = {}
+    for group, kind, minutes, below, upto, total in rows:
+        near_each.setdefault((group, kind), []).append((int(below), int(upto), int(total), minutes * 60))
+    figures = {where: _figures(buckets) for where, buckets in near_each.items()}
+    return (
+        [(group, kind, times) for (group, kind), times in figures.items() if group is not None],
+        {kind: times for (group, kind), times in figures.items() if group is None},
+    )
+
+
+def _figures(buckets: list[tuple]) -> dict:
+    return {f"{name}_working_seconds": _percentile(buckets, fraction) for name, fraction in PERCENTILES.items()}
+
+
+def _percentile(buckets: list[tuple], fraction: float) -> float:
+    """`percentile_cont` from the buckets around its place: each bucket (below, up to, total, seconds) holds the
+    clocks numbered `below` to `up to` - 1 in order, all of one time."""
+    total = buckets[0][2]
+    rank = fraction * (total - 1)
+    below = floor(rank)
+    above = min(below + 1, total - 1)
+
+    def at(place: int) -> float:
+        return next(seconds for first, upto, _total, seconds in buckets if first <= place < upto)
+
+    return at(below) + (rank - below) * (at(above) - at(below))
+
+
+def _key(group_by: str, group) -> str:
+    # A month comes as a date, a datetime, or (from SQLite through a raw query) the text of a date.
+    return str(group)[:7] if group_by == "month" else str(group)
+
+
+def _labelled_in_order(group_by: str, figures: dict) -> list[tuple[str, str]]:
+    """Each group's key and label, in the report's order: a category's place, a team's or officer's name, a month."""
     if group_by == "month":
-        return month_key(key), month_label(key)
-    return str(key), label
+        return [(key, month_label(date.fromisoformat(f"{key}-01"))) for key in sorted(figures)]
+    model, label, order = {
+        "category": (Category, F("name"), F("position")),
+        "team": (Team, F("name"), F("name")),
+        "officer": (Officer, display_name("user"), display_name("user")),
+    }[group_by]
+    rows = model.objects.filter(pk__in=list(figures)).values_list("pk", label).order_by(order, "pk")
+    return [(str(pk), text) for pk, text in rows]
 
 
 def _sla_row(key: str, label: str, by_kind: dict, clock: str) -> dict:
-    none = dict.fromkeys(STATES, 0)
-    clocks = {kind: with_totals(by_kind.get(kind, none)) for kind in SHOWN_KINDS}
+    clocks = {
+        kind: with_totals({state: by_kind.get(kind, {}).get(state, 0) for state in STATES}) for kind in SHOWN_KINDS
+    }
     acknowledge, resolve = by_kind.get(ClockKind.ACKNOWLEDGE, {}), by_kind.get(ClockKind.RESOLVE, {})
     return {
         "key": key,
@@ -208,18 +297,3 @@ def _sla_row(key: str, label: str, by_kind: dict, clock: str) -> dict:
 
 def _working_hours(figures: dict, percentile: str) -> float | None:
     return seconds_in(figures.get(f"{percentile}_working_seconds"), SECONDS_PER_HOUR)
-
-
-def transition_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Transition concerns, and every concern about a young person aged 16 to 25 on the day it was logged."""
-    youngest, oldest = TRANSITION_AGES
-    # A birthday comparison in whole numbers: YYYYMMDD of the day logged minus YYYYMMDD of
-    # the birth date is at least N0000 exactly when the child had turned N (leap days included).
-    age_code = _yyyymmdd("created_at", tzinfo=UK_TIME) - _yyyymmdd("child__date_of_birth")
-    return cases.alias(age_code=age_code).filter(
-        Q(category_id=TRANSITION_CATEGORY) | Q(age_code__gte=youngest * 10000, age_code__lt=(oldest + 1) * 10000)
-    )
-
-
-def _yyyymmdd(path: str, **extract):
-    return ExtractYear(path, **extract) * 10000 + ExtractMonth(path, **extract) * 100 + ExtractDay(path, **extract)

@@ -2,8 +2,20 @@
 
 from django.contrib import admin
 
-from ..models import EHCP, Child, Family, FamilyMember, ProvisionItem
+from escalations import services as sla
+
+from ..models import EHCP, Case, Child, Family, FamilyMember, ProvisionItem
 from .shared import HistoryAdmin
+
+
+def saved_keeping_the_clock_tally(child_ids: list[int], save) -> None:
+    """Save a correction of children's dates of birth, their cases' rows of the clock tally moving with it:
+    a child's age on the day a concern was logged decides whether it counts in the transition report."""
+    if not child_ids:
+        save()
+        return
+    with sla.tally_moved(Case.objects.filter(child_id__in=child_ids).values_list("pk", flat=True)):
+        save()
 
 
 class FamilyMemberInline(admin.TabularInline):
@@ -29,6 +41,14 @@ class FamilyAdmin(admin.ModelAdmin):
     search_fields = ["name", "memberships__user__username", "memberships__user__last_name"]
     inlines = [FamilyMemberInline, ChildInline]
 
+    def save_formset(self, request, form, formset, change):
+        born_again = [
+            child.instance.pk
+            for child in formset.forms
+            if formset.model is Child and child.instance.pk and "date_of_birth" in child.changed_data
+        ]
+        saved_keeping_the_clock_tally(born_again, lambda: super(FamilyAdmin, self).save_formset(request, form, formset, change))
+
 
 class EHCPInline(admin.StackedInline):
     model = EHCP
@@ -47,6 +67,10 @@ class ChildAdmin(HistoryAdmin):
     search_fields = ["first_name", "last_name", "ehcp__reference"]
     autocomplete_fields = ["family"]
     inlines = [EHCPInline]
+
+    def save_model(self, request, obj, form, change):
+        born_again = [obj.pk] if change and "date_of_birth" in form.changed_data else []
+        saved_keeping_the_clock_tally(born_again, lambda: super(ChildAdmin, self).save_model(request, obj, form, change))
 
     @admin.display(description="Name", ordering="last_name")
     def name(self, child):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import Conflict
+from escalations import services as sla
 
 from .. import notices
 from ..labels import display_name
@@ -109,8 +110,9 @@ def cases_transfer(
                 )
             )
         news.append(new_officer_news(case, event, previous=previous))
-    # One history row a case, with the user and reason set above.
-    save_many_with_history([case for case, _to in moves], ["accountable_officer", "owner_count", "team"], at=now)
+    # One history row a case, with the user and reason set above. Its stopped clocks' tally moves with it.
+    with sla.tally_moved(case.pk for case, _to in moves):
+        save_many_with_history([case for case, _to in moves], ["accountable_officer", "owner_count", "team"], at=now)
     CaseEvent.objects.record_many(lines)
     tellings = notices.family_new_officer_tellings(news) if tell_families else []
     if tell_each_new_owner:

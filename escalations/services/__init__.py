@@ -19,6 +19,7 @@ from .clocks import (
     sla_policy_for,
 )
 from .sweep import SweepResult, sla_sweep
+from .tally import tally_clocks, tally_moved, tally_rebuild
 
 __all__ = [
     "ClockPlan",
@@ -34,4 +35,7 @@ __all__ = [
     "clocks_stop",
     "sla_policy_for",
     "sla_sweep",
+    "tally_clocks",
+    "tally_moved",
+    "tally_rebuild",
 ]

@@ -20,7 +20,7 @@ from core.read_mostly import read_mostly
 from core.time import UK_TIME, describe_moment
 
 from ..models import Alert, Clock, ClockKind, Pause, SlaPolicy, Unit
-from ..selectors import chase_again_from, extension_needs_a_manager, resolve_clock_running
+from ..selectors import SHOWN_KINDS, chase_again_from, extension_needs_a_manager, resolve_clock_running
 from ..timescales import (
     CHASE_REPLY_WORKING_DAYS,
     EXTENSION_LIMIT_WORKING_DAYS,
@@ -29,6 +29,7 @@ from ..timescales import (
 )
 from ..working_days import WorkingCalendar, start_of_working_day
 from .ladder import AlertBatch, _escalate, _ladder_start_again
+from .tally import tally_clocks
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +165,8 @@ def clocks_stop(*, case: Case, kinds, at: datetime) -> None:
         late_and_unrecorded = at > clock.due_at and clock.breached_at is None and clock.paused_at is None
         clock.next_check_at = clock.due_at if late_and_unrecorded else None
         clock.save(update_fields=["due_at", "paused_at", "stopped_at", "working_seconds_taken", "next_check_at"])
+    if clocks:
+        tally_clocks(Clock.objects.filter(pk__in=[clock.pk for clock in clocks]), sign=1)
     _refresh_case_due(case)
     if case.status in Case.CLOSED_STATES:
         case.escalation_due_at = None
@@ -295,7 +298,12 @@ def clocks_reopen(*, case: Case, at: datetime) -> Clock:
 
 
 def _start_again(*, case: Case, clock: Clock, at: datetime) -> None:
-    """Save `clock` as the case's current clock of its kind; the one before it is superseded from `at`."""
+    """Save `clock` as the case's current clock of its kind; the one before it is superseded from `at`.
+
+    A superseded clock no longer counts in the reports, so it leaves the tally.
+    """
+    if clock.kind in SHOWN_KINDS:
+        tally_clocks(case.clocks.filter(kind=clock.kind), sign=-1)
     case.clocks.filter(kind=clock.kind, superseded_at__isnull=True).update(superseded_at=at)
     clock.save()
 

@@ -22,9 +22,9 @@ from escalations.selectors import SHOWN_KINDS
 from ..accountability import accountability_report
 from ..caseload import age_report, escalations_report, provision_report
 from ..open_data import open_data_publication_for, open_data_sla
-from ..selectors import cases_reported_to, logged_between
+from ..selectors import cases_reported_to, logged_between, sla_scope_of
 from ..services import open_data_publish
-from ..sla import sla_report, transition_cases
+from ..sla import sla_report
 from ..sql import LEVELS
 from .rendering import CsvOrJsonView, CSVRenderer
 from .serializers import (
@@ -97,19 +97,15 @@ def sla_table(data: dict) -> dict:
 class SlaReportView(CsvOrJsonView):
     permission_classes = [ReadsReports]
     file_stem = "sla-report"
+    transition = False
 
     def get(self, request):
         params = query(SlaReportInput, request)
-        cases = logged_between(cases_reported_to(request.user), params["from"], params["to"])
-        report = sla_report(
-            cases=self.chosen(cases), group_by=params["group_by"], clock=params["clock"], now=timezone.now()
-        )
+        scope = sla_scope_of(request.user, params["from"], params["to"], transition=self.transition)
+        report = sla_report(scope=scope, group_by=params["group_by"], clock=params["clock"], now=timezone.now())
         filename = f"{self.file_stem}-{params['group_by']}-{params['from']}-{params['to']}.csv"
         period = {"from": params["from"], "to": params["to"]}
         return self.answer(SlaReportOutput({**period, **report}).data, table=sla_table, filename=filename)
-
-    def chosen(self, cases):
-        return cases
 
 
 @extend_schema_view(
@@ -123,9 +119,7 @@ class TransitionReportView(SlaReportView):
     """The SLA report for transition: the category, and every concern about a young person aged 16 to 25."""
 
     file_stem = "transition-report"
-
-    def chosen(self, cases):
-        return transition_cases(cases)
+    transition = True
 
 
 def accountability_table(data: dict) -> dict:

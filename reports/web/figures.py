@@ -18,8 +18,8 @@ from casework.web.access import managers_only
 
 from ..accountability import cases_held
 from ..caseload import cases_of_age
-from ..selectors import cases_reported_to, logged_between
-from ..sla import cases_in_clock_state, decided, share_shown, transition_cases
+from ..selectors import cases_reported_to, logged_between, transition_cases
+from ..sla import cases_in_clock_state, decided, share_shown
 from .forms import FigureForm, months_of
 
 CASES_A_PAGE = 50

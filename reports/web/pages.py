@@ -8,8 +8,8 @@ from casework.web.access import managers_only
 from core.time import UK_TIME
 
 from ..caseload import age_report, provision_report
-from ..selectors import cases_reported_to, logged_between
-from ..sla import sla_report, transition_cases
+from ..selectors import cases_reported_to, logged_between, sla_scope_of
+from ..sla import sla_report
 from .figures import compliance_rows, figure_link, months_from_the_first_case
 from .forms import COMPLIANCE_CLOCKS, ClockForm, PeriodForm
 from .views import compliance_chart, period_words
@@ -57,8 +57,8 @@ def transition(request):
     clock = ClockForm(request.GET).chosen()
     period_form = PeriodForm(request.GET, today=timezone.localdate(now, UK_TIME))
     first_day, last_day = period = period_form.period()
-    cases = transition_cases(logged_between(cases_reported_to(request.user), first_day, last_day))
-    report = sla_report(cases=cases, group_by="month", clock=clock, now=now)
+    scope = sla_scope_of(request.user, first_day, last_day, transition=True)
+    report = sla_report(scope=scope, group_by="month", clock=clock, now=now)
     rows = compliance_rows(
         months_from_the_first_case(report["rows"], first_day, last_day),
         period=period, clock=clock, group="month", transition=True,

@@ -25,7 +25,7 @@ from escalations.selectors import cases_breached, escalations_recent
 
 from ..accountability import accountability_report
 from ..delivery import delivery_report, items_reported_to
-from ..selectors import cases_reported_to, logged_between
+from ..selectors import sla_scope_of
 from ..sla import sla_report
 from . import charts
 from .figures import compliance_rows, figure_link, months_from_the_first_case
@@ -66,9 +66,9 @@ def dashboard(request):
     clock = ClockForm(request.GET).chosen()
     period_form = PeriodForm(request.GET, today=today)
     first_day, last_day = period = period_form.period()
-    cases = logged_between(cases_reported_to(user), first_day, last_day)
-    by_month = sla_report(cases=cases, group_by="month", clock=clock, now=now)
-    by_team = sla_report(cases=cases, group_by="team", clock=clock, now=now)
+    scope = sla_scope_of(user, first_day, last_day)
+    by_month = sla_report(scope=scope, group_by="month", clock=clock, now=now)
+    by_team = sla_report(scope=scope, group_by="team", clock=clock, now=now)
     month_rows = compliance_rows(
         months_from_the_first_case(by_month["rows"], first_day, last_day), period=period, clock=clock, group="month"
     )
