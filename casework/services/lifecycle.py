@@ -56,8 +56,10 @@ def case_acknowledge(*, actor, case: Case, note: str = "") -> Case:
 
 @transaction.atomic
 def case_start(*, actor, case: Case, note: str = "") -> Case:
+    """Work begins. This answers nothing the family asked, so the response clock runs on (a message to the
+    family, or resolving, stops it); a case started before it was acknowledged is acknowledged by it."""
     case = move_case(case, actor=actor, action="start")
-    sla.clocks_stop(case=case, kinds=[ClockKind.ACKNOWLEDGE, ClockKind.RESPOND], at=timezone.now())
+    sla.clocks_stop(case=case, kinds=[ClockKind.ACKNOWLEDGE], at=timezone.now())
     save_case(case, actor=actor, reason="Work started")
     record_event(case, Kind.STARTED, actor, note or "Work on this concern has started.")
     return case
