@@ -49,6 +49,7 @@ family = [
     path("concerns/<int:pk>/reply/", concerns.concern_reply, name="family-concern-reply"),
     path("concerns/<int:pk>/reopen/", concerns.concern_reopen, name="family-concern-reopen"),
     path("concerns/<int:pk>/chase/", concerns.concern_chase, name="family-concern-chase"),
+    path("concerns/<int:pk>/withdraw/", concerns.concern_withdraw, name="family-concern-withdraw"),
     path("children/", concerns.children, name="family-children"),
 ]
 

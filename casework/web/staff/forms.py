@@ -69,12 +69,18 @@ class QueueFilterForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    text = Text(label="Message", required_message="Enter a message or a note", max_length=20_000)
-    internal = forms.BooleanField(
-        label="Internal note (the family will not see this)",
-        required=False,
-        help_text="For other staff only. Leave unticked to send the message to the family.",
+    text = Text(
+        label="Your message",
+        help_text="The family will see this and be told about it. It counts as our reply to them.",
+        required_message="Enter a message to the family",
+        max_length=20_000,
     )
+
+
+class NoteForm(forms.Form):
+    """An internal note: its own form, so nothing meant for staff is ever sent to the family by a missed tick."""
+
+    text = Text(label="Your note", required_message="Enter a note", max_length=20_000)
 
 
 class AwaitParentForm(forms.Form):
