@@ -24,8 +24,8 @@ from ...permissions import may_withdraw
 from ..access import family_only
 from .forms import (
     ReopenForm,
-    WithdrawForm,
     ReplyForm,
+    WithdrawForm,
 )
 from .wording import chase_goes_to, message_sent, reopened, risk_told_to
 
