@@ -41,6 +41,14 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", "Any"), ("true", "Overdue: a promised date has passed"), ("false", "Not overdue")],
     )
+    q = forms.CharField(
+        label="Search by reference, child's name or family name", required=False, max_length=100, strip=True
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("due", "Next due first"), ("oldest", "Oldest first"), ("active", "Most recently active first")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +56,7 @@ class QueueFilterForm(forms.Form):
             ("status", "Choose a status from the list"),
             ("category", "Choose what the concern is about from the list"),
             ("breached", "Choose whether to show overdue cases from the list"),
+            ("sort", "Choose how to sort the queue from the list"),
         ):
             self.fields[name].error_messages["invalid_choice"] = message
 
@@ -63,6 +72,16 @@ class QueueFilterForm(forms.Form):
         if data.get("breached"):
             params["breached"] = data["breached"]
         return params
+
+    def search_text(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_bound and self.is_valid() else ""
+
+    def sort_key(self) -> str:
+        return (self.cleaned_data.get("sort") if self.is_bound and self.is_valid() else "") or "due"
+
+    def narrows_cases(self) -> bool:
+        """Whether a filter or search picks out some cases: then the queue shows cases only, not legal dates."""
+        return bool(self.search_text() or self.case_filter_data() != {"status": "open"})
 
 
 # --- the case page ----------------------------------------------------------------------------
