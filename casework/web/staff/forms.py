@@ -18,8 +18,16 @@ from ...models import Category, Officer
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer chooser for handover, cover and offboarding. Each choice says how many open cases the officer
+    holds now (`officers_with_caseload` counts them in the list's one query), so work is shared out, not piled
+    on one person."""
+
     def label_from_instance(self, officer: Officer) -> str:
-        return f"{officer.display_name} ({officer.team.name})" if officer.team_id else officer.display_name
+        name = f"{officer.display_name} ({officer.team.name})" if officer.team_id else officer.display_name
+        caseload = getattr(officer, "open_cases", None)
+        if caseload is None:
+            return name
+        return f"{name}: {caseload} open case{'s' if caseload != 1 else ''}"
 
 
 # --- queues -------------------------------------------------------------------------------
