@@ -7,7 +7,7 @@ from django.urls import path
 
 from . import pages
 from .family import concerns, journey
-from .staff import case, officers, queue
+from .staff import case, intake, officers, queue
 
 shared = [
     path("", pages.home, name="home"),
@@ -56,6 +56,8 @@ family = [
 staff = [
     path("queue/", queue.queue, name="staff-queue"),
     path("queue/team/", queue.team_queue, name="staff-team-queue"),
+    path("queue/log/", intake.find_child, name="staff-log-find-child"),
+    path("queue/log/children/<int:child_id>/", intake.log_for_child, name="staff-log-for-child"),
     path("queue/cases/<int:pk>/", case.case_detail, name="staff-case"),
     path("queue/cases/<int:pk>/handover/", case.handover, name="staff-handover"),
     path("officers/", officers.officers, name="manager-officers"),

@@ -14,7 +14,7 @@ from core.forms import Text
 from core.time import UK_TIME
 
 from ...labels import STAFF_STATUS_LABELS
-from ...models import Category, Officer
+from ...models import Case, Category, Officer
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -90,6 +90,39 @@ class QueueFilterForm(forms.Form):
     def narrows_cases(self) -> bool:
         """Whether a filter or search picks out some cases: then the queue shows cases only, not legal dates."""
         return bool(self.search_text() or self.case_filter_data() != {"status": "open"})
+
+
+# --- logging a concern for a family ----------------------------------------------------------
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(label="Child's name or family name", max_length=100, strip=True,
+                        error_messages={"required": "Enter the child's name or the family name"})
+
+
+class StaffLogForm(forms.Form):
+    """A concern a family gave staff by phone, email, letter or in person, logged on their behalf."""
+
+    contact_method = forms.ChoiceField(
+        label="How did the family get in touch?",
+        widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Case.ContactMethod.choices if value != Case.ContactMethod.ONLINE],
+        error_messages={"required": "Choose how the family got in touch"},
+    )
+    category = forms.ModelChoiceField(
+        label="What is the concern about?", queryset=Category.objects.none(), empty_label="Choose a category",
+        error_messages={"required": "Choose what the concern is about", "invalid_choice": "Choose a category from the list"},
+    )
+    summary = Text(label="Summary", help_text="A few words the family will recognise.", max_length=200,
+                   widget=forms.TextInput,
+                   required_message="Enter a summary of the concern")
+    description = Text(label="What the family told you", help_text="The family will see this.", max_length=20_000,
+                       required_message="Enter what the family told you")
+    safeguarding = forms.BooleanField(label="A child may be at risk (safeguarding)", required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
 
 
 # --- the case page ----------------------------------------------------------------------------
