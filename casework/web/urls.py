@@ -61,6 +61,7 @@ staff = [
     path("queue/cases/<int:pk>/", case.case_detail, name="staff-case"),
     path("queue/cases/<int:pk>/handover/", case.handover, name="staff-handover"),
     path("officers/", officers.officers, name="manager-officers"),
+    path("officers/<int:pk>/cases/", officers.officer_cases, name="manager-officer-cases"),
     path("officers/<int:pk>/offboard/", officers.offboard, name="manager-offboard"),
     path("officers/<int:pk>/cover/", officers.cover, name="manager-cover"),
     path("officers/<int:pk>/cover/<int:cover_id>/end/", officers.cover_end, name="manager-cover-end"),

@@ -276,6 +276,34 @@ class OffboardForm(OffboardPreviewForm):
         return self.cleaned_data.get("previewed") != self.cleaned_data.get("successor")
 
 
+class MoveCasesForm(forms.Form):
+    """A manager moves a chosen set of an officer's cases to another officer, from that officer's page."""
+
+    cases = forms.ModelMultipleChoiceField(
+        queryset=Case.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one case to move",
+                        "invalid_choice": "Choose cases from the list", "invalid_pk_value": "Choose cases from the list"},
+    )
+    officer = OfficerChoiceField(
+        label="Move the chosen cases to",
+        queryset=Officer.objects.none(),
+        empty_label="Choose an officer",
+        error_messages={"required": "Choose the officer who will take the cases",
+                        "invalid_choice": "Choose an active officer from the list"},
+    )
+    note = Text(
+        label="Handover note",
+        help_text="It goes with every case, for the new officer. Families are told their new officer's name.",
+        required_message="Write a handover note for the new officer",
+    )
+
+    def __init__(self, *args, cases, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["officer"].queryset = officers
+
+
 class CoverForm(forms.Form):
     """Who covers, the first day of cover if not today, and the last day (GOV.UK date inputs: day, month and year)."""
 

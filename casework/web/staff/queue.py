@@ -123,6 +123,7 @@ class QueueRow:
     due: str
     due_for: str
     tags: list[tuple[str, str]] = field(default_factory=list)  # (text, GOV.UK tag colour)
+    case_id: int | None = None  # None for a duty held outside a case
 
 
 def queue_rows(items, *, viewer: Officer | None, now: datetime) -> list[QueueRow]:
@@ -179,6 +180,7 @@ def _case_row(case: Case, *, viewer: Officer | None, now: datetime, today: date)
         due=short_moment(next_up.due) if next_up else "",
         due_for=ClockKind(next_up.kind).label if next_up else "",
         tags=tags,
+        case_id=case.pk,
     )
 
 
