@@ -367,7 +367,7 @@ class Seeder:
                         for section, description, amount, frequency, provider in rng.sample(sections, 3):
                             item_stream.write({"id": self.next_id("item"), "section": section,
                                                "description": description, "amount": amount, "frequency": frequency,
-                                               "provider": provider, "ehcp_id": eid})
+                                               "provider": provider, "ehcp_id": eid, "per": ""})
                         items = (first_item, 3)
                     self.child_items.append(items)
             self.org_children.append((first_child, len(self.child_family)))

@@ -55,5 +55,8 @@ def log_for_child(request, child_id):
                 messages.success(
                     request, f"Concern {case.reference} logged. {case.accountable_officer.display_name} is the named officer."
                 )
+                # Routing may send it to another team, out of this officer's sight: then their queue is the place to go.
+                if not selectors.cases_visible_to(request.user).filter(pk=case.pk).exists():
+                    return redirect("staff-queue")
                 return redirect("staff-case", pk=case.pk)
     return render(request, "casework/staff/log_for_child.html", {"form": form, "child": child}, status=status)

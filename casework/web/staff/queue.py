@@ -141,10 +141,10 @@ def _duty_row(duty: QueueDuty, viewer: Officer | None) -> QueueRow:
         reference="Statutory process",
         child_name=duty.child_name,
         summary=duty.text,
-        status="Legal date",
+        status="Open",
         officer_name=viewer.display_name if viewer else "",
         due=duty.due_on.strftime("%-d %b %Y"),
-        due_for=duty.text,
+        due_for="Legal date",
         tags=[("Late", "red")] if duty.late else [],
     )
 
