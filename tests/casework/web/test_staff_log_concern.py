@@ -18,7 +18,7 @@ def test_an_officer_finds_the_child_and_logs_a_concern_that_came_in_by_letter(cl
     assert reverse("staff-log-for-child", args=[child.pk]) in found
 
     response = client.post(reverse("staff-log-for-child", args=[child.pk]), {
-        "contact_method": "letter", "category": "transport", "summary": "Bus does not come",
+        "contact_method": "letter", "category": "provision_not_delivered", "summary": "Bus does not come",
         "description": "Mum wrote: the bus has not come for a week.",
     })
 
