@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint bench migrate seed sweep clean
+.PHONY: install run test lint bench bench-peer migrate seed sweep clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: install
 ## Benchmarks at national scale on PostgreSQL (by hand, never in `make test`): see bench/README.md.
 bench: install
 	bash bench/run.sh
+
+## Beside django-helpdesk at 100,000 cases and tickets, measured in one run (commit first): see bench/README.md.
+bench-peer: install
+	bash bench/peer.sh
 
 lint: install
 	$(BIN)/ruff check .

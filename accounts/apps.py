@@ -6,14 +6,20 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        # The layers run one way, so the token view and the demo borough may not import this app: each keeps
-        # a list, and this app adds to it (the second factor before a token; a letter invitation to the demo).
+        # The layers run one way, so the demo borough may not import this app: it keeps a list, and this app
+        # adds a letter invitation to it.
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_login_failed
+        from django.db.models.signals import post_save
+
         from casework.demo.extras import demo_extra
-        from core.sign_in import TOKEN_CHECKS
 
         from .demo import seed_accounts_demo
-        from .two_factor import token_second_factor_errors
+        from .sign_in import wrong_password_record
+        from .tokens import revoke_tokens_on_new_password
 
-        if token_second_factor_errors not in TOKEN_CHECKS:
-            TOKEN_CHECKS.append(token_second_factor_errors)
         demo_extra(seed_accounts_demo)
+        post_save.connect(
+            revoke_tokens_on_new_password, sender=get_user_model(), dispatch_uid="revoke_tokens_on_new_password"
+        )
+        user_login_failed.connect(wrong_password_record, dispatch_uid="wrong_password_record")

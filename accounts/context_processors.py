@@ -5,6 +5,8 @@ from django.conf import settings
 
 from casework.permissions import is_staff_member
 
+from .sign_on import sign_on_doors
+
 
 def council_details() -> dict:
     phone = settings.COUNCIL_PHONE
@@ -36,5 +38,5 @@ def accounts(request) -> dict:
         "reset_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
-        "sign_on": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else "",
+        "sign_on_doors": sign_on_doors(),
     }

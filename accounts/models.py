@@ -17,13 +17,15 @@ def code_digest(code: str) -> str:
 
 
 class Attempt(models.Model):
-    """One knock on a door open to anyone (a reset link asked for, an invitation code typed), kept for throttling.
+    """One knock on a door open to anyone (a wrong password, a reset link asked for, an invitation code typed), kept
+    for throttling.
 
     Neither the address asked about nor the code typed is stored: only a keyed digest, so this table tells
     nobody who has an account or what was tried. Rows older than a day are removed as new ones are written.
     """
 
     class Door(models.TextChoices):
+        WRONG_PASSWORD = "wrong_password", "Wrong password or username"
         PASSWORD_RESET = "password_reset", "Reset link asked for"
         INVITATION_CODE = "invitation_code", "Invitation code typed"
 
@@ -36,6 +38,8 @@ class Attempt(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["door", "client_address", "at"], name="attempt_by_address"),
+            # The count for everyone together, of one door.
+            models.Index(fields=["door", "at"], name="attempt_by_door"),
             models.Index(fields=["door", "key_digest", "at"], name="attempt_by_key"),
             models.Index(fields=["at"], name="attempt_at"),
         ]

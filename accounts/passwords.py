@@ -18,12 +18,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 
 from notifications.services import BROKER_UNAVAILABLE
 
 from .models import Attempt
-from .throttling import attempt_record, key_digest, key_over_limit, refuse_if_client_over_limit
+from .throttling import (
+    WINDOW,
+    attempt_record,
+    key_digest,
+    key_over_limit,
+    refuse_if_client_over_limit,
+    refuse_if_everyone_over_limit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +39,6 @@ EMAIL_ERRORS = {
 }
 # One address may be sent 3 links an hour: enough for someone whose email was slow, too few to flood an inbox.
 RESET_LIMIT_PER_ADDRESS = 3
-# One client may ask 20 times an hour, whatever the addresses: a household or an office shares one address.
-RESET_LIMIT_PER_CLIENT = 20
 
 
 def accounts_for_reset(email: str):
@@ -48,12 +52,13 @@ def accounts_for_reset(email: str):
 def password_reset_request(*, email: str, client_address: str | None) -> None:
     """Ask for reset links for `email`. The caller learns nothing about whether an account has it.
 
-    Raises TooManyAttempts when this client has asked too often (counted whatever the address). Past
-    the limit for one address, nothing more is sent and the answer is still the same. Each link is
-    emailed by a task after commit, so known and unknown addresses take the same time to answer.
+    Raises TooManyAttempts when this client, or everyone together, has asked too often (counted whatever the
+    address). Past the limit for one address, nothing more is sent and the answer is still the same. Each link
+    is emailed by a task after commit, so known and unknown addresses take the same time to answer.
     """
     door = Attempt.Door.PASSWORD_RESET
-    refuse_if_client_over_limit(door=door, client_address=client_address, limit=RESET_LIMIT_PER_CLIENT)
+    refuse_if_client_over_limit(door=door, client_address=client_address, limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS)
+    refuse_if_everyone_over_limit(door=door, limit=settings.PASSWORD_RESET_LIMIT_OVERALL, window=WINDOW)
     digest = key_digest(door, email)
     too_often = key_over_limit(door=door, digest=digest, limit=RESET_LIMIT_PER_ADDRESS)
     attempt_record(door=door, client_address=client_address, digest=digest)
@@ -107,7 +112,6 @@ def password_reset_email_send(*, user_id: int) -> None:
 @transaction.atomic
 def account_password_set(*, user, password: str) -> None:
     """Set a new password after a reset. Every other session ends (Django signs each session with the password
-    hash, so a session from before no longer matches) and every API token is revoked."""
+    hash, so a session from before no longer matches) and every API token is revoked (accounts/tokens.py)."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    Token.objects.filter(user=user).delete()

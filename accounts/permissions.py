@@ -10,6 +10,17 @@ def is_staff_account(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_staff_member(user))
 
 
+def may_sign_on_as_staff(user) -> bool:
+    """The council's own identity provider signs in staff accounts only."""
+    return is_staff_account(user)
+
+
+def may_sign_on_as_family(user) -> bool:
+    """GOV.UK One Login signs in family accounts only: a parent, carer or young person on a child's record, who
+    is not also staff (staff sign in through the council, with their second factor)."""
+    return not is_staff_account(user) and user.family_memberships.exists()
+
+
 def needs_second_factor(user) -> bool:
     """Staff hold special category data about children: when STAFF_TWO_FACTOR is on (production), a password
     alone never opens a staff page, the admin or the API. Families are not asked (many share a phone)."""

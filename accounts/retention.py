@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from casefile.models import Attachment
+from casefile.models import Attachment, ProcessAttachment
 from casefile.storage import evidence_store
 from casework.models import Case, Child
 from core.exceptions import Conflict, NotAllowed
@@ -150,10 +150,13 @@ def retention_review_approve(*, review: RetentionReview, actor) -> list[Retentio
 
 
 def _evidence_files_of(item: RetentionItem) -> list[str]:
-    """The evidence store's keys for a child file's attachments: the files themselves, not only their rows."""
+    """The evidence store's keys for a child file's attachments, on their cases and their statutory processes:
+    the files themselves, not only their rows."""
     if item.kind != Kind.CHILD_FILE:
         return []
-    return list(Attachment.objects.filter(case__child_id=item.object_id).values_list("stored_as", flat=True))
+    on_cases = Attachment.objects.filter(case__child_id=item.object_id).values_list("stored_as", flat=True)
+    on_processes = ProcessAttachment.objects.filter(process__child_id=item.object_id).values_list("stored_as", flat=True)
+    return [*on_cases, *on_processes]
 
 
 def _evidence_files_delete(keys: list[str]) -> None:

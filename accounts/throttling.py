@@ -1,5 +1,10 @@
-"""Throttling for the doors anyone can knock on without signing in: asking for a reset link, typing an
-invitation code. Counted in the database (`Attempt`), so every web server shares one count."""
+"""Throttling for the doors anyone can knock on without signing in: a password tried, a reset link asked for, an
+invitation code typed. Counted in the database (`Attempt`), so every web server and worker shares one count
+without a cache of its own to keep in step.
+
+Each door has a limit per client address and may have one for everyone together: the second holds back a
+password spray spread over many addresses, at the price of pausing that door for everyone while it lasts.
+"""
 
 from datetime import timedelta
 
@@ -14,7 +19,7 @@ KEPT_FOR = timedelta(days=1)
 
 
 class TooManyAttempts(Exception):
-    """Too many knocks from one client address in the last hour; `retry_after` is in seconds."""
+    """Too many knocks on a door lately; `retry_after` is in seconds."""
 
     def __init__(self, retry_after: int):
         super().__init__(f"Too many attempts. Try again in {retry_after} seconds.")
@@ -26,18 +31,31 @@ def key_digest(door: str, key: str) -> str:
     return salted_hmac(f"accounts.attempt.{door}", key.strip().lower()).hexdigest()
 
 
-def refuse_if_client_over_limit(*, door: str, client_address: str | None, limit: int) -> None:
-    """Raise TooManyAttempts if this client knocked `limit` times in the last hour.
+def refuse_if_client_over_limit(
+    *, door: str, client_address: str | None, limit: int, window: timedelta = WINDOW
+) -> None:
+    """Raise TooManyAttempts if this client knocked `limit` times within `window`.
 
     Counted per client whatever the answer was, so being refused says nothing about any account.
     """
     if client_address is None:
         return
-    since = timezone.now() - WINDOW
-    recent = Attempt.objects.filter(door=door, client_address=client_address, at__gt=since).order_by("at")
-    if recent.count() >= limit:
-        oldest = recent.values_list("at", flat=True)[0]
-        raise TooManyAttempts(max(1, int((oldest + WINDOW - timezone.now()).total_seconds()) + 1))
+    _refuse_if_over(Attempt.objects.filter(door=door, client_address=client_address), limit=limit, window=window)
+
+
+def refuse_if_everyone_over_limit(*, door: str, limit: int, window: timedelta) -> None:
+    """Raise TooManyAttempts if every client together knocked `limit` times within `window`."""
+    _refuse_if_over(Attempt.objects.filter(door=door), limit=limit, window=window)
+
+
+def _refuse_if_over(attempts, *, limit: int, window: timedelta) -> None:
+    now = timezone.now()
+    recent = attempts.filter(at__gt=now - window).order_by("at")
+    count = recent.count()
+    if count >= limit:
+        # Once this knock and every one before it are out of the window, the count is under the limit again.
+        frees_at = recent.values_list("at", flat=True)[count - limit] + window
+        raise TooManyAttempts(max(1, int((frees_at - now).total_seconds()) + 1))
 
 
 def key_over_limit(*, door: str, digest: str, limit: int) -> bool:

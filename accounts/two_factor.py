@@ -93,8 +93,8 @@ def second_factor_check(*, user, code: str):
 
 
 def token_second_factor_errors(user, data: dict) -> dict | None:
-    """Registered with casework's token check (apps.py): staff who must give a second factor get an API token
-    only with a code in `otp`, so a password alone never opens the API either."""
+    """Asked before an API token is issued: staff who must give a second factor get one only with a code in
+    `otp`, so a password alone never opens the API either."""
     if not needs_second_factor(user):
         return None
     if not has_authenticator(user):

@@ -98,9 +98,10 @@ def main():
     if "C" in parts:
         print("C. A parent's scope without the pk__in wrapper and with fewer joins:", flush=True)
         from django.contrib.auth import get_user_model
-        from rest_framework.authtoken.models import Token
+        from knox.crypto import hash_token
+        from knox.models import AuthToken
 
-        parent = get_user_model().objects.get(pk=Token.objects.get(key=parent_token).user_id)
+        parent = get_user_model().objects.get(pk=AuthToken.objects.get(digest=hash_token(parent_token)).user_id)
 
         def parent_direct():
             cases = (Case.objects.filter(child__family__memberships__user=parent)

@@ -2,12 +2,13 @@
 
 Seeds its own database (`send_provision_bench` unless PROVISION_BENCH_DATABASE_URL says otherwise) with
 councils, children and weekly provision items, a term of sessions each (12 an item, one in fifty missed)
-written with COPY, then times, in process:
+written with COPY, into an ordinary sessions table (migration provision 0004). Then times, in process:
 - the weekly register of a provider's 500 items, recorded in one request;
 - the gap sweep over every item, a ninetieth of them due (the national figure: 20,000 of 1.8 million);
-- a family's provision (`GET /api/provision/`) and an item's sessions;
+- a family's provision (`GET /api/provision/` and the page `/provision/`) and an item's sessions;
 - the delivery report, by provider, for one council and for everyone;
-and measures the sessions table, its indexes, and a BRIN index on the day as the alternative.
+and measures the sessions table, its indexes, and a BRIN index on the day as an alternative. Then it runs
+migration 0005 (the table partitioned by month), timing it, and measures everything again: before and after.
 Results go to bench/results/provision-N.md. README "Performance" records them.
 """
 
@@ -33,6 +34,10 @@ REGISTER_ITEMS = 500
 # One session in fifty missed: about one due item in thirteen has a miss in the last four weeks, a gap.
 MISSED = 0.02
 RANDOM_SEED = 2026
+# How many times each timing is taken (the median is kept): fewer on a busy machine.
+RUNS = int(os.environ.get("PROVISION_BENCH_RUNS", "3"))
+UNPARTITIONED, PARTITIONED = "0004", "0005"
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 def create_database() -> None:
@@ -54,6 +59,8 @@ def seed() -> dict:
     from provision.models import Delivery, ProviderStaff
 
     call_command("migrate", verbosity=0)
+    # Before: the ordinary table. Going back from a partitioned table rebuilds it, which takes minutes.
+    call_command("migrate", "provision", UNPARTITIONED, verbosity=0)
     if Delivery.objects.exists():
         return marks()
     rng = random.Random(RANDOM_SEED)
@@ -134,6 +141,14 @@ def marks() -> dict:
     }
 
 
+class Shown(list):
+    """The figures, each printed as it is taken, so a long run shows what it has so far."""
+
+    def append(self, row):
+        print(" | ".join(row), flush=True)
+        super().append(row)
+
+
 def timed(fn, runs=1):
     times = []
     for _ in range(runs):
@@ -145,7 +160,9 @@ def timed(fn, runs=1):
 
 def run(people: dict) -> list[tuple[str, str]]:
     import time_machine
-    from django.db import connection, transaction
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client, override_settings
     from rest_framework.test import APIClient
 
     from casework.models import ProvisionItem
@@ -158,7 +175,7 @@ def run(people: dict) -> list[tuple[str, str]]:
         api.force_authenticate(user)
         return api
 
-    rows = []
+    rows = Shown()
     with time_machine.travel(date(2026, 11, 30), tick=True):
         register = {"entries": [{"item": n, "on": "2026-11-24", "status": "delivered"}
                                 for n in range(1, REGISTER_ITEMS + 1)]}
@@ -169,8 +186,8 @@ def run(people: dict) -> list[tuple[str, str]]:
                 assert answer.status_code == 201, answer.content[:300]
                 transaction.set_rollback(True)
 
-        seconds, _ = timed(record_week, runs=3)
-        rows.append(("A provider's register of 500 items, one request", f"{seconds:.2f} s (median of 3)"))
+        seconds, _ = timed(record_week, runs=RUNS)
+        rows.append(("A provider's register of 500 items, one request", f"{seconds:.2f} s (median of {RUNS})"))
 
         def sweep():
             with transaction.atomic():
@@ -178,47 +195,93 @@ def run(people: dict) -> list[tuple[str, str]]:
                 transaction.set_rollback(True)
             return raised
 
-        seconds, raised = timed(sweep, runs=3)
-        rows.append((f"Gap sweep: {ITEMS:,} items watched, {ITEMS // 90:,} due", f"{seconds:.2f} s (median of 3); "
+        seconds, raised = timed(sweep, runs=RUNS)
+        rows.append((f"Gap sweep: {ITEMS:,} items watched, {ITEMS // 90:,} due", f"{seconds:.2f} s (median of {RUNS}); "
                      f"{raised} concerns raised"))
         family = client(people["parent"])
-        seconds, _ = timed(lambda: family.get("/api/provision/"), runs=20)
-        rows.append(("A family's provision, `GET /api/provision/`", f"{seconds * 1000:.0f} ms (median of 20)"))
+        seconds, _ = timed(lambda: family.get("/api/provision/"), runs=RUNS)
+        rows.append(("A family's provision, `GET /api/provision/`", f"{seconds * 1000:.0f} ms (median of {RUNS})"))
+        page = Client()
+        page.force_login(people["parent"])
+        # Static files unbuilt: the page's asset links come from plain storage, not the production manifest.
+        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}):
+            assert page.get("/provision/").status_code == 200
+            seconds, _ = timed(lambda: page.get("/provision/"), runs=RUNS)
+        rows.append(("A family's provision page, `/provision/`", f"{seconds * 1000:.0f} ms (median of {RUNS})"))
         item = ProvisionItem.objects.filter(ehcp__child__family__memberships__user=people["parent"]).first()
-        seconds, _ = timed(lambda: family.get(f"/api/provision/{item.pk}/deliveries/"), runs=20)
+        seconds, _ = timed(lambda: family.get(f"/api/provision/{item.pk}/deliveries/"), runs=RUNS)
         rows.append(("An item's sessions, `GET /api/provision/{id}/deliveries/`", f"{seconds * 1000:.0f} ms"))
         everyone = ProvisionItem.objects.all()
         one_council = ProvisionItem.objects.filter(ehcp__child__family__organisation=people["council"])
         for label, items in (("one council", one_council), ("everyone", everyone)):
             seconds, _ = timed(lambda: delivery_report(items=items, first_day=TERM_START, last_day=TODAY,
-                                                        group_by="provider"), runs=3)
-            rows.append((f"Delivery report by provider, the autumn term, {label}", f"{seconds:.2f} s (median of 3)"))
+                                                        group_by="provider"), runs=RUNS)
+            rows.append((f"Delivery report by provider, the autumn term, {label}", f"{seconds:.2f} s (median of {RUNS})"))
+    assert Delivery.objects.exists()
+    return rows
+
+
+def table_size() -> tuple[str, str]:
+    """The sessions table: its rows and indexes, over every partition when it is partitioned."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), pg_size_pretty(pg_table_size('provision_delivery')), "
-                       "pg_size_pretty(pg_indexes_size('provision_delivery')) FROM provision_delivery")
-        count, table, indexes = cursor.fetchone()
-        rows.append(("Sessions table", f"{count:,} rows: {table} of rows, {indexes} of indexes "
-                     "(the primary key, the unique item and day, which serves every read of an item, and disputes)"))
+        cursor.execute("SELECT count(*), pg_size_pretty(sum(pg_table_size(relid))), "
+                       "pg_size_pretty(sum(pg_indexes_size(relid))) FROM (SELECT relid FROM "
+                       "pg_partition_tree('provision_delivery') UNION SELECT 'provision_delivery'::regclass) tree")
+        tables, table, indexes = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM provision_delivery")
+        count = cursor.fetchone()[0]
+    kept_in = f"{tables - 1} partitions" if tables > 1 else "one table"
+    return ("Sessions table", f"{count:,} rows in {kept_in}: {table} of rows, {indexes} of indexes (the primary "
+            "key, the unique item and day, which serves every read of an item, and disputes)")
+
+
+def index_on_the_day_alone() -> tuple[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute("CREATE INDEX IF NOT EXISTS bench_delivery_on_brin ON provision_delivery USING brin (\"on\")")
         cursor.execute("CREATE INDEX IF NOT EXISTS bench_delivery_on_btree ON provision_delivery (\"on\")")
         cursor.execute("SELECT pg_size_pretty(pg_relation_size('bench_delivery_on_brin')), "
                        "pg_size_pretty(pg_relation_size('bench_delivery_on_btree'))")
         brin, btree = cursor.fetchone()
-        rows.append(("An index on the day alone", f"BRIN {brin}, B-tree {btree}"))
         cursor.execute("DROP INDEX bench_delivery_on_brin; DROP INDEX bench_delivery_on_btree")
-    assert Delivery.objects.exists()
-    return rows
+    return ("An index on the day alone", f"BRIN {brin}, B-tree {btree}")
+
+
+def partition() -> tuple[str, str]:
+    """Migration 0005 on the seeded sessions, timed: what upgrading a service with a term of records costs."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    start = time.perf_counter()
+    call_command("migrate", "provision", PARTITIONED, verbosity=0)
+    seconds = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE provision_delivery")
+    return ("Migration 0005: the table rebuilt partitioned by month", f"{seconds:.0f} s")
 
 
 def main() -> None:
     create_database()
     setup_django()
+    from report import yardstick
+
+    machine = f"Yardstick {yardstick()} (lower is faster); load average {os.getloadavg()[0]:.1f} at the start."
     start = time.perf_counter()
     people = seed()
     seeded = time.perf_counter() - start
-    rows = run(people)
-    lines = [f"# Provision delivery bench: {ITEMS:,} items", "", f"Seeded (or found) in {seeded:.0f} s.", "",
-             "| What | Result |", "| --- | --- |", *(f"| {what} | {result} |" for what, result in rows)]
+    before = run(people)
+    before += [table_size(), index_on_the_day_alone()]
+    migration, took = partition()
+    print(f"{migration}: {took}", flush=True)
+    after = run(people)
+    after.append(table_size())
+    after = dict(after)
+    lines = [f"# Provision delivery bench: {ITEMS:,} items", "", f"Seeded (or found) in {seeded:.0f} s. {migration}: "
+             f"{took}.", machine, "", "| What | Before: one table | After: a partition a month |", "| --- | --- | --- |",
+             *(f"| {what} | {result} | {after.get(what, '')} |" for what, result in before)]
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"provision-{ITEMS}.md"
     path.write_text("\n".join(lines) + "\n")

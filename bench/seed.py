@@ -44,7 +44,8 @@ setup_django()
 import psycopg  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.crypto import hash_token  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
 
 from casework.models import (  # noqa: E402
     EHCP,
@@ -62,6 +63,7 @@ from casework.models import (  # noqa: E402
     RoutingRule,
     Team,
 )
+from casework.models.chain import GENESIS, CaseChain, content_digest, linked  # noqa: E402
 from core.time import UK_TIME
 from escalations.models import Alert, Clock, Pause, SlaPolicy  # noqa: E402
 from escalations.working_days import WorkingCalendar  # noqa: E402
@@ -155,6 +157,9 @@ class Stream:
                 self.defaults[f.column] = value
             elif f.null:
                 self.defaults[f.column] = None
+            elif f.blank and f.get_internal_type() in ("CharField", "TextField"):
+                # A text field the form may leave empty holds "" (Django's own empty value for text).
+                self.defaults[f.column] = ""
             else:
                 self.required.add(f.column)
         self.getter = itemgetter(*self.columns)
@@ -367,7 +372,7 @@ class Seeder:
                         for section, description, amount, frequency, provider in rng.sample(sections, 3):
                             item_stream.write({"id": self.next_id("item"), "section": section,
                                                "description": description, "amount": amount, "frequency": frequency,
-                                               "provider": provider, "ehcp_id": eid, "per": ""})
+                                               "provider": provider, "per": "", "ehcp_id": eid})
                         items = (first_item, 3)
                     self.child_items.append(items)
             self.org_children.append((first_child, len(self.child_family)))
@@ -465,7 +470,7 @@ class Seeder:
             "user": User, "org": Organisation, "area": Area, "team": Team, "officer": Officer, "family": Family,
             "member": FamilyMember, "child": Child, "ehcp": EHCP, "item": ProvisionItem, "rule": RoutingRule,
             "case": Case, "history": HistoricalCase, "event": CaseEvent, "clock": Clock, "alert": Alert,
-            "pause": Pause, "notification": Notification, "token": Token, "cover": Cover,
+            "pause": Pause, "notification": Notification, "token": AuthToken, "cover": Cover, "chain": CaseChain,
         }
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM casework_case")
@@ -498,6 +503,8 @@ class Seeder:
                     f'INSERT INTO "{CaseReferenceCounter._meta.db_table}" (year, last_number) VALUES (%s, %s)',
                     [year, last],
                 )
+            # New cases take their numbers from the sequence (casework.services.intake): past every seeded one.
+            cursor.execute("SELECT setval('casework_case_reference', %s)", [max(self.reference_numbers.values())])
             meta = {
                 "cases": self.n, "t0": datetime.fromtimestamp(self.t0, UTC).isoformat(), "rows": rows,
                 "samples": samples,
@@ -580,8 +587,12 @@ class Seeder:
         largest_head = self.org_head[0]
         users = set(parent_child) | {self.officer_user[o] for o in queue_officers} | {
             self.superuser, self.officer_user[largest_head], self.officer_user[self.leaver]}
+        # A year's life: a benchmark run days after seeding still signs in.
+        expiry = datetime.fromtimestamp(self.t0 + 365 * 86400, UTC).isoformat()
         for uid in sorted(users):
-            tokens.write({"key": token_key(uid), "created": self.t0_text, "user_id": uid})
+            key = token_key(uid)
+            tokens.write({"digest": hash_token(key), "token_key": key[:15], "created": self.t0_text,
+                          "expiry": expiry, "user_id": uid})
         return {
             "parents": [[token_key(p), c] for p, c in parent_child.items()],
             "officers": [[token_key(self.officer_user[o]), o] for o in queue_officers],
@@ -617,7 +628,7 @@ class CaseWriter:
             for channel in ("in_app", "email"):
                 write({"id": next_id("notification"), "channel": channel, "template": template,
                        "context": context, "subject": subject, "body": body, "link": link, "dedupe_key": dedupe,
-                       "status": "sent", "attempts": 1 if channel == "email" else 0, "last_error": "",
+                       "status": "sent", "attempts": 1 if channel == "email" else 0, "last_error": "", "claimed_by": "",
                        "redispatch_at": redispatch, "created_at": at_text, "updated_at": at_text, "sent_at": at_text,
                        "digest_id": None, "read_at": read if channel == "in_app" and random_() < 0.6 else None,
                        "recipient_id": uid})
@@ -867,13 +878,21 @@ class CaseWriter:
                                       "history_user_id": user})
         self.st["case"].write(base | current)
         event_write = self.st["event"].write
-        for at, kind, actor, words, internal, data, notify, alert in events:
+        # Each event linked into the case's hash chain as `CaseEvent.objects.record` links it.
+        previous, head = GENESIS, GENESIS
+        for seq, (at, kind, actor, words, internal, data, notify, alert) in enumerate(events, 1):
             event_id = s.next_id("event")
+            content = {"record": "casework.caseevent", "case": case_id, "at": datetime.fromtimestamp(at, UTC),
+                       "kind": kind, "actor": actor, "text": words, "internal": internal, "message": None, "data": data}
+            previous, head = head, linked(head, content_digest(content))
             event_write({"id": event_id, "at": text(at), "kind": kind, "text": words, "internal": internal,
-                         "data": data, "actor_id": actor, "case_id": case_id, "message_id": None})
+                         "data": data, "actor_id": actor, "case_id": case_id, "message_id": None,
+                         "chain_seq": seq, "chain_prev": previous, "chain_hash": head})
             for recipients, template, subject in notify or ():
                 dedupe = f"alert:{alert}" if alert else f"case-event:{event_id}:{template}"
                 self.notify(at, recipients, template, dedupe, reference, case_id, subject)
+        if events:
+            self.st["chain"].write({"case_id": case_id, "length": len(events), "previous": previous, "head": head})
         alert_write = self.st["alert"].write
         for row in alerts:
             row["created_at"] = text(row["created_at"])

@@ -8,7 +8,15 @@ from django.contrib import admin
 
 from casework.admin.shared import ReadOnlyMixin
 
-from .models import Attachment, CaseFileExport, ChainDigest, ChainSeal
+from .models import (
+    Attachment,
+    CaseFileExport,
+    ChainDigest,
+    ChainSeal,
+    ProcessAttachment,
+    ProcessChainSeal,
+    ProcessFileDownload,
+)
 
 
 @admin.register(Attachment)
@@ -18,6 +26,21 @@ class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["staff_only", "virus_scanned", "content_type"]
     search_fields = ["case__reference", "name", "sha256"]
     exclude = ["stored_as"]
+
+
+@admin.register(ProcessAttachment)
+class ProcessAttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["uploaded_at", "process", "name", "step", "decision", "staff_only", "virus_scanned", "uploaded_by"]
+    list_select_related = ["process__child", "step", "decision", "uploaded_by"]
+    list_filter = ["staff_only", "virus_scanned", "content_type"]
+    search_fields = ["name", "sha256"]
+    exclude = ["stored_as"]
+
+
+@admin.register(ProcessFileDownload)
+class ProcessFileDownloadAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["at", "user", "attachment"]
+    list_select_related = ["user", "attachment"]
 
 
 @admin.register(CaseFileExport)
@@ -30,7 +53,7 @@ class CaseFileExportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(ChainDigest)
 class ChainDigestAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["made_at", "finished_at", "cases", "breaks", "digest"]
+    list_display = ["made_at", "finished_at", "cases", "processes", "breaks", "digest"]
 
 
 @admin.register(ChainSeal)
@@ -38,3 +61,9 @@ class ChainSealAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["case", "length", "head", "sealed_at"]
     list_select_related = ["case"]
     search_fields = ["case__reference"]
+
+
+@admin.register(ProcessChainSeal)
+class ProcessChainSealAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["process", "length", "head", "sealed_at"]
+    list_select_related = ["process__child"]

@@ -20,11 +20,13 @@ from casework.labels import name_shown_to_family
 from casework.models import Case, CaseEvent, Family
 from casework.models.chain import GENESIS, CaseChain, content_digest, json_value, linked
 from casework.selectors import case_owners
+from statutory.models import Decision, Process, ProcessChain
+from statutory.services import uk_today
 
 from . import selectors
-from .models import Attachment, CaseFileExport
+from .models import Attachment, CaseFileExport, StoredFile
 from .storage import evidence_store
-from .verification import chained_models
+from .verification import chained_models, process_name
 
 Version = CaseFileExport.Version
 COPY_CHUNK = 64 * 1024
@@ -65,10 +67,15 @@ def case_zip_chunks(*, case: Case, contents: Contents, made_by) -> Iterator[byte
     return _cases_zip_chunks(cases=[case], contents=contents, made_by=made_by, folders=False)
 
 
-def child_zip_chunks(*, child, cases: list[Case], contents: Contents, made_by) -> Iterator[bytes]:
-    """Every case of a child that the taker may see, each in a folder named by its reference."""
+def child_zip_chunks(
+    *, child, cases: list[Case], processes: list[Process], contents: Contents, made_by
+) -> Iterator[bytes]:
+    """Every case and statutory process of a child that the taker may see, each case in a folder named by its
+    reference and each process in `statutory/<id>-<kind>/`: its steps, its decisions (who approved them, when,
+    why, and who sat on the panel) and its files."""
     return _cases_zip_chunks(
-        cases=cases, contents=contents, made_by=made_by, folders=True, extra={"child": child.display_name}
+        cases=cases, processes=processes, contents=contents, made_by=made_by, folders=True,
+        extra={"child": child.display_name},
     )
 
 
@@ -79,6 +86,7 @@ def subject_access_zip_chunks(*, family: Family, made_by) -> Iterator[bytes]:
     family_part = ("family.json", [_json_bytes(selectors.family_record(family))], True)
     return _cases_zip_chunks(
         cases=list(selectors.cases_of_family(family)),
+        processes=list(selectors.processes_of_family(family)),
         contents=CONTENTS[Version.SUBJECT_ACCESS],
         made_by=made_by,
         folders=True,
@@ -96,15 +104,24 @@ REVIEW_BEFORE_DISCLOSURE = (
 )
 
 
-def _cases_zip_chunks(*, cases, contents, made_by, folders: bool, first_parts=(), extra=None) -> Iterator[bytes]:
+def _cases_zip_chunks(
+    *, cases, contents, made_by, folders: bool, processes=(), first_parts=(), extra=None
+) -> Iterator[bytes]:
     made_at = timezone.now()
-    case_entries = []
+    case_entries, process_entries = [], []
     parts = list(first_parts)
     for case in cases:
         prefix = f"{case.reference}/" if folders else ""
-        chain = CaseChain.objects.filter(case=case).values("length", "head").first() or {"length": 0, "head": GENESIS}
-        case_entries.append({"id": case.pk, "reference": case.reference, "folder": prefix, "chain": chain})
+        case_entries.append({"id": case.pk, "reference": case.reference, "folder": prefix, "chain": _end(CaseChain, case)})
         parts.extend(_case_parts(case, prefix, contents))
+    for process in processes:
+        prefix = f"statutory/{process.pk}-{process.kind}/"
+        process_entries.append(
+            {"id": process.pk, "reference": process_name(process), "folder": prefix, "chain": _end(ProcessChain, process)}
+        )
+        parts.extend(_process_parts(process, prefix, contents))
+    if process_entries:
+        extra = {**(extra or {}), "statutory_processes": process_entries}
     manifest = {
         "what": "SEND Casework case file",
         "version": contents.version,
@@ -127,13 +144,33 @@ def _case_parts(case: Case, prefix: str, contents: Contents) -> list[tuple[str, 
         (f"{prefix}messages.json", _json_list(_message_json(m, contents) for m in _messages(case, contents)), True),
         (f"{prefix}attachments.json", [_json_bytes([_attachment_json(a, contents) for a in attachments])], True),
     ]
-    for attachment in attachments:
-        compress = not attachment.content_type.startswith(STORED_TYPES)
-        parts.append((f"{prefix}{attachment_path(attachment)}", _stored_chunks(attachment), compress))
-    return parts
+    return parts + _file_parts(prefix, attachments)
 
 
-def attachment_path(attachment: Attachment) -> str:
+def _process_parts(process: Process, prefix: str, contents: Contents) -> list[tuple[str, Iterable[bytes], bool]]:
+    attachments = selectors.process_file_attachments(process, with_staff_only=contents.with_staff_only)
+    decisions = selectors.process_file_decisions(process)
+    parts = [
+        (f"{prefix}process.json", [_json_bytes(_process_json(process))], True),
+        (f"{prefix}decisions.json", [_json_bytes([_decision_json(d) for d in decisions])], True),
+        (f"{prefix}attachments.json", [_json_bytes([_attachment_json(a, contents) for a in attachments])], True),
+    ]
+    return parts + _file_parts(prefix, attachments)
+
+
+def _file_parts(prefix: str, attachments: list[StoredFile]) -> list[tuple[str, Iterable[bytes], bool]]:
+    return [
+        (f"{prefix}{attachment_path(a)}", _stored_chunks(a), not a.content_type.startswith(STORED_TYPES))
+        for a in attachments
+    ]
+
+
+def _end(chain_end, owner) -> dict:
+    """Where the owner's chain ended as the copy was made."""
+    return chain_end.objects.filter(pk=owner.pk).values("length", "head").first() or {"length": 0, "head": GENESIS}
+
+
+def attachment_path(attachment: StoredFile) -> str:
     return f"attachments/{attachment.pk}-{attachment.name}"
 
 
@@ -145,7 +182,7 @@ def _messages(case, contents):
     return selectors.case_file_messages(case, with_internal=contents.with_internal)
 
 
-def _stored_chunks(attachment: Attachment) -> Iterator[bytes]:
+def _stored_chunks(attachment: StoredFile) -> Iterator[bytes]:
     with evidence_store().open(attachment.stored_as, "rb") as stored:
         while chunk := stored.read(COPY_CHUNK):
             yield chunk
@@ -272,9 +309,49 @@ def _message_json(message, contents: Contents) -> dict:
     return item
 
 
-def _attachment_json(attachment: Attachment, contents: Contents) -> dict:
+def _process_json(process: Process) -> dict:
+    today = uk_today()
+    return {
+        "id": process.pk,
+        "what": process.get_kind_display(),
+        "child": process.child.display_name,
+        "status": process.get_status_display(),
+        "received_on": process.received_on,
+        "coordinator": process.coordinator.display_name,
+        "finished_at": process.finished_at,
+        "steps": [
+            {
+                "step": step.label,
+                "regulation": step.regulation,
+                "due_on": step.due_on,
+                "done_on": step.done_on,
+                "state": step.State(step.state_on(today)).label,
+            }
+            for step in process.steps.order_by("position", "id")
+        ],
+    }
+
+
+def _decision_json(decision: Decision) -> dict:
+    """A decision as the Tribunal needs it: what, when, why, who approved it and who sat on the panel."""
+    return {
+        "id": decision.pk,
+        "decision": decision.get_decision_display(),
+        "detail": decision.detail,
+        "decided_on": decision.decided_on,
+        "reasons": decision.reasons,
+        "approved_by": decision.approved_by.display_name,
+        "panel": [member.display_name for member in decision.panel.all()],
+        "supersedes": decision.supersedes_id,
+        "recorded_at": decision.recorded_at,
+        "chain": _chain_json(decision),
+    }
+
+
+def _attachment_json(attachment: StoredFile, contents: Contents) -> dict:
     item = {
         "id": attachment.pk,
+        **_what_it_is_about(attachment),
         "file": attachment_path(attachment),
         "name": attachment.name,
         "description": attachment.description,
@@ -289,6 +366,12 @@ def _attachment_json(attachment: Attachment, contents: Contents) -> dict:
         item["review_before_disclosure"] = True
     item["chain"] = _chain_json(attachment)
     return item
+
+
+def _what_it_is_about(attachment: StoredFile) -> dict:
+    if isinstance(attachment, Attachment):
+        return {}
+    return {"step": attachment.step.label if attachment.step else None, "decision": attachment.decision_id}
 
 
 def _chain_json(record) -> dict:
@@ -324,12 +407,14 @@ def export_check(stream) -> ExportCheck:
         return result
     with archive:
         _check_files(archive, manifest, result)
-        for case_entry in manifest.get("cases", []):
-            records = _records_in(archive, case_entry["folder"])
+        chains = [("case", entry) for entry in manifest.get("cases", [])]
+        chains += [("process", entry) for entry in manifest.get("statutory_processes", [])]
+        for owner, entry in chains:
+            records = _records_in(archive, entry["folder"])
             result.records += len(records)
-            result.head = case_entry["chain"]["head"]
-            _check_records(case_entry, records, manifest.get("complete_chain", False), result)
-            _check_against_database(case_entry, records, result)
+            result.head = entry["chain"]["head"]
+            _check_records(owner, entry, records, manifest.get("complete_chain", False), result)
+            _check_against_database(owner, entry, records, result)
     return result
 
 
@@ -352,7 +437,7 @@ def _check_files(archive: zipfile.ZipFile, manifest: dict, result: ExportCheck) 
 
 def _records_in(archive: zipfile.ZipFile, folder: str) -> list[dict]:
     records = []
-    for name in ("timeline.json", "attachments.json"):
+    for name in ("timeline.json", "decisions.json", "attachments.json"):
         try:
             records.extend(item["chain"] for item in json.loads(archive.read(folder + name)))
         except (KeyError, ValueError):
@@ -360,10 +445,10 @@ def _records_in(archive: zipfile.ZipFile, folder: str) -> list[dict]:
     return sorted(records, key=lambda record: record["seq"] or 0)
 
 
-def _check_records(case_entry: dict, records: list[dict], complete: bool, result: ExportCheck) -> None:
-    reference = case_entry["reference"]
+def _check_records(owner: str, entry: dict, records: list[dict], complete: bool, result: ExportCheck) -> None:
+    reference = entry["reference"]
     for record in records:
-        digest = content_digest({"record": record["record"], "case": case_entry["id"], **record["content"]})
+        digest = content_digest({"record": record["record"], owner: entry["id"], **record["content"]})
         if linked(record["prev"], digest) != record["hash"]:
             result.problems.append(f"{reference}: {_named(record)} in the copy does not match its hash")
     if not complete:
@@ -374,28 +459,32 @@ def _check_records(case_entry: dict, records: list[dict], complete: bool, result
             result.problems.append(f"{reference}: the chain in the copy breaks at place {place}")
             return
         previous = record["hash"]
-    if previous != case_entry["chain"]["head"] or len(records) != case_entry["chain"]["length"]:
+    if previous != entry["chain"]["head"] or len(records) != entry["chain"]["length"]:
         result.problems.append(f"{reference}: the copy's records do not end at the chain's head in the manifest")
 
 
-def _check_against_database(case_entry: dict, records: list[dict], result: ExportCheck) -> None:
+def _check_against_database(owner: str, entry: dict, records: list[dict], result: ExportCheck) -> None:
     """The database still holds each record as copied, and its chain still passes through the copy's head."""
-    reference = case_entry["reference"]
-    if not Case.objects.filter(pk=case_entry["id"], reference=reference).exists():
+    reference = entry["reference"]
+    if owner == "case" and not Case.objects.filter(pk=entry["id"], reference=reference).exists():
         result.problems.append(f"{reference}: no such case in this database")
         return
-    models = {model._meta.label_lower: model for model in chained_models()}
+    if owner == "process" and not Process.objects.filter(pk=entry["id"]).exists():
+        result.problems.append(f"{reference}: no such statutory process in this database")
+        return
+    models = {model._meta.label_lower: model for model in chained_models(owner)}
+    of_owner = {f"{owner}_id": entry["id"]}
     held = {
-        label: dict(models[label]._default_manager.filter(case_id=case_entry["id"]).values_list("chain_seq", "chain_hash"))
+        label: dict(models[label]._default_manager.filter(**of_owner).values_list("chain_seq", "chain_hash"))
         for label in {record["record"] for record in records}
         if label in models
     }
     for record in records:
         if held.get(record["record"], {}).get(record["seq"]) != record["hash"]:
             result.problems.append(f"{reference}: {_named(record)} differs from the database's record now")
-    length, head = case_entry["chain"]["length"], case_entry["chain"]["head"]
+    length, head = entry["chain"]["length"], entry["chain"]["head"]
     if length and not any(
-        model._default_manager.filter(case_id=case_entry["id"], chain_seq=length, chain_hash=head).exists()
+        model._default_manager.filter(**of_owner, chain_seq=length, chain_hash=head).exists()
         for model in models.values()
     ):
         result.problems.append(f"{reference}: the database's records no longer pass through the copy's chain head")

@@ -1,8 +1,9 @@
-"""Evidence on a case, the case file made from it, and the record that the file has not been altered.
+"""Evidence on a case or a statutory process, the case file made from it, and the record that it has not been altered.
 
-Attachments are hash-chained on their case with its timeline (`casework.models.chain`):
-an attachment record changed, removed or slipped in outside the services is found
-by `verify_case_files`. The file itself is checked by its SHA-256, kept here.
+Attachments are hash-chained on their case with its timeline, and files on a statutory
+process with its decisions (`casework.models.chain`): a record changed, removed or slipped
+in outside the services is found by `verify_case_files`. The file itself is checked by its
+SHA-256, kept here.
 """
 
 from django.conf import settings
@@ -12,17 +13,12 @@ from simple_history.models import HistoricalRecords
 
 from casework.models import Case, CaseMessage, Child, Family
 from casework.models.chain import ChainLink
+from statutory.models import Decision, Process, Step
 
 
-class Attachment(ChainLink):
-    """A file on a case (optionally on one of its messages), kept in the evidence store, never at a public URL."""
+class StoredFile(ChainLink):
+    """A file kept in the evidence store, never at a public URL: what every kind of attachment holds."""
 
-    chain_label = "attachment"
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
-    message = models.ForeignKey(
-        CaseMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
-    )
     name = models.CharField(max_length=150, help_text="The file's name made safe, with the extension of its real type.")
     description = models.CharField(max_length=500, blank=True)
     size = models.PositiveBigIntegerField()
@@ -34,18 +30,15 @@ class Attachment(ChainLink):
     virus_scanned = models.BooleanField(default=False, help_text="Checked by ClamAV before it was kept.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
-        indexes = [models.Index(fields=["case", "uploaded_at", "id"], name="attachment_of_case")]
+        abstract = True
 
     def __str__(self):
         return self.name
 
-    def chain_content(self) -> dict:
+    def file_content(self) -> dict:
         return {
-            "message": self.message_id,
             "name": self.name,
             "description": self.description,
             "size": self.size,
@@ -57,6 +50,53 @@ class Attachment(ChainLink):
             "uploaded_by": self.uploaded_by_id,
             "uploaded_at": self.uploaded_at,
         }
+
+
+class Attachment(StoredFile):
+    """A file on a case (optionally on one of its messages)."""
+
+    chain_label = "attachment"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    message = models.ForeignKey(
+        CaseMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["case", "uploaded_at", "id"], name="attachment_of_case")]
+
+    def chain_content(self) -> dict:
+        return {"message": self.message_id, **self.file_content()}
+
+
+class ProcessAttachment(StoredFile):
+    """A file on a child's statutory process, optionally on one of its steps or decisions (a report, the
+    family's comments on a draft plan, the panel's papers), chained on the process with its decisions."""
+
+    chain_label = "statutory file"
+    chain_owner = "process"
+
+    process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="attachments")
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["process", "uploaded_at", "id"], name="attachment_of_process")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(step__isnull=True) | models.Q(decision__isnull=True),
+                name="process_attachment_step_or_decision",
+            )
+        ]
+
+    def chain_content(self) -> dict:
+        return {"step": self.step_id, "decision": self.decision_id, **self.file_content()}
 
 
 class CaseFileExport(models.Model):
@@ -101,6 +141,26 @@ class ChainSeal(models.Model):
     sealed_at = models.DateTimeField()
 
 
+class ProcessFileDownload(models.Model):
+    """Staff downloaded a file on a statutory process: who and when, as a case's record access is logged."""
+
+    attachment = models.ForeignKey(ProcessAttachment, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class ProcessChainSeal(models.Model):
+    """Where a statutory process's chain ended at the last nightly check: as `ChainSeal` is for a case."""
+
+    process = models.OneToOneField(Process, primary_key=True, on_delete=models.PROTECT, related_name="chain_seal")
+    length = models.PositiveIntegerField()
+    head = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+
 class ChainDigest(models.Model):
     """One night's digest of every case's latest hash, and what that night's check found.
 
@@ -111,7 +171,9 @@ class ChainDigest(models.Model):
     made_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     cases = models.PositiveIntegerField(default=0)
-    # SHA-256 over "case id:length:head" lines, one a case in case order: the seals it was made from.
+    processes = models.PositiveIntegerField(default=0)
+    # SHA-256 over "case id:length:head" lines, one a case in case order, then "process id:length:head"
+    # lines, one a statutory process in process order: the seals it was made from.
     digest = models.CharField(max_length=64, blank=True)
     breaks = models.PositiveIntegerField(default=0)
 

@@ -1,13 +1,15 @@
 """Reads of evidence, built for the person asking: what they may not see is simply not found (404)."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from casework.models import Case, CaseEvent, CaseMessage, Family
+from casework.models import Case, CaseEvent, CaseMessage, Child, Family, Officer
 from casework.permissions import officer_of, organisations_of, sees_staff_only_files
-from casework.selectors import cases_visible_to
+from casework.selectors import cases_visible_to, children_visible_to
+from statutory.models import Decision, Process
+from statutory.selectors import processes_visible_to
 
-from .models import Attachment
+from .models import Attachment, ProcessAttachment
 
 
 def attachments_of_case_for(user, case: Case) -> QuerySet[Attachment]:
@@ -26,6 +28,25 @@ def attachment_get_for_user(user, attachment_id) -> Attachment:
     try:
         return attachments.get(pk=int(attachment_id))
     except (Attachment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No file found.") from None
+
+
+def attachments_of_process_for(user, process: Process) -> QuerySet[ProcessAttachment]:
+    """The files on a statutory process the user may already see, oldest first; a family never sees staff-only ones."""
+    attachments = ProcessAttachment.objects.filter(process=process).select_related("uploaded_by", "step", "decision")
+    if not sees_staff_only_files(user):
+        attachments = attachments.filter(staff_only=False)
+    return attachments.order_by("uploaded_at", "id")
+
+
+def process_attachment_get_for_user(user, attachment_id) -> ProcessAttachment:
+    """The file, if `user` may see its process and it is not kept from them. Missing and forbidden: 404."""
+    attachments = ProcessAttachment.objects.filter(process__in=processes_visible_to(user).values("pk"))
+    if not sees_staff_only_files(user):
+        attachments = attachments.filter(staff_only=False)
+    try:
+        return attachments.get(pk=int(attachment_id))
+    except (ProcessAttachment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No file found.") from None
 
 
@@ -55,6 +76,53 @@ def case_file_attachments(case: Case, *, with_staff_only: bool) -> list[Attachme
     if not with_staff_only:
         attachments = attachments.filter(staff_only=False)
     return list(attachments)
+
+
+def process_file_attachments(process: Process, *, with_staff_only: bool) -> list[ProcessAttachment]:
+    attachments = ProcessAttachment.objects.filter(process=process).select_related("uploaded_by", "step")
+    if not with_staff_only:
+        attachments = attachments.filter(staff_only=False)
+    return list(attachments.order_by("uploaded_at", "id"))
+
+
+def process_file_decisions(process: Process) -> list[Decision]:
+    """Every decision of the process, superseded ones too: the family sees each, with its reasons."""
+    officers = Officer.objects.select_related("user")
+    return list(
+        Decision.objects.filter(process=process)
+        .select_related("approved_by__user")
+        .prefetch_related(Prefetch("panel", queryset=officers))
+        .order_by("decided_on", "id")
+    )
+
+
+def child_for_file(user, child_id) -> Child:
+    """A child whose file `user` may take: one whose cases they may see, or whose statutory process. Else 404."""
+    children = Child.objects.filter(
+        Q(pk__in=children_visible_to(user).values("pk")) | Q(pk__in=processes_visible_to(user).values("child_id"))
+    )
+    try:
+        return children.select_related("family").get(pk=int(child_id))
+    except (Child.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No child found.") from None
+
+
+def processes_of_child_for(user, child) -> list[Process]:
+    """The child's statutory processes `user` may see, for the child's file."""
+    return list(_processes_for_file(processes_visible_to(user).filter(child=child)))
+
+
+def processes_of_family(family) -> QuerySet[Process]:
+    """Every statutory process of every child of the family, for a subject access request."""
+    return _processes_for_file(Process.objects.filter(child__family=family))
+
+
+def _processes_for_file(processes: QuerySet[Process]) -> QuerySet[Process]:
+    return (
+        Process.objects.filter(pk__in=processes.values("pk"))
+        .select_related("child", "coordinator__user")
+        .order_by("received_on", "id")
+    )
 
 
 def cases_of_family(family) -> QuerySet[Case]:

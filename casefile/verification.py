@@ -1,7 +1,8 @@
-"""Recompute each case's hash chain and say where it no longer fits (DESIGN.md invariant 2).
+"""Recompute each case's and each statutory process's hash chain and say where it no longer fits (DESIGN.md
+invariant 2).
 
 Every chained record holds its position (`chain_seq`), the hash before it (`chain_prev`) and its own
-hash (`chain_hash`, over `chain_prev` and its content). So, for each case, oldest first:
+hash (`chain_hash`, over `chain_prev` and its content). So, for each case (or process), oldest first:
 - a record whose content no longer gives its hash was **changed**;
 - a record whose `chain_prev` is not the hash of the record before it: that one was changed and rehashed;
 - a gap in the positions, or a chain end (`CaseChain`) past the last record, means records were **removed**;
@@ -17,13 +18,15 @@ from django.apps import apps
 
 from casework.models import Case
 from casework.models.chain import GENESIS, CaseChain, ChainLink, linked
+from statutory.models import Process, ProcessChain
 
-from .models import ChainSeal
+from .models import ChainSeal, ProcessChainSeal
 
 
 @dataclass(frozen=True)
 class Break:
-    case_id: int
+    # The case's (or the process's) id; `reference` names it for people.
+    owner_id: int
     reference: str
     record: str
     problem: str
@@ -38,7 +41,7 @@ class Break:
 
 @dataclass
 class ChainReport:
-    case_id: int
+    owner_id: int
     reference: str
     records: int = 0
     head: str = GENESIS
@@ -60,9 +63,10 @@ class ChainReport:
         }
 
 
-def chained_models() -> list[type[ChainLink]]:
-    """Every kind of record chained on a case: any app's model that subclasses `ChainLink`."""
-    return [model for model in apps.get_models() if issubclass(model, ChainLink)]
+def chained_models(owner: str = "case") -> list[type[ChainLink]]:
+    """Every kind of record chained on a case (or on a statutory process): any app's model that subclasses
+    `ChainLink` with that owner."""
+    return [model for model in apps.get_models() if issubclass(model, ChainLink) and model.chain_owner == owner]
 
 
 def case_chain_verify(case: Case) -> ChainReport:
@@ -73,24 +77,47 @@ def case_chain_verify(case: Case) -> ChainReport:
 def cases_chain_verify(case_ids: list[int]) -> list[ChainReport]:
     """Recompute the chains of these cases, in a fixed number of queries for the lot."""
     references = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
-    ends = {chain.case_id: chain for chain in CaseChain.objects.filter(case_id__in=case_ids)}
-    seals = {seal.case_id: seal for seal in ChainSeal.objects.filter(case_id__in=case_ids)}
+    return _chains_verify("case", case_ids, references, CaseChain, ChainSeal)
+
+
+def process_chain_verify(process: Process) -> ChainReport:
+    """Recompute one statutory process's chain: its decisions and the files on it."""
+    return processes_chain_verify([process.pk])[0]
+
+
+def processes_chain_verify(process_ids: list[int]) -> list[ChainReport]:
+    """Recompute the chains of these statutory processes, in a fixed number of queries for the lot."""
+    processes = Process.objects.filter(pk__in=process_ids).select_related("child")
+    return _chains_verify("process", process_ids, {p.pk: process_name(p) for p in processes}, ProcessChain,
+                          ProcessChainSeal)
+
+
+def process_name(process: Process) -> str:
+    """How a verifier's report names a process: the child, what it is, and its number."""
+    return f"{process.child.display_name}'s {process.get_kind_display().lower()} (statutory process {process.pk})"
+
+
+def _chains_verify(owner: str, owner_ids: list[int], references: dict, chain_end, chain_seal) -> list[ChainReport]:
+    key = f"{owner}_id"
+    ends = {getattr(end, key): end for end in chain_end.objects.filter(**{f"{key}__in": owner_ids})}
+    seals = {getattr(seal, key): seal for seal in chain_seal.objects.filter(**{f"{key}__in": owner_ids})}
     records = defaultdict(list)
-    for model in chained_models():
-        for record in model._default_manager.filter(case_id__in=case_ids).order_by():
-            records[record.case_id].append(record)
+    for model in chained_models(owner):
+        chained = model._default_manager.filter(**{f"{key}__in": owner_ids}).prefetch_related(*model.chain_prefetch)
+        for record in chained.order_by():
+            records[record.chain_owner_id].append(record)
     return [
         _verify(
-            ChainReport(case_id=case_id, reference=references.get(case_id, f"case {case_id}")),
-            records[case_id],
-            ends.get(case_id),
-            seals.get(case_id),
+            ChainReport(owner_id=owner_id, reference=references.get(owner_id, f"{owner} {owner_id}")),
+            records[owner_id],
+            ends.get(owner_id),
+            seals.get(owner_id),
         )
-        for case_id in case_ids
+        for owner_id in owner_ids
     ]
 
 
-def _verify(report: ChainReport, records: list[ChainLink], end: CaseChain | None, seal: ChainSeal | None):
+def _verify(report: ChainReport, records: list[ChainLink], end, seal):
     report.records = len(records)
     placed = sorted((r for r in records if r.chain_seq is not None), key=lambda r: (r.chain_seq, r._meta.label, r.pk))
     for record in records:
@@ -113,11 +140,11 @@ def _verify(report: ChainReport, records: list[ChainLink], end: CaseChain | None
     return report
 
 
-def _check_end(report: ChainReport, end: CaseChain | None, last: ChainLink | None) -> None:
+def _check_end(report: ChainReport, end, last: ChainLink | None) -> None:
     last_seq = last.chain_seq if last else 0
     if end is None:
         if last is not None:
-            _broken(report, last, "inserted", "the case's chain was never begun by the service")
+            _broken(report, last, "inserted", "its chain was never begun by the service")
         return
     report.length, report.head = end.length, end.head
     if end.length > last_seq:
@@ -128,7 +155,7 @@ def _check_end(report: ChainReport, end: CaseChain | None, last: ChainLink | Non
         _broken(report, last, "changed", "the chain's recorded end has a different hash")
 
 
-def _check_seal(report: ChainReport, seal: ChainSeal | None, placed: list[ChainLink]) -> None:
+def _check_seal(report: ChainReport, seal, placed: list[ChainLink]) -> None:
     if seal is None:
         return
     at_seal = [record for record in placed if record.chain_seq == seal.length]
@@ -138,7 +165,7 @@ def _check_seal(report: ChainReport, seal: ChainSeal | None, placed: list[ChainL
         when = seal.sealed_at.date().isoformat()
         report.breaks.append(
             Break(
-                report.case_id,
+                report.owner_id,
                 report.reference,
                 f"the first {seal.length} records",
                 "rewritten",
@@ -148,13 +175,13 @@ def _check_seal(report: ChainReport, seal: ChainSeal | None, placed: list[ChainL
 
 
 def _broken(report: ChainReport, record: ChainLink, problem: str, detail: str) -> None:
-    report.breaks.append(Break(report.case_id, report.reference, _name(record), problem, detail))
+    report.breaks.append(Break(report.owner_id, report.reference, _name(record), problem, detail))
 
 
 def _removed(report: ChainReport, first: int, last: int, where: str) -> None:
     places = f"place {first}" if first == last else f"places {first} to {last}"
     report.breaks.append(
-        Break(report.case_id, report.reference, f"the record at {places}", "removed", f"it is missing, {where}")
+        Break(report.owner_id, report.reference, f"the record at {places}", "removed", f"it is missing, {where}")
     )
 
 

@@ -4,7 +4,7 @@ Staff and families read the same case from opposite sides: the family's "Waiting
 family" to staff, and a family is never shown anyone's sign-in name.
 """
 
-from .models import Case
+from .models import Case, CaseEvent
 from .permissions import is_staff_member, officer_of
 
 # Who did something when nobody did: the sweep, a reminder, the safety net.
@@ -19,6 +19,24 @@ STAFF_STATUS_LABELS = {
     Case.Status.RESOLVED: "Resolved",
     Case.Status.CLOSED: "Closed",
 }
+
+
+# What a family reads as the title of a timeline event, where the staff title speaks of them ("Waiting for the
+# family") or in the council's words. Every other kind reads the same to both.
+FAMILY_EVENT_TITLES = {
+    CaseEvent.Kind.ACKNOWLEDGED: "Your named officer has read your concern",
+    CaseEvent.Kind.AWAITING_PARENT: "Waiting for you",
+    CaseEvent.Kind.HANDOVER: "New named officer",
+    CaseEvent.Kind.ESCALATED: "Passed to a manager",
+    CaseEvent.Kind.EXTENDED: "We gave ourselves more time",
+    CaseEvent.Kind.CHASED: "Chased",
+    CaseEvent.Kind.FOLLOW_UP: "We asked if it is still fixed",
+    CaseEvent.Kind.CONFIRMED: "Confirmed it is fixed",
+}
+
+
+def event_title_for_family(event: CaseEvent) -> str:
+    return FAMILY_EVENT_TITLES.get(event.kind, event.get_kind_display())
 
 
 def status_label(case: Case, *, for_staff: bool) -> str:

@@ -37,9 +37,12 @@ def family_of(child: Child) -> list[FamilyMember]:
     return list(members.distinct().select_related("user").order_by("pk"))
 
 
-def tell(tellings: list[Telling]) -> None:
-    """Write the outbox rows for all of these together: a few queries however many."""
-    notification_enqueue_many(tellings=tellings)
+def tell(tellings: list[Telling], *, events_are_new: bool = False) -> None:
+    """Write the outbox rows for all of these together: a few queries however many.
+
+    `events_are_new` when every telling is news of an event written in this transaction (`notification_enqueue_many`).
+    """
+    notification_enqueue_many(tellings=tellings, events_are_new=events_are_new)
 
 
 def tell_family(*, case: Case, event: CaseEvent, template: str, context: dict, link: str | None = None) -> None:
@@ -74,6 +77,44 @@ def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = N
     Each case's child must be loaded with it. `members`, from `family_of`, when
     the caller read them already.
     """
+    return [_telling(user, item) for user, item in _family_told(news, members)]
+
+
+def family_new_officer_tellings(news: list[CaseNews]) -> list[Telling]:
+    """Each parent and carer told once of every case of theirs that changed hands together.
+
+    One case keeps its own message (`news`' template); several, as when an
+    officer leaves or a manager moves a set of cases, make one message listing
+    each case with its new named officer, not one message a case. Each case's
+    child must be loaded with it; `news`' context names the new and previous officers.
+    """
+    news_of: dict = {}
+    for user, item in _family_told(news, None):
+        news_of.setdefault(user, []).append(item)
+    return [
+        _telling(user, items[0]) if len(items) == 1 else _cases_new_officers_telling(user, items)
+        for user, items in news_of.items()
+    ]
+
+
+def _cases_new_officers_telling(recipient, items: list[CaseNews]) -> Telling:
+    template = "family_cases_new_officers"
+    lines = [
+        f"{item.case.reference}: {item.context['officer_name']}, taking over from {item.context['previous_officer_name']}"
+        for item in sorted(items, key=lambda item: item.case.reference)
+    ]
+    return Telling(
+        recipient=recipient,
+        template=template,
+        context={"case_count": str(len(items)), "cases": "\n".join(lines)},
+        link=reverse("family-concerns"),
+        # Keyed by the recipient's first handover event: written once, however often the change is retried.
+        dedupe_key=f"case-event:{min(item.event.pk for item in items)}:{template}",
+    )
+
+
+def _family_told(news: list[CaseNews], members: list[FamilyMember] | None) -> list[tuple]:
+    """(user, news) for each parent and carer of each case's child who may see that child."""
     if members is None:
         # One row a member and child they are limited to (None: every child of the family), in one query.
         members = (
@@ -86,7 +127,7 @@ def family_tellings(news: list[CaseNews], members: list[FamilyMember] | None = N
     for member in members:
         by_family.setdefault(member.family_id, []).append(member)
     return [
-        _telling(member.user, item)
+        (member.user, item)
         for item in news
         for member in _members_told(by_family.get(item.case.child.family_id, []), item.case.child_id)
     ]

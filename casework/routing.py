@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.exceptions import Conflict
+from core.read_mostly import read_mostly
 from core.time import UK_TIME
 
 from .models import Case, Category, Child, Officer, Organisation, RoutingRule, Team
@@ -91,10 +92,9 @@ def routing_team_for(
     family = child.family
     age = child.age_on(timezone.localdate(timezone=UK_TIME))
     organisation_id = organisation_id or family.organisation_id
-    rules = RoutingRule.objects.filter(
-        organisation_id=organisation_id, team__organisation_id=organisation_id
-    ).select_related("team")
-    for rule in rules.order_by("position", "id"):
+    for rule in routing_rules_of(organisation_id):
+        if rule.team.organisation_id != organisation_id:
+            continue
         if rule.category_id not in (None, category.pk):
             continue
         if rule.area_id not in (None, family.area_id):
@@ -107,6 +107,18 @@ def routing_team_for(
             continue
         return rule.team
     return None
+
+
+def routing_rules_of(organisation_id: int) -> list[RoutingRule]:
+    """The organisation's routing rules in order, with their teams, from the cache (core.read_mostly):
+    every concern reads them, an administrator changes them."""
+    return read_mostly(
+        "routing",
+        f"rules:{organisation_id}",
+        lambda: list(
+            RoutingRule.objects.filter(organisation_id=organisation_id).select_related("team").order_by("position", "id")
+        ),
+    )
 
 
 def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...] = ()) -> Route | None:
@@ -123,7 +135,10 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
         Officer.objects.select_for_update(of=("self",))
         .filter(team=team, active=True, is_manager=False)
         .exclude(pk__in=exclude)
-        .select_related("user", "team")
+        # With the team's escalation ladder, which a safeguarding concern climbs at once.
+        .select_related(
+            "user", "team__manager__user", "team__head_of_service__user", "team__organisation__director__user"
+        )
         .order_by("pk")
     )
     if candidates:

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.read_mostly import read_mostly
 from escalations.working_days import WorkingCalendar
 
 from .models import (
@@ -89,7 +90,24 @@ def case_as_acted_on(case_id) -> Case:
     team, a case handed to an officer elsewhere), and they still need its reference, who owns
     it now and what is due, to tell the family there and then. They cannot open it afterwards.
     """
-    return _with_what_a_case_shows(Case.objects.filter(pk=case_id)).get()
+    # One case: its officer and the rungs of its ladder come in the case's own query (a page of cases
+    # prefetches them instead, as the same few teams and councils recur), then its clocks and covers.
+    return (
+        Case.objects.filter(pk=case_id)
+        .select_related(
+            *CASE_JOINS,
+            "accountable_officer__user",
+            "accountable_officer__team",
+            "team__manager__user",
+            "team__head_of_service__user",
+            "organisation__director__user",
+        )
+        .prefetch_related(
+            "clocks",
+            _covers_in_force_of_officer(),
+        )
+        .get()
+    )
 
 
 def _with_what_a_case_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -100,11 +118,15 @@ def _with_what_a_case_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
         Prefetch("team", queryset=Team.objects.select_related("manager__user", "head_of_service__user")),
         Prefetch("organisation", queryset=Organisation.objects.select_related("director__user")),
         "clocks",
-        Prefetch(
-            "accountable_officer__covers",
-            queryset=Cover.objects.in_force().select_related("cover_officer__user"),
-            to_attr="covers_in_force",
-        ),
+        _covers_in_force_of_officer(),
+    )
+
+
+def _covers_in_force_of_officer() -> Prefetch:
+    return Prefetch(
+        "accountable_officer__covers",
+        queryset=Cover.objects.in_force().select_related("cover_officer__user"),
+        to_attr="covers_in_force",
     )
 
 
@@ -156,6 +178,12 @@ def child_loggable_by(user, child_id) -> Child | None:
 
 def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("position", "name")
+
+
+def category_active(slug: str) -> Category | None:
+    """The kind of concern `slug` names, if families may choose it now; read from the cache (core.read_mostly)."""
+    by_slug = read_mostly("categories", "active", lambda: {category.pk: category for category in categories_active()})
+    return by_slug.get(slug)
 
 
 def officers_with_caseload(*, organisation_ids) -> QuerySet[Officer]:

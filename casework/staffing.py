@@ -30,7 +30,7 @@ from .permissions import (
 )
 from .routing import Placement, handover_placements, officer_choose_in_team
 from .selectors import cases_visible_to
-from .services import case_transfer, cases_fallback_explain, cases_transfer, lock_active_officer
+from .services import case_transfer, cases_fallback_explain, cases_transfer, lock_active_officer, new_officer_news
 
 Kind = CaseEvent.Kind
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def officer_offboard(
 
     With a successor, every case goes to them; without, each goes back through
     routing (never to the leaver). Each case gets a handover event carrying
-    the note; each family is told their new officer's name; each new officer
+    the note; each parent and carer is told once, naming each of their cases' new officer; each new officer
     is told once how many cases are now theirs, and how many came to them
     because nobody in the case's team could take it (those stay in their
     team). If any case cannot be placed, nothing changes and the Conflict
@@ -104,26 +104,30 @@ def officer_offboard(
     new_owner = _successor(successor, leaver) if successor is not None else None
     received: dict[int, tuple[Officer, list[CaseEvent]]] = {}
     up_the_ladder: Counter[int] = Counter()
-    unplaced = []
+    unplaced, family_news = [], []
     for cases in _owned_cases_in_chunks(leaver):
         placements = _placements(cases, leaver=leaver, new_owner=new_owner)
         unplaced += [{"case": p.case.reference, "reason": p.why} for p in placements if p.officer is None]
         moves = [(p.case, p.officer) for p in placements if p.officer is not None and p.fallback is None]
-        events = cases_transfer(moves=moves, actor=actor, note=note, kind=Kind.HANDOVER, tell_each_new_owner=False)
+        events = cases_transfer(
+            moves=moves, actor=actor, note=note, kind=Kind.HANDOVER, tell_each_new_owner=False, tell_families=False
+        )
         climbed = [p for p in placements if p.fallback is not None]
         if climbed:
             moves += [(p.case, p.officer) for p in climbed]
             events += _hand_up_the_ladder(climbed, actor=actor, note=note)
             up_the_ladder.update(p.officer.pk for p in climbed)
-        for (_case, to), event in zip(moves, events, strict=True):
+        for (case, to), event in zip(moves, events, strict=True):
             received.setdefault(to.pk, (to, []))[1].append(event)
+            family_news.append(new_officer_news(case, event, previous=leaver))
     if unplaced:
         raise Conflict(
             f"{len(unplaced)} case{'s' if len(unplaced) != 1 else ''} could not be handed over, so nothing was changed.",
             data={"cases": unplaced},
         )
     notices.tell(
-        [
+        notices.family_new_officer_tellings(family_news)
+        + [
             notices.officer_handover_summary(
                 officer=to,
                 case_count=len(events),
@@ -181,6 +185,7 @@ def _hand_up_the_ladder(climbed: list[Placement], *, actor, note: str) -> list[C
         kind=Kind.HANDOVER,
         tell_each_new_owner=False,
         keep_teams=True,
+        tell_families=False,
     )
     cases_fallback_explain(placed=[(p.case, p.fallback) for p in climbed], tell_each_owner=False)
     return events

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.web.session import sign_in_on_the_service_page
+
 urlpatterns = [
+    path("admin/login/", sign_in_on_the_service_page),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("", include("provision.page_urls")),

@@ -1,6 +1,43 @@
 """How this project talks to PostgreSQL, beyond what settings can say."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
 from psycopg.types.array import ListBinaryDumper
+
+_reading_a_report = ContextVar("reading_a_report", default=False)
+
+
+@contextmanager
+def report_reads():
+    """Inside this, reads go to `settings.REPORTS_DATABASE` (a replica when DATABASE_REPLICA_URL is set).
+
+    For a report's figures only: a replica may be a moment behind the primary, which a report can
+    bear and a change cannot (it must read what it is about to change where it changes it).
+    """
+    token = _reading_a_report.set(True)
+    try:
+        yield
+    finally:
+        _reading_a_report.reset(token)
+
+
+class ReportReadsRouter:
+    """Reports' reads to the replica, everything else to the primary; without a replica, all to the primary."""
+
+    def db_for_read(self, model, **hints):
+        return settings.REPORTS_DATABASE if _reading_a_report.get() else "default"
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # The replica holds the same rows as the primary: an object read from either may point at one from the other.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == "default"
 
 
 def send_lists_in_binary(sender, connection, **kwargs) -> None:

@@ -9,7 +9,8 @@ project's handlers give, by the rules they follow, with the one JSON shape they 
   the end);
 - 409 for the actions on cases and officers: the action does not fit the state the case or officer is in;
 - 413 where the request carries a body: over the size limit (core/middleware.py);
-- 429 on the token endpoint: too many wrong passwords from one address (django-axes).
+- 429 on the token endpoint: too many wrong passwords for one username from one address (django-axes), or from
+  one address or everyone together (accounts/sign_in.py).
 Open data needs no sign-in and answers 404 until it is published.
 """
 
@@ -31,7 +32,7 @@ WHY = {
     "404": "Not found, or not yours to see.",
     "409": "The action does not fit the current state: nothing was written.",
     "413": "The request body is over the size limit: nothing was read.",
-    "429": "Too many wrong passwords from this address: wait, then try again.",
+    "429": "Too many attempts to sign in, so signing in is paused: wait as `Retry-After` says, then try again.",
 }
 BODY_METHODS = {"post", "put", "patch"}
 STATEFUL_ACTION_PREFIXES = ("/api/cases/", "/api/officers/")

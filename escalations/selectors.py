@@ -33,6 +33,11 @@ def cases_breached(cases: QuerySet[Case], now: datetime | None = None) -> QueryS
     return cases.filter(Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk"))))
 
 
+def running_clocks() -> QuerySet[Clock]:
+    """Clocks counting now: neither stopped, nor paused while the case waits on the family, nor replaced."""
+    return Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, superseded_at__isnull=True)
+
+
 def pauses_past_their_limit(now: datetime | None = None) -> QuerySet[Pause]:
     """Waits on a family that have run their time, on cases still waiting.
 

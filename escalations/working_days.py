@@ -16,6 +16,7 @@ from functools import cache
 
 import holidays
 
+from core.read_mostly import read_mostly
 from core.time import UK_TIME, in_uk_time
 
 from .models import ClosureDay
@@ -191,10 +192,17 @@ class WorkingCalendar:
             wanted = range(self._years_read.stop, year + 2)
         else:
             wanted = range(year, self._years_read.start)
+        # From the cache (core.read_mostly): every concern logged reads them, an administrator adds a few a year.
         self._closure_days.update(
-            ClosureDay.objects.filter(
-                date__range=(date(wanted.start, 1, 1), date(wanted.stop - 1, 12, 31))
-            ).values_list("date", flat=True)
+            read_mostly(
+                "closure-days",
+                f"{wanted.start}-{wanted.stop}",
+                lambda: frozenset(
+                    ClosureDay.objects.filter(
+                        date__range=(date(wanted.start, 1, 1), date(wanted.stop - 1, 12, 31))
+                    ).values_list("date", flat=True)
+                ),
+            )
         )
         read = self._years_read or wanted
         self._years_read = range(min(read.start, wanted.start), max(read.stop, wanted.stop))

@@ -35,9 +35,14 @@ FAMILY_TEMPLATES = {
     "statutory_exception": {"child_name", "step", "due", "regulation", "ground", "reason"},
     # Staff shared a file on the case (casefile): not sent for a file kept for staff only.
     "case_file_shared": {"reference", "officer_name", "file_name"},
+    # The EHC coordinator shared a file on the child's statutory process (casefile): not for a staff-only one.
+    "statutory_file_shared": {"child_name", "process", "officer_name", "file_name"},
     # Cover arranged for the named officer: one message for all of a family's open cases with them.
     # `starts` is "" for cover starting now; `references` one case reference a line.
     "family_cover_arranged": {"officer_name", "cover_officer_name", "starts", "ends", "references"},
+    # Several of a family's cases changed hands at once (an officer left, a manager moved a set): one message.
+    # `cases`: one line a case, "reference: new officer, taking over from previous officer".
+    "family_cases_new_officers": {"case_count", "cases"},
 }
 OFFICER_TEMPLATES = {
     "officer_case_assigned": {"reference", "child_name", "category", "summary", "acknowledge_due", "safeguarding"},
@@ -52,6 +57,8 @@ OFFICER_TEMPLATES = {
     "officer_statutory_reminder": {"child_name", "step", "regulation", "due", "when"},
     # The family added a file to their case (casefile), perhaps the report the officer asked for.
     "officer_family_added_file": {"reference", "file_name", "description"},
+    # The family added a file to their child's statutory process, such as their comments on a draft plan.
+    "officer_statutory_family_file": {"child_name", "process", "file_name", "description"},
     # Cover arranged: to the covering officer, and to the officer away. `starts` is "" for cover starting now.
     "officer_covering": {"officer_name", "starts", "ends", "case_count"},
     "officer_cover_arranged": {"cover_officer_name", "starts", "ends", "case_count"},

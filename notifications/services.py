@@ -95,12 +95,15 @@ def notification_enqueue(*, recipient, template: str, context: dict, link: str, 
     )
 
 
-@transaction.atomic
-def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
+def notification_enqueue_many(*, tellings: list[Telling], events_are_new: bool = False) -> list[Notification]:
     """`notification_enqueue` for many people and events at once, in three queries however many.
 
     The same guarantees, one telling at a time; the sweep and offboarding
     tell hundreds of people in one transaction and use this.
+
+    `events_are_new`: the caller made every event named by a dedupe key in its
+    own transaction, so no row can have one of those keys yet. The rows are then
+    written without looking for earlier ones: two queries.
     """
     if not tellings:
         return []
@@ -130,6 +133,21 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
                 )
             )
 
+    # Written without a savepoint of its own: the rows are part of the caller's change, and a failure in
+    # writing them fails that change whole. A bad template or link was refused above, before any write.
+    with transaction.atomic(savepoint=False):
+        written = _outbox_write(rows, events_are_new=events_are_new)
+    _send_after_commit([n.pk for n in written if n.status == Notification.Status.PENDING])
+    return written
+
+
+def _outbox_write(rows: list[Notification], *, events_are_new: bool) -> list[Notification]:
+    if events_are_new:
+        # One row each key, person and channel, as the unique constraint wants, even if someone was told twice.
+        once: dict[tuple, Notification] = {}
+        for row in rows:
+            once.setdefault((row.dedupe_key, row.recipient_id, row.channel), row)
+        return Notification.objects.bulk_create(list(once.values()))
     # The unique constraint on (dedupe_key, recipient, channel) decides what is
     # a duplicate, so two transactions enqueuing the same event at once still
     # make one row each channel: INSERT OR IGNORE on SQLite, ON CONFLICT DO
@@ -145,7 +163,6 @@ def notification_enqueue_many(*, tellings: list[Telling]) -> list[Notification]:
         .order_by("id")
         if (notification.recipient_id, notification.dedupe_key, notification.channel) in wanted
     ]
-    _send_after_commit([n.pk for n in written if n.status == Notification.Status.PENDING])
     return written
 
 

@@ -18,8 +18,6 @@ from .sql import LEVELS, display_name
 OWNER_CHANGE_KINDS = (CaseEvent.Kind.HANDOVER, CaseEvent.Kind.REASSIGNED)
 
 
-
-
 def accountability_report(*, user, now: datetime) -> dict:
     """Per officer of the teams `user` oversees: open and breached cases, escalations, handovers. Three queries.
 
@@ -39,10 +37,22 @@ def accountability_report(*, user, now: datetime) -> dict:
     return {"rows": rows, "teams": _per_team(rows), "most_owners": _most_owners(cases)}
 
 
+def cases_held(cases: QuerySet[Case], *, officer_id: int, overdue: bool, now: datetime) -> QuerySet[Case]:
+    """The open cases behind an officer's "open" figure, or their "overdue" one: counted as the report counts."""
+    held = cases.filter(status__in=Case.OPEN_STATES, accountable_officer_id=officer_id)
+    if overdue:
+        held = held.filter(_breached_now(now))
+    return held
+
+
+def _breached_now(now: datetime) -> Exists:
+    return Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk")))
+
+
 def _figures_per_officer(cases: QuerySet[Case], now: datetime) -> dict[int, dict[str, int]]:
     """{officer id: {figure: count}} for every officer any figure counts; figures that are zero are left out."""
     open_cases = cases.filter(status__in=Case.OPEN_STATES)
-    breached = Exists(Clock.objects.filter(breached_clocks_q(now), case=OuterRef("pk")))
+    breached = _breached_now(now)
     escalations = _of_cases(Alert.objects.filter(kind=Alert.Kind.ESCALATION), cases)
     owner_changes = _of_cases(CaseEvent.objects.filter(kind__in=OWNER_CHANGE_KINDS), cases)
     escalation_level = Concat(Value("escalations_"), Cast("level", models.CharField()), output_field=models.CharField())

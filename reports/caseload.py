@@ -19,8 +19,6 @@ AGE_BANDS = (("0-5", 0, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-40", 21, 40
 WORKING_DAY_SECONDS = int(WORKING_DAY_LENGTH.total_seconds())
 
 
-
-
 def age_report(*, cases: QuerySet[Case], now: datetime) -> dict:
     """Open cases by category and by how many working days they have been open. One query.
 
@@ -61,6 +59,19 @@ def age_band_conditions(today: date, calendar: WorkingCalendar) -> list[Q]:
             condition &= Q(created_at__gte=uk_midnight(recent[most]))
         conditions.append(condition)
     return conditions
+
+
+def cases_of_age(cases: QuerySet[Case], *, category: str, band: str, now: datetime) -> QuerySet[Case]:
+    """The open cases behind one figure of `age_report`: of `category` ("all": every one) and age `band`
+    (a label of AGE_BANDS, or "total": any age). The same conditions the report counts with."""
+    chosen = cases.filter(status__in=Case.OPEN_STATES)
+    if category != "all":
+        chosen = chosen.filter(category_id=category)
+    labels = [label for label, _fewest, _most in AGE_BANDS]
+    if band in labels:
+        bands = age_band_conditions(timezone.localtime(now, UK_TIME).date(), WorkingCalendar())
+        chosen = chosen.filter(bands[labels.index(band)])
+    return chosen
 
 
 def _recent_working_days(today: date, calendar: WorkingCalendar, *, count: int) -> list[date]:

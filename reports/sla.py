@@ -31,13 +31,16 @@ TRANSITION_AGES = (16, 25)
 SECONDS_PER_HOUR = 3600
 
 
-
-
 def clock_state_counts(now: datetime) -> dict:
     """A Count for each state of a clock at `now`: met, breached, open within time, open breached.
 
     Counted from the cases' side (`with_latest_clocks`), each clock's fields under CLOCK.
     """
+    return {state: Count(f"{CLOCK}pk", filter=condition) for state, condition in clock_state_conditions(now).items()}
+
+
+def clock_state_conditions(now: datetime) -> dict[str, Q]:
+    """The condition on a case's clock (fields under CLOCK) for each state it can be in at `now`."""
     breached = breached_clocks_q(now, CLOCK)
     stopped = Q(**{f"{CLOCK}stopped_at__isnull": False})
     running = Q(**{f"{CLOCK}stopped_at__isnull": True})
@@ -50,7 +53,40 @@ def clock_state_counts(now: datetime) -> dict:
         & (Q(**{f"{CLOCK}paused_at__isnull": False}) | Q(**{f"{CLOCK}due_at__gte": now})),
         "open_breached": running & breached,
     }
-    return {state: Count(f"{CLOCK}pk", filter=condition) for state, condition in states.items()}
+    return states
+
+
+# A share of fewer decided cases than this says more about chance than about the service, so pages show none.
+FEWEST_DECIDED_FOR_A_SHARE = 5
+# What each figure of a compliance row counts: a state of the clock, every clock, or those a share rests on.
+FIGURES = (*STATES, "total", "decided")
+
+
+def decided(row: dict) -> int:
+    """How many cases a compliance share rests on: those whose clock met its date or lost it."""
+    return row["met"] + row["breached"] + row["open_breached"]
+
+
+def share_shown(row: dict) -> float | None:
+    """The compliance share, when enough cases were decided for it to mean something; else None."""
+    return row["compliance"] if decided(row) >= FEWEST_DECIDED_FOR_A_SHARE else None
+
+
+def cases_in_clock_state(cases: QuerySet[Case], *, clock: str, figure: str, now: datetime) -> QuerySet[Case]:
+    """The cases behind one figure of a compliance row: those whose latest `clock` is counted in `figure`.
+
+    The same conditions `sla_report` counts with, so the list holds exactly as many cases as the figure says.
+    """
+    conditions = clock_state_conditions(now)
+    if figure == "total":
+        state = Q()
+    elif figure == "decided":
+        state = conditions["met"] | conditions["breached"] | conditions["open_breached"]
+    else:
+        state = conditions[figure]
+    # One filter() call, so the clock chosen and its state are conditions on the same joined row.
+    latest = Q(**{f"{CLOCK}kind": clock, f"{CLOCK}superseded_at__isnull": True})
+    return cases.filter(latest & state)
 
 
 def compliance(met: int, breached: int, open_breached: int) -> float | None:

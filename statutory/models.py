@@ -4,7 +4,9 @@ A process has one named EHC coordinator, an active officer, accountable exactly
 as a case's named officer is (DESIGN.md invariant 1). Each step's legal date is
 a column, and so is the next moment the sweep must look at it (`check_at`,
 indexed), so the sweep reads what is due, not every child (invariant 3).
-Decisions are never edited, only superseded by a later one. Writes go through
+Decisions are never edited, only superseded by a later one, and are hash-chained
+on their process (`ProcessChain`), so one changed, removed or slipped in outside
+the services is found by `verify_case_files`. Writes go through
 `statutory.services`.
 """
 
@@ -14,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from casework.models.chain import ChainEndManager, ChainLink
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS, exception_ground
 from .rules import TRANSFERS
@@ -132,8 +136,12 @@ class Step(models.Model):
         return self.State.DUE
 
 
-class Decision(models.Model):
+class Decision(ChainLink):
     """A decision with the named person who approved it. Never edited: a later decision supersedes it."""
+
+    chain_label = "decision"
+    chain_owner = "process"
+    chain_prefetch = ("panel",)
 
     CHOICES = [(key, rule.label) for key, rule in DECISIONS.items()]
 
@@ -162,6 +170,37 @@ class Decision(models.Model):
     @property
     def appealable(self) -> bool:
         return DECISIONS[self.decision].appealable
+
+    def chain_content(self) -> dict:
+        # The panel is linked before the decision is saved, so the service passes it in as `chain_panel`.
+        panel = getattr(self, "chain_panel", None)
+        if panel is None:
+            panel = [member.pk for member in self.panel.all()]
+        return {
+            "decision": self.decision,
+            "detail": self.detail,
+            "decided_on": self.decided_on,
+            "reasons": self.reasons,
+            "approved_by": self.approved_by_id,
+            "panel": sorted(panel),
+            "supersedes": self.supersedes_id,
+            "recorded_by": self.recorded_by_id,
+            "recorded_at": self.recorded_at,
+        }
+
+
+class ProcessChain(models.Model):
+    """The end of one statutory process's chain (its decisions and the files on it): how long, and the latest hash.
+
+    Written only by `ProcessChain.objects`, inside the transaction that writes the record.
+    """
+
+    process = models.OneToOneField(Process, primary_key=True, on_delete=models.PROTECT, related_name="chain")
+    length = models.PositiveIntegerField()
+    previous = models.CharField(max_length=64, blank=True)
+    head = models.CharField(max_length=64)
+
+    objects = ChainEndManager()
 
 
 class StepException(models.Model):

@@ -1,7 +1,7 @@
 """Who may do what to a statutory process. The one place these rules live, so the API and pages agree."""
 
 from casework.models import Officer
-from casework.permissions import officer_of, organisations_of, teams_overseen_by
+from casework.permissions import children_of_family_member, officer_of, organisations_of, teams_overseen_by
 from core.exceptions import NotAllowed
 
 from .models import Process
@@ -25,6 +25,17 @@ def _manages_coordinator(manager: Officer, process: Process) -> bool:
         # A coordinator above the teams (a head of service) answers to the council's director.
         return process.organisation_id in set(manager.organisations_directed.values_list("pk", flat=True))
     return teams_overseen_by(manager).filter(pk=team_id).exists()
+
+
+def may_add_file(actor, process: Process) -> bool:
+    """The coordinator or their manager may add evidence at any time. The family may add their own while the
+    process is open: their advice and views are part of an assessment (SEND Regulations 2014, reg 6(1)(a)),
+    and their comments on a draft plan are due within 15 days (reg 13(1)(a))."""
+    if may_act_on(actor, process):
+        return True
+    if process.status != Process.Status.OPEN:
+        return False
+    return children_of_family_member(actor).filter(pk=process.child_id).exists()
 
 
 def require_may_act_on(actor, process: Process) -> None:

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework.models import Child, Officer
-from casework.permissions import officer_of, organisations_of
+from casework.permissions import children_of_family_member, officer_of, organisations_of
 
 from .models import Decision, Process, Step, StepException
 
@@ -21,7 +21,8 @@ def _scope(user) -> Q:
     officer = officer_of(user)
     if officer is not None:
         return Q(organisation_id__in=organisations_of(officer))
-    return Q(child_id__in=list(Child.objects.filter(family__memberships__user=user).values_list("pk", flat=True)))
+    # A carer invited for one child sees that child's processes, not their brothers' and sisters'.
+    return Q(child_id__in=list(children_of_family_member(user).values_list("pk", flat=True)))
 
 
 def processes_visible_to(user) -> QuerySet[Process]:
@@ -117,8 +118,9 @@ def children_of_councils_of(officer: Officer) -> QuerySet[Child]:
     )
 
 
-def children_of_family_member(user) -> QuerySet[Child]:
-    return Child.objects.filter(family__memberships__user=user).order_by("first_name", "id")
+def children_of_family_member_by_name(user) -> QuerySet[Child]:
+    """The children a family member may ask an assessment for, as the request form lists them."""
+    return children_of_family_member(user).order_by("first_name", "id")
 
 
 # The coordinator's queue shows what is late and what falls due in the next fortnight; the rest is on

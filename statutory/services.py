@@ -23,7 +23,7 @@ from escalations.working_days import WorkingCalendar, start_of_working_day
 from notifications.services import Telling, notification_enqueue_many
 
 from .catalogue import DECISIONS, EXCEPTION_LIFTS, STEP_ENDS, STEPS_OF_KIND, Anchors, exception_ground
-from .models import Decision, Process, Step, StepAlert, StepException
+from .models import Decision, Process, ProcessChain, Step, StepAlert, StepException
 from .permissions import require_may_act_on, works_for_council
 from .rules import TRANSFERS
 
@@ -252,7 +252,7 @@ def decision_record(
 
     Refused (400) without an approver, or with an approver or panel member who is not an active
     officer of the child's council. Never edited: a later decision names the one it supersedes,
-    and both stay on record. The step it answers is done on its date; steps it makes unnecessary
+    and both stay on record; each is hash-chained on the process in the same transaction. The step it answers is done on its date; steps it makes unnecessary
     are marked so (a refusal to assess ends the assessment).
     """
     process = _lock(process)
@@ -278,6 +278,8 @@ def decision_record(
         process=process, decision=decision, detail=detail, decided_on=decided_on, reasons=reasons,
         approved_by=approver, supersedes=earlier, recorded_by=actor,
     )
+    record.chain_panel = [member.pk for member in panel_members]
+    ProcessChain.objects.extend(record)
     _save(record, actor=actor, reason="Decision recorded")
     record.panel.set(panel_members)
     _apply_decision(process, rule, decided_on, actor=actor)

@@ -146,7 +146,9 @@ def _sweep_missed(step_id: int, *, now: datetime, calendar: WorkingCalendar, res
         # Another sweep holds it, or has just dealt with it.
         return
     _raise_concern(step, now=now, result=result)
-    step.check_at = step_next_check(step, due_on=step.due_on, calendar=calendar, after=now)
+    # Missed now, by this sweep or (the alert's unique constraint says) another: nothing is left but later dates.
+    step.check_at = step_next_check(step, due_on=step.due_on, calendar=calendar, after=now,
+                                    sent={(StepAlert.Kind.MISSED, step.due_on)})
     step._history_user, step._change_reason = None, "Statutory sweep"
     step.save(update_fields=["check_at"])
 
@@ -163,8 +165,8 @@ def _alert_once(step: Step, kind: str, *, now: datetime, recipient, case=None) -
 
 
 def _raise_concern(step: Step, *, now: datetime, result: StatutorySweepResult) -> None:
-    if step.alerts.filter(kind=StepAlert.Kind.MISSED).exists():
-        return
+    # No read first for a concern already raised: `check_at` leaves out a date once missed, so that is rare,
+    # and when it happens (or two sweeps meet) the alert's unique constraint below rolls the concern back.
     process, child = step.process, step.process.child
     due = describe_day(step.due_on)
     with transaction.atomic():

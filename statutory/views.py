@@ -178,7 +178,7 @@ def _act(request, process, name, form, call, done_message):
 @require_http_methods(["GET", "POST"])
 def ask_for_assessment(request):
     """A family asks for an EHC needs assessment themselves (CFA 2014 s36(1)); received the day they send it."""
-    children = list(selectors.children_of_family_member(request.user))
+    children = list(selectors.children_of_family_member_by_name(request.user))
     form = AskForAssessmentForm(request.POST if request.method == "POST" else None, children=children)
     status = 200
     if request.method == "POST":

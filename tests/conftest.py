@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -163,6 +164,18 @@ def reference_data_after_flush(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache_and_references(request):
+    """Each test starts with nothing cached and, on PostgreSQL, its case references from 000001: the
+    sequence they come from is not rolled back with the test before."""
+    cache.clear()
+    marker = request.node.get_closest_marker("django_db")
+    if connection.vendor == "postgresql" and (marker or {"db", "transactional_db"} & set(request.fixturenames)):
+        request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval('casework_case_reference', 1, false)")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings, strategies
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.tokens import token_issue
 from casework.services import case_acknowledge, case_log
 from config.wsgi import application
 
@@ -114,8 +114,8 @@ def failures_of(operation, headers, calls: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_answers_as_the_schema_says_for_each_role(world, role):
-    token, _ = Token.objects.get_or_create(user=ROLES[role](world))
-    headers = {"Authorization": f"Token {token.key}"}
+    _, token = token_issue(user=ROLES[role](world))
+    headers = {"Authorization": f"Token {token}"}
 
     calls: list[str] = []
     every_operation = operations()

@@ -5,16 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from ..sign_on import SignOnCallback, SignOnStart
+from ..sign_on import FAMILIES, STAFF, SignOnCallback, SignOnStart
 from . import contact_details, invitations, passwords, session, two_factor
-from .forms import SignInForm
 
 signing_in = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="accounts/sign_in.html", authentication_form=SignInForm),
-        name="sign-in",
-    ),
+    path("sign-in/", session.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("session/keep-alive/", session.session_keep_alive, name="session-keep-alive"),
     path("password-reset/", passwords.PasswordResetView.as_view(), name="password-reset"),
@@ -25,9 +20,11 @@ signing_in = [
         passwords.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
-    path("sign-on/", SignOnStart.as_view(), name="sign-on"),
-    path("sign-on/callback/", SignOnCallback.as_view(), name="sign-on-callback"),
-    path("sign-on/refused/", TemplateView.as_view(template_name="accounts/sign_on_refused.html"), name="sign-on-refused"),
+    path("sign-on/families/", SignOnStart.as_view(audience=FAMILIES), name="sign-on-families"),
+    path("sign-on/families/callback/", SignOnCallback.as_view(audience=FAMILIES), name="sign-on-families-callback"),
+    path("sign-on/staff/", SignOnStart.as_view(audience=STAFF), name="sign-on-staff"),
+    path("sign-on/staff/callback/", SignOnCallback.as_view(audience=STAFF), name="sign-on-staff-callback"),
+    path("sign-on/refused/", session.sign_on_refused, name="sign-on-refused"),
     path("two-factor/", two_factor.verify, name="two-factor"),
     path("two-factor/set-up/", two_factor.set_up, name="two-factor-set-up"),
     path("two-factor/backup-codes/", two_factor.backup_codes, name="two-factor-backup-codes"),

@@ -6,12 +6,25 @@ from rest_framework import serializers
 from casework.labels import name_shown_to
 
 
-class AttachmentInput(serializers.Serializer):
+class StoredFileInput(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, help_text="The file itself (multipart).")
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     staff_only = serializers.BooleanField(required=False, default=False, help_text="Staff only: keep it from the family.")
+
+
+class AttachmentInput(StoredFileInput):
     message = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None, help_text="A message on this case to attach it to."
+    )
+
+
+class ProcessAttachmentInput(StoredFileInput):
+    step = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None, help_text="A step of this process it is about."
+    )
+    decision = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None,
+        help_text="A decision of this process it is about (the coordinator or their manager only).",
     )
 
 
@@ -19,14 +32,13 @@ class PersonOutput(serializers.Serializer):
     display_name = serializers.CharField()
 
 
-class AttachmentOutput(serializers.Serializer):
+class StoredFileOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
     size = serializers.IntegerField(help_text="Bytes.")
     content_type = serializers.CharField()
     sha256 = serializers.CharField()
-    message = serializers.IntegerField(source="message_id", allow_null=True)
     uploaded_by = serializers.SerializerMethodField()
     uploaded_at = serializers.DateTimeField()
     staff_only = serializers.BooleanField()
@@ -37,8 +49,20 @@ class AttachmentOutput(serializers.Serializer):
     def get_uploaded_by(self, attachment) -> dict:
         return {"display_name": name_shown_to(self.context["request"].user, attachment.uploaded_by)}
 
+
+class AttachmentOutput(StoredFileOutput):
+    message = serializers.IntegerField(source="message_id", allow_null=True)
+
     def get_download(self, attachment) -> str:
         return f"/api/attachments/{attachment.pk}/download/"
+
+
+class ProcessAttachmentOutput(StoredFileOutput):
+    step = serializers.IntegerField(source="step_id", allow_null=True)
+    decision = serializers.IntegerField(source="decision_id", allow_null=True)
+
+    def get_download(self, attachment) -> str:
+        return f"/api/statutory/attachments/{attachment.pk}/download/"
 
 
 class BrokenRecordOutput(serializers.Serializer):

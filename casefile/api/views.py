@@ -2,7 +2,6 @@
 the user may see, validates input and calls one service."""
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -14,14 +13,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casefile import bundle, exports, selectors, services
-from casefile.models import Attachment, CaseFileExport
+from casefile.models import Attachment, CaseFileExport, ProcessAttachment
 from casefile.scanning import ScannerUnavailable
 from casefile.verification import case_chain_verify
 from casework.permissions import may_answer_subject_access, may_take_full_case_file, may_verify_case_records
-from casework.selectors import case_get_for_user, cases_visible_to, children_visible_to
+from casework.selectors import case_get_for_user, cases_visible_to
 from casework.services import case_record_access
+from statutory.selectors import process_get_for_user
 
-from .serializers import AttachmentInput, AttachmentOutput, VerifyOutput
+from .serializers import (
+    AttachmentInput,
+    AttachmentOutput,
+    ProcessAttachmentInput,
+    ProcessAttachmentOutput,
+    VerifyOutput,
+)
 
 
 class ScannerDown(APIException):
@@ -77,13 +83,66 @@ class AttachmentDownloadView(APIView):
     )
     def get(self, request, pk):
         attachment = selectors.attachment_get_for_user(request.user, pk)
-        stored = services.attachment_open(actor=request.user, attachment=attachment)
-        response = FileResponse(
-            stored, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return file_download(attachment, services.attachment_open(actor=request.user, attachment=attachment))
+
+
+def file_download(attachment, stored) -> FileResponse:
+    """A kept file, always as a download and never shown in the browser."""
+    response = FileResponse(stored, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class ProcessAttachmentsView(generics.ListAPIView):
+    serializer_class = ProcessAttachmentOutput
+    queryset = ProcessAttachment.objects.none()
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        process = process_get_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.attachments_of_process_for(self.request.user, process)
+
+    @extend_schema(summary="The files on a statutory process (a family never sees staff-only ones)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": ProcessAttachmentInput},
+        responses={201: ProcessAttachmentOutput},
+        summary="Add a file to a statutory process, or to one of its steps or decisions",
+    )
+    def post(self, request, pk):
+        process = process_get_for_user(request.user, pk)
+        serializer = ProcessAttachmentInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            attachment = services.process_attachment_add(
+                actor=request.user,
+                process=process,
+                upload=data["file"],
+                description=data["description"],
+                staff_only=data["staff_only"],
+                step_id=data["step"],
+                decision_id=data["decision"],
+            )
+        except ScannerUnavailable as error:
+            raise ScannerDown() from error
+        output = ProcessAttachmentOutput(attachment, context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class ProcessAttachmentDownloadView(APIView):
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file")},
+        summary="Download a file on a statutory process (always as an attachment)",
+    )
+    def get(self, request, pk):
+        attachment = selectors.process_attachment_get_for_user(request.user, pk)
+        return file_download(attachment, services.process_attachment_open(actor=request.user, attachment=attachment))
 
 
 class CaseVerifyView(APIView):
@@ -185,10 +244,10 @@ class ChildFileView(APIView):
             OpenApiParameter("version", str, enum=["family", "full"], description="As for one case's file"),
         ],
         responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A folder a case")},
-        summary="Every case of a child that you may see, as one ZIP (a folder for each case)",
+        summary="Every case and statutory process of a child that you may see, as one ZIP (a folder for each)",
     )
     def get(self, request, pk):
-        child = get_object_or_404(children_visible_to(request.user), pk=pk)
+        child = selectors.child_for_file(request.user, pk)
         cases = list(cases_visible_to(request.user).filter(child=child).order_by("created_at", "pk"))
         version = CaseFileView.version_for(request)
         services.case_file_export_log(
@@ -197,7 +256,11 @@ class ChildFileView(APIView):
         for case in cases:
             case_record_access(actor=request.user, case=case, via="api:child file")
         chunks = exports.child_zip_chunks(
-            child=child, cases=cases, contents=exports.CONTENTS[version], made_by=request.user
+            child=child,
+            cases=cases,
+            processes=selectors.processes_of_child_for(request.user, child),
+            contents=exports.CONTENTS[version],
+            made_by=request.user,
         )
         response = StreamingHttpResponse(chunks, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="child-{child.pk}-case-files.zip"'

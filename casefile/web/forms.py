@@ -1,4 +1,5 @@
-"""The form for adding a file on the case's files page. Messages follow the GOV.UK file upload pattern."""
+"""The forms for adding a file on a case's or a statutory process's files page. Messages follow the GOV.UK file
+upload pattern."""
 
 from django import forms
 
@@ -29,3 +30,16 @@ class AttachmentForm(forms.Form):
         self.fields["file"].help_text = f"It can be {ACCEPTED_IN_WORDS}. It must be smaller than {max_size_in_words}."
         if not staff:
             del self.fields["staff_only"]
+
+
+class ProcessAttachmentForm(AttachmentForm):
+    about = forms.ChoiceField(label="What is this file about?", required=False)
+
+    def __init__(self, *args, about: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = about
+
+    def about_ids(self) -> dict:
+        """The step or decision chosen, as the service takes them."""
+        kind, _, pk = (self.cleaned_data.get("about") or "").partition(":")
+        return {"step_id": int(pk) if kind == "step" else None, "decision_id": int(pk) if kind == "decision" else None}

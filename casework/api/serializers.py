@@ -75,16 +75,6 @@ class ReassignInput(serializers.Serializer):
     note = Text(max_length=5_000)
 
 
-class TokenInput(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False)
-    otp = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Staff, when two-factor sign-in is on: the code from the authenticator app, or a backup code.",
-    )
-
-
 # --- output ----------------------------------------------------------------------------
 
 

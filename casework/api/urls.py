@@ -3,7 +3,6 @@ from django.urls import path
 from . import schema, views  # noqa: F401 - schema registers the OpenAPI extensions of these endpoints
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("children/", views.ChildrenView.as_view(), name="api-children"),
     path("categories/", views.CategoriesView.as_view(), name="api-categories"),

@@ -1,19 +1,14 @@
 """The cases REST API (API.md). Thin: each view finds what the user may see, validates input,
 calls one service and answers with the case as it now stands."""
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from core.authentication import token_issue
-from core.sign_in import token_refusal
 
 from .. import permissions, selectors, services, staffing
 from ..actions import CASE_ACTIONS
@@ -44,7 +39,6 @@ from .serializers import (
     OutcomeInput,
     ReasonInput,
     ReassignInput,
-    TokenInput,
 )
 
 
@@ -52,30 +46,6 @@ def validated(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-class TokenView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(
-        request=TokenInput,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
-        summary="Swap a username and password for an API token",
-    )
-    def post(self, request):
-        data = validated(TokenInput, request)
-        # Django's own request, so django-axes can mark a locked-out sign-in for its middleware to answer (429).
-        user = authenticate(request._request, username=data["username"], password=data["password"])
-        if user is None or not user.is_active:
-            return Response(
-                {"non_field_errors": ["The username or password is not right."]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        refusal = token_refusal(user, data)
-        if refusal:
-            return Response(refusal, status=status.HTTP_400_BAD_REQUEST)
-        token = token_issue(user=user)
-        return Response({"token": token.key})
 
 
 class MeView(APIView):

@@ -158,7 +158,8 @@ def case_moves_available(case) -> list[str]:
 
 
 class CaseReferenceCounter(models.Model):
-    """The last reference number given out in a year, so references run SEND-2026-000001, 000002..."""
+    """On SQLite, the last reference number given out in a year. PostgreSQL takes references from a
+    sequence instead (`casework.services.intake`); the migration that made it started it past these."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)

@@ -3,7 +3,9 @@
 Every chained record (a timeline event, an attachment record, and any later
 record that subclasses `ChainLink`) carries a SHA-256 over its own content and
 the hash of the record before it on the same case, written in the same
-transaction as the record. A row changed, removed or inserted outside the
+transaction as the record. A record that belongs to something else than a case
+names its owner (`chain_owner`): a statutory decision is chained on its
+statutory process, whose chain end is `statutory.ProcessChain`. A row changed, removed or inserted outside the
 services then no longer fits the chain, and `casefile` finds it.
 
 A record's hash is `sha256(previous_hash + content_digest)`, both as lower-case
@@ -13,7 +15,7 @@ chain on (`CaseChain.objects.extend`): a record costs one query more, not two.
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connection, models
 
@@ -37,11 +39,14 @@ def json_value(value):
     """A content value as JSON holds it: a moment in UTC, to the microsecond, as the database gives it back."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
     raise TypeError(f"{type(value).__name__} cannot be hashed")
 
 
 class ChainLink(models.Model):
-    """A record hash-chained on its case. Subclasses have a `case` foreign key and say what their content is."""
+    """A record hash-chained on its owner. Subclasses have a foreign key named by `chain_owner` (a case unless
+    they say otherwise) and say what their content is."""
 
     chain_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
     chain_prev = models.CharField(max_length=64, blank=True, editable=False)
@@ -49,6 +54,10 @@ class ChainLink(models.Model):
 
     # Shown in a verifier's report, e.g. "timeline event 42".
     chain_label = "record"
+    # The foreign key whose chain the record is on.
+    chain_owner = "case"
+    # What `chain_content` reads beyond the row, loaded once for many records when a chain is checked.
+    chain_prefetch: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -57,27 +66,35 @@ class ChainLink(models.Model):
         """Everything the record says, as JSON values. A change to any of it breaks the chain."""
         raise NotImplementedError
 
+    @property
+    def chain_owner_id(self) -> int:
+        return getattr(self, f"{self.chain_owner}_id")
+
     def chain_digest(self) -> str:
-        return content_digest({"record": self._meta.label_lower, "case": self.case_id, **self.chain_content()})
+        return content_digest(
+            {"record": self._meta.label_lower, self.chain_owner: self.chain_owner_id, **self.chain_content()}
+        )
 
 
-class CaseChainManager(models.Manager):
+class ChainEndManager(models.Manager):
+    """Moves chains on. The model's primary key is its owner: `case_id` for `CaseChain`, and so on."""
+
     def extend(self, record: ChainLink) -> None:
-        """Link one record, not yet saved, to the end of its case's chain, in one statement.
+        """Link one record, not yet saved, to the end of its owner's chain, in one statement.
 
-        The upsert holds the chain's row until the transaction ends, so records of one case are
+        The upsert holds the chain's row until the transaction ends, so records of one owner are
         linked one after the other however many requests write at once.
         """
         digest = record.chain_digest()
-        table = self.model._meta.db_table
+        table, key = self.model._meta.db_table, self.model._meta.pk.column
         first_hash = linked(GENESIS, digest)
         sha = _sql_sha256(f"{table}.head || %s")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (case_id, length, previous, head) VALUES (%s, 1, %s, %s) "
-                f"ON CONFLICT (case_id) DO UPDATE SET length = {table}.length + 1, previous = {table}.head, "
+                f"INSERT INTO {table} ({key}, length, previous, head) VALUES (%s, 1, %s, %s) "
+                f"ON CONFLICT ({key}) DO UPDATE SET length = {table}.length + 1, previous = {table}.head, "
                 f"head = {sha} RETURNING length, previous, head",
-                [record.case_id, GENESIS, first_hash, digest],
+                [record.chain_owner_id, GENESIS, first_hash, digest],
             )
             record.chain_seq, record.chain_prev, record.chain_hash = cursor.fetchone()
 
@@ -91,35 +108,35 @@ class CaseChainManager(models.Manager):
             for record in records:
                 self.extend(record)
             return
-        ends = self._lock_ends(sorted({record.case_id for record in records}))
+        ends = self._lock_ends(sorted({record.chain_owner_id for record in records}))
         for record in records:
-            length, _, head = ends[record.case_id]
+            length, _, head = ends[record.chain_owner_id]
             record.chain_seq, record.chain_prev = length + 1, head
             record.chain_hash = linked(head, record.chain_digest())
-            ends[record.case_id] = (record.chain_seq, record.chain_prev, record.chain_hash)
+            ends[record.chain_owner_id] = (record.chain_seq, record.chain_prev, record.chain_hash)
         self._write_ends(ends)
 
-    def _lock_ends(self, case_ids: list[int]) -> dict[int, tuple[int, str, str]]:
+    def _lock_ends(self, owner_ids: list[int]) -> dict[int, tuple[int, str, str]]:
         # A do-nothing update on conflict still locks the row and returns it as it stands. The rows go in
-        # in case order, so two batches lock shared chains in the same order and never deadlock.
-        table = self.model._meta.db_table
-        rows = ", ".join(["(%s, 0, %s, %s)"] * len(case_ids))
-        params = [value for case_id in case_ids for value in (case_id, GENESIS, GENESIS)]
+        # in owner order, so two batches lock shared chains in the same order and never deadlock.
+        table, key = self.model._meta.db_table, self.model._meta.pk.column
+        rows = ", ".join(["(%s, 0, %s, %s)"] * len(owner_ids))
+        params = [value for owner_id in owner_ids for value in (owner_id, GENESIS, GENESIS)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (case_id, length, previous, head) VALUES {rows} "
-                f"ON CONFLICT (case_id) DO UPDATE SET length = {table}.length RETURNING case_id, length, previous, head",
+                f"INSERT INTO {table} ({key}, length, previous, head) VALUES {rows} "
+                f"ON CONFLICT ({key}) DO UPDATE SET length = {table}.length RETURNING {key}, length, previous, head",
                 params,
             )
-            return {case_id: (length, previous, head) for case_id, length, previous, head in cursor.fetchall()}
+            return {owner_id: (length, previous, head) for owner_id, length, previous, head in cursor.fetchall()}
 
     def _write_ends(self, ends: dict[int, tuple[int, str, str]]) -> None:
-        table = self.model._meta.db_table
+        table, key = self.model._meta.db_table, self.model._meta.pk.column
         rows = ", ".join(["(%s, %s, %s, %s)"] * len(ends))
-        params = [value for case_id, end in sorted(ends.items()) for value in (case_id, *end)]
+        params = [value for owner_id, end in sorted(ends.items()) for value in (owner_id, *end)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (case_id, length, previous, head) VALUES {rows} ON CONFLICT (case_id) "
+                f"INSERT INTO {table} ({key}, length, previous, head) VALUES {rows} ON CONFLICT ({key}) "
                 "DO UPDATE SET length = EXCLUDED.length, previous = EXCLUDED.previous, head = EXCLUDED.head",
                 params,
             )
@@ -145,7 +162,7 @@ class CaseChain(models.Model):
     previous = models.CharField(max_length=64, blank=True)
     head = models.CharField(max_length=64)
 
-    objects = CaseChainManager()
+    objects = ChainEndManager()
 
     class Meta:
         app_label = "casework"

@@ -27,7 +27,7 @@ from .lifecycle import (
     reopen_deadline,
 )
 from .shared import case_record_access
-from .transfer import case_reassign, case_transfer, cases_transfer, lock_active_officer
+from .transfer import case_reassign, case_transfer, cases_transfer, lock_active_officer, new_officer_news
 
 __all__ = [
     "case_acknowledge",
@@ -53,5 +53,6 @@ __all__ = [
     "cases_fallback_explain",
     "cases_transfer",
     "lock_active_officer",
+    "new_officer_news",
     "reopen_deadline",
 ]

@@ -108,7 +108,7 @@ def case_chase(*, actor, case: Case, note: str = "") -> Case:
     now = timezone.now()
     sla.chase_start(case=case, at=now)
     save_case(case, actor=actor, reason="Chased by the family")
-    event = record_event(case, Kind.CHASED, actor, note or "The family chased this case because a promised date has passed.")
+    event = record_event(case, Kind.CHASED, actor, note or "Chased because a promised date has passed.")
     recipient, role = chase_recipient(case)
     news = notices.CaseNews(
         case=case,

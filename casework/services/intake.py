@@ -12,10 +12,10 @@ from escalations import services as sla
 from escalations.models import ClockKind
 
 from .. import notices
-from ..models import Case, CaseEvent, CaseReferenceCounter, Category, Organisation, ProvisionItem, RoutingRule
+from ..models import Case, CaseEvent, CaseReferenceCounter, Category, Organisation, ProvisionItem
 from ..permissions import officer_of
-from ..routing import Fallback, routing_owner_for
-from ..selectors import child_loggable_by
+from ..routing import Fallback, routing_owner_for, routing_rules_of
+from ..selectors import category_active, child_loggable_by
 from .shared import save_case
 
 Kind = CaseEvent.Kind
@@ -52,7 +52,7 @@ def case_log(
     child = child_loggable_by(actor, child_id)
     if child is None:
         raise ValidationError({"child": ["Choose one of your children."]})
-    category = Category.objects.filter(pk=category_slug, active=True).first()
+    category = category_active(category_slug)
     if category is None:
         raise ValidationError({"category": ["Choose what the problem is about."]})
     provision_item = _provision_item_of_child(child, provision_item_id)
@@ -118,9 +118,7 @@ def case_owning_organisation_id(child, provision_item: ProvisionItem | None) -> 
     provision, CFA 2014 s42(3)), else the child's council. A body not yet set up with routing rules of its
     own leaves the concern with the council, so a family is never turned away for it."""
     body_id = provision_item.responsible_body_id if provision_item is not None else None
-    if body_id and body_id != child.family.organisation_id and RoutingRule.objects.filter(
-        organisation_id=body_id
-    ).exists():
+    if body_id and body_id != child.family.organisation_id and routing_rules_of(body_id):
         return body_id
     return child.family.organisation_id
 
@@ -147,8 +145,6 @@ def _case_open(
     now = timezone.now()
     plan = sla.clock_plan(category_id=category.pk, safeguarding=safeguarding, start=now)
     family = notices.family_of(child)
-    # Everything that can be read is read above: from here to commit every concern logged this
-    # year waits on the reference counter, so the work below is only writes.
     case = Case(
         reference=_next_reference(now.year),
         organisation_id=organisation_id,
@@ -166,7 +162,11 @@ def _case_open(
         created_at=now,
         priority=plan.priority,
         next_due_at=plan.next_due_at,
+        # A safeguarding concern reaches the first rung at once (`clocks_start` tells the team manager), so it
+        # is saved there: one history row for the concern as it was logged.
+        escalation_level=1 if safeguarding else 0,
     )
+    _attach_ladder(case, officer)
     save_case(case, actor=actor, reason="Concern logged")
     event = CaseEvent.objects.record(
         case=case,
@@ -177,8 +177,6 @@ def _case_open(
         data={"officer_id": officer.pk, "team_id": team.pk},
     )
     sla.clocks_start(case=case, plan=plan)
-    if case.escalation_level:
-        save_case(case, actor=actor, reason="Safeguarding: the team manager was alerted at once")
     news_for_family = notices.CaseNews(
         case=case,
         event=event,
@@ -205,7 +203,7 @@ def _case_open(
         },
     )
     family_told = notices.family_tellings([news_for_family], members=family) if tell_family else []
-    notices.tell(family_told + notices.named_officer_tellings(officer, news_for_officer))
+    notices.tell(family_told + notices.named_officer_tellings(officer, news_for_officer), events_are_new=True)
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])
     return case
@@ -266,6 +264,15 @@ def cases_fallback_explain(*, placed: list[tuple[Case, Fallback]], tell_each_own
         )
 
 
+def _attach_ladder(case: Case, officer) -> None:
+    # Routing read the officer with their team's ladder (`officer_choose_in_team`): when the case stays in
+    # that team, its manager, head of service and director are to hand for a safeguarding alert.
+    if officer.team_id == case.team_id:
+        case.team = officer.team
+        if officer.team.organisation_id == case.organisation_id:
+            case.organisation = officer.team.organisation
+
+
 def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:
     if provision_item_id is None:
         return None
@@ -276,16 +283,19 @@ def _provision_item_of_child(child, provision_item_id) -> ProvisionItem | None:
 
 
 def _next_reference(year: int) -> str:
-    # One counter row per year, locked from here until commit, keeps references unique and gapless
-    # (a rolled-back case rolls its number back too). Logging locks a team's officers first and the
-    # counter last, and offboarding never takes the counter, so the two cannot deadlock. One
-    # statement makes the year's row if it is the first case of the year, and takes the next number.
-    table = connection.ops.quote_name(CaseReferenceCounter._meta.db_table)
+    # References may have gaps: a reference names a case, it does not count them. On PostgreSQL the number
+    # comes from a sequence, which nobody waits on (a counter row would be held by each concern until its
+    # commit); a rolled-back concern leaves its number unused. SQLite writes one transaction at a time, so
+    # its counter row (one a year, made by the year's first case) holds nobody up.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [year],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval('casework_case_reference')")
+        else:
+            table = connection.ops.quote_name(CaseReferenceCounter._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
+                f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+                [year],
+            )
         (number,) = cursor.fetchone()
     return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:06d}"

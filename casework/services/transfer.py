@@ -65,6 +65,7 @@ def cases_transfer(
     kind: str,
     tell_each_new_owner: bool = True,
     keep_teams: bool = False,
+    tell_families: bool = True,
 ) -> list[CaseEvent]:
     """Move locked cases to new owners: history, timeline, a staff note, and the family of each told.
 
@@ -73,6 +74,8 @@ def cases_transfer(
     were read with them: each one missing is a query).
     Callers hold the transaction and the locks. Each new owner hears of each
     case unless `tell_each_new_owner` is off: offboarding tells them once.
+    Each parent and carer hears once, of all their cases that moved, unless
+    `tell_families` is off: offboarding moves cases in rounds and tells them after the last.
     A case moves into its new owner's team, unless `keep_teams` is on: when
     routing climbed the ladder, the owner holds it for the team it belongs to.
     Returns each case's handover event, in the order of `moves`.
@@ -105,28 +108,37 @@ def cases_transfer(
                     case=case, kind=Kind.NOTE, actor=actor, text=f"Handover note from {author}: {note}", internal=True
                 )
             )
-        news.append((case, event, {"officer_name": to.display_name, "previous_officer_name": previous.display_name}))
+        news.append(new_officer_news(case, event, previous=previous))
     # One history row a case, with the user and reason set above.
     save_many_with_history([case for case, _to in moves], ["accountable_officer", "owner_count", "team"], at=now)
     CaseEvent.objects.record_many(lines)
-    tellings = notices.family_tellings(
-        [
-            notices.CaseNews(case=case, event=event, template="case_new_officer", context={**names, "note": ""})
-            for case, event, names in news
-        ]
-    )
+    tellings = notices.family_new_officer_tellings(news) if tell_families else []
     if tell_each_new_owner:
         tellings += [
             notices.officer_telling(
-                case.accountable_officer,
+                item.case.accountable_officer,
                 notices.CaseNews(
-                    case=case,
-                    event=event,
+                    case=item.case,
+                    event=item.event,
                     template="officer_case_handed_over",
-                    context={"previous_officer_name": names["previous_officer_name"], "note": note},
+                    context={"previous_officer_name": item.context["previous_officer_name"], "note": note},
                 ),
             )
-            for case, event, names in news
+            for item in news
         ]
     notices.tell(tellings)
     return handovers
+
+
+def new_officer_news(case: Case, event: CaseEvent, *, previous: Officer) -> notices.CaseNews:
+    """What the family hears of a case's handover `event`: who their named officer is now, and who was."""
+    return notices.CaseNews(
+        case=case,
+        event=event,
+        template="case_new_officer",
+        context={
+            "officer_name": case.accountable_officer.display_name,
+            "previous_officer_name": previous.display_name,
+            "note": "",
+        },
+    )

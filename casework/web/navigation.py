@@ -2,6 +2,8 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from notifications.selectors import notifications_unread_count
+
 from ..permissions import Role, role_of
 
 MENUS = {
@@ -44,13 +46,18 @@ MENUS = {
 def menu_for(request) -> list[dict]:
     if not request.user.is_authenticated:
         return []
+    role = role_of(request.user)
     items = []
-    for name, label in MENUS[role_of(request.user)]:
+    for name, label in MENUS[role]:
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "current": request.path == url})
+        item = {"url": url, "label": label, "current": request.path == url}
+        # A family may not look at their messages for weeks; the count on every page says something is waiting.
+        if name == "inbox" and role == Role.PARENT:
+            item["unread"] = notifications_unread_count(user=request.user)
+        items.append(item)
     return items
 
 

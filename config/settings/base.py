@@ -3,6 +3,7 @@ machines is read from the environment, so the same code runs on a laptop,
 in CI and in production."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens kept as digests, one a client, each expiring (accounts/tokens.py)
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -83,8 +85,9 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out person is refused before their password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # Single sign-on (accounts/sign_on.py): signs nobody in unless OIDC_ENABLED.
-    "accounts.sign_on.SignOnBackend",
+    # Single sign-on (accounts/sign_on.py): each door signs nobody in unless it is turned on.
+    "accounts.sign_on.FamiliesSignOnBackend",
+    "accounts.sign_on.StaffSignOnBackend",
 ]
 # Sign-in throttling: 5 wrong passwords for the same username from the same address
 # lock that pair out for 15 minutes.
@@ -96,6 +99,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"
 # The API's answer to a locked-out sign-in is JSON, 429 with Retry-After; the pages' is the template above.
 AXES_LOCKOUT_CALLABLE = "accounts.sign_in.locked_out"
+# A password spray (one guess at each of many usernames) is held back by counting wrong passwords, on the
+# sign-in page, the token endpoint and the admin, per client address and for everyone together, over
+# SIGN_IN_LIMIT_MINUTES (accounts/sign_in.py). 20 from one address is four people behind one office or school
+# connection each nearly locking themselves out (axes' 5); 300 from everyone is a wrong password a second, far
+# above a borough's own mistakes and under half the 2.7 a second a spray was seen to try. Past either, password
+# sign-in answers 429 with Retry-After until the oldest counted failures are out of the window.
+SIGN_IN_LIMIT_MINUTES = int(os.environ.get("SIGN_IN_LIMIT_MINUTES", "5"))
+SIGN_IN_LIMIT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "20"))
+SIGN_IN_LIMIT_OVERALL = int(os.environ.get("SIGN_IN_LIMIT_OVERALL", "300"))
+# Reset links asked for in an hour: 20 from one client address (a household or an office shares one), 200 from
+# everyone (a borough asks for a handful an hour; more is someone using the service to send mail).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "20"))
+PASSWORD_RESET_LIMIT_OVERALL = int(os.environ.get("PASSWORD_RESET_LIMIT_OVERALL", "200"))
 # How many proxies of our own (load balancers) stand in front of the web servers: none on a laptop.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
@@ -161,6 +177,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+# Reports may read from a replica of the primary (README, "Growing past one machine"): the router sends the
+# reads of a report there, and every write and every other read to the primary. With no replica, all goes there.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["core.database.ReportReadsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,6 +234,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEND Casework <no-reply@send-casework.example>")
+
+# The cache holds the tables every concern reads and an administrator rarely changes (core/read_mostly.py).
+# Every process must see the same one, so that a change made in one reaches all: Redis when there is one,
+# else a folder in VAR_DIR, which the web processes, the worker and beat on one machine share.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    }
 
 # Celery. With no REDIS_URL the broker is a folder on disk, so the app still
 # runs on a machine with no Redis at all (web, worker and beat share var/).
@@ -288,6 +323,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provision.support_ending_sweep",
         "schedule": 3600.0,
     },
+    "Make the sessions table's partitions for the next three months, 05:30": {
+        "task": "provision.delivery_partitions",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "List records past their retention date for an administrator to approve, 06:00 on the 1st of each month": {
         "task": "accounts.list_records_past_retention",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
@@ -311,7 +350,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_KB", "1024")) * 1
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes DRF answer 401, not 403, to anonymous callers.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -415,24 +454,48 @@ FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")
 STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "SEND Casework"
-# Single sign-on with OpenID Connect (accounts/sign_on.py), off by default: the provider's endpoints and this
-# service's client id and secret, from the provider's registration (GOV.UK One Login, or the council's Entra ID).
-OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
-OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "GOV.UK One Login")
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
-OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+
+
+def oidc_door(door: str, button: str, provider: str, **defaults) -> dict:
+    """One single sign-on door's settings, OIDC_<DOOR>_*, off unless OIDC_<DOOR>_ENABLED (accounts/sign_on.py):
+    the provider's endpoints, this service's registration with it, and how it proves who it is (a client
+    secret, or a private key's file for private_key_jwt)."""
+    names = {
+        "BUTTON": button,
+        "PROVIDER_NAME": provider,
+        "RP_CLIENT_ID": "",
+        "RP_CLIENT_SECRET": "",
+        "RP_CLIENT_PRIVATE_KEY_FILE": "",
+        "RP_CLIENT_KEY_ALGO": "RS256",
+        "OP_AUTHORIZATION_ENDPOINT": "",
+        "OP_TOKEN_ENDPOINT": "",
+        "OP_USER_ENDPOINT": "",
+        "OP_JWKS_ENDPOINT": "",
+        "RP_SIGN_ALGO": "RS256",
+        "VTR": "",
+        "UI_LOCALES": "",
+        **defaults,
+    }
+    door_settings = {
+        f"OIDC_{door}_{name}": os.environ.get(f"OIDC_{door}_{name}", value) for name, value in names.items()
+    }
+    door_settings[f"OIDC_{door}_ENABLED"] = env_bool(f"OIDC_{door}_ENABLED", False)
+    return door_settings
+
+
+# Single sign-on with OpenID Connect, two doors side by side: families through GOV.UK One Login (which asks for a
+# level of confidence, `vtr`, and the language of its pages), and staff through the council's identity provider.
+globals().update(
+    oidc_door("FAMILIES", "Sign in with GOV.UK One Login", "GOV.UK One Login", VTR='["Cl.Cm"]', UI_LOCALES="en")
+)
+globals().update(oidc_door("STAFF", "Sign in with your council account", "your council's sign-in service"))
 OIDC_RP_SCOPES = "openid email"
 # Sign-on never makes an account: it signs in the one account with the provider's verified email.
 OIDC_CREATE_USER = False
-OIDC_AUTHENTICATION_CALLBACK_URL = "sign-on-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sign-on/refused/"
-# How long an API token works after it is issued (core/authentication.py); POST /api/auth/logout/ ends it sooner.
+# How long an API token works after it is issued (accounts/tokens.py); POST /api/auth/logout/ ends it sooner.
 API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "24"))
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 # Evidence and the case file (casefile/). A file over the limit is refused whole.
 CASEFILE_MAX_UPLOAD_BYTES = int(os.environ.get("CASEFILE_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from casework.models import Case
 from core.exceptions import Conflict, NotAllowed
+from core.read_mostly import read_mostly
 from core.time import UK_TIME, describe_moment
 
 from ..models import Alert, Clock, ClockKind, Pause, SlaPolicy, Unit
@@ -33,15 +34,20 @@ logger = logging.getLogger(__name__)
 
 
 def sla_policy_for(*, category_id: str, safeguarding: bool) -> SlaPolicy:
-    """Safeguarding overrides everything; then the category's own policy; then the default."""
+    """Safeguarding overrides everything; then the category's own policy; then the default.
+
+    The policies are read from the cache (core.read_mostly): every concern needs one, an administrator edits them.
+    """
+    policies = read_mostly("sla-policies", "all", lambda: list(SlaPolicy.objects.order_by("pk")))
     if safeguarding:
-        policy = SlaPolicy.objects.filter(safeguarding=True).first()
+        policy = next((policy for policy in policies if policy.safeguarding), None)
         if policy:
             return policy
-    return (
-        SlaPolicy.objects.filter(category_id=category_id, safeguarding=False).first()
-        or SlaPolicy.objects.get(category__isnull=True, safeguarding=False)
-    )
+    for wanted in (category_id, None):
+        policy = next((p for p in policies if p.category_id == wanted and not p.safeguarding), None)
+        if policy:
+            return policy
+    raise SlaPolicy.DoesNotExist("There is no default SLA policy (one with no category).")
 
 
 @dataclass
@@ -88,7 +94,7 @@ def clocks_start(*, case: Case, plan: ClockPlan) -> list[Clock]:
         clocks.append(_new_clock(case=case, kind=kind, unit=unit, start=plan.started_at, due=due, calendar=calendar))
     Clock.objects.bulk_create(clocks)
     if case.safeguarding:
-        alerts = AlertBatch(cases=[case], now=plan.started_at, calendar=calendar)
+        alerts = AlertBatch(cases=[case], now=plan.started_at, calendar=calendar, new_cases=True)
         _escalate(case=case, clock=clocks[0], level=1, alerts=alerts, kind=Alert.Kind.SAFEGUARDING)
         alerts.write()
     return clocks

@@ -113,10 +113,15 @@ class AlertBatch:
     constraint still guards the insert against any other writer.
     """
 
-    def __init__(self, *, cases: list[Case], now: datetime, calendar: WorkingCalendar):
+    def __init__(self, *, cases: list[Case], now: datetime, calendar: WorkingCalendar, new_cases: bool = False):
+        """`new_cases`: the cases were made in this transaction, so nothing has been sent about them yet."""
         self.now = now
         self.calendar = calendar
-        self._sent = set(Alert.objects.filter(case__in=cases).values_list("case_id", "clock_id", "kind", "level"))
+        self._sent = (
+            set()
+            if new_cases
+            else set(Alert.objects.filter(case__in=cases).values_list("case_id", "clock_id", "kind", "level"))
+        )
         self._reminder_levels: dict[int, int] = {}
         for _case_id, clock_id, kind, level in self._sent:
             if kind == Alert.Kind.REMINDER:
@@ -175,7 +180,10 @@ class AlertBatch:
             and alert.recipient_id == planned.recipient.pk
         ]
         CaseEvent.objects.record_many([self._timeline_line(planned, alert) for planned, alert in announced])
-        notification_enqueue_many(tellings=[self._telling(planned, alert) for planned, alert in announced])
+        # Each alert was written by this batch, so each message about it is new.
+        notification_enqueue_many(
+            tellings=[self._telling(planned, alert) for planned, alert in announced], events_are_new=True
+        )
         self._planned = []
         for planned, alert in announced:
             alert.case, alert.clock, alert.recipient = planned.case, planned.clock, planned.recipient

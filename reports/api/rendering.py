@@ -5,9 +5,12 @@ import io
 
 from django.http import Http404
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.database import report_reads
 
 
 class CSVRenderer(BaseRenderer):
@@ -44,6 +47,20 @@ class CsvOrJsonView(APIView):
     """JSON, or CSV when asked for (`format=csv`). Errors are always JSON: a CSV of an error helps nobody."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        # Who is asking, and whether they may, is read on the primary; the report's figures may come from a
+        # replica (core.database.report_reads) until the answer is made.
+        super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            self.report_reads = report_reads()
+            self.report_reads.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        reads, self.report_reads = getattr(self, "report_reads", None), None
+        if reads is not None:
+            reads.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def perform_content_negotiation(self, request, force=False):
         try:

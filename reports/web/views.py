@@ -2,7 +2,7 @@
 who is accountable, with every report to download.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from casework.permissions import (
     teams_reported_to,
 )
 from casework.web.access import managers_only
+from core.database import report_reads
 from core.time import UK_TIME, short_moment
 from escalations.models import ClockKind
 from escalations.selectors import cases_breached, escalations_recent
@@ -27,69 +28,78 @@ from ..delivery import delivery_report, items_reported_to
 from ..selectors import cases_reported_to, logged_between
 from ..sla import sla_report
 from . import charts
+from .figures import compliance_rows, figure_link, months_from_the_first_case
+from .forms import COMPLIANCE_CLOCKS, ClockForm, PeriodForm
 
-DASHBOARD_MONTHS = 12
 DASHBOARD_ROWS = 50
 ESCALATIONS_SHOWN = 20
 
 
-def percentage(share: float | None) -> str:
-    return "No decided cases" if share is None else f"{round(share * 100)}%"
+def share_text(row: dict) -> str:
+    """A row's share as the pages say it: none on too few decided cases, and never a bare percentage."""
+    if row["share"] is None:
+        return f"Too few to say ({row['decided']} decided)"
+    return f"{round(row['share'] * 100)}% of {row['decided']}"
 
 
-COMPLIANCE_CLOCKS = {
-    ClockKind.ACKNOWLEDGE: "acknowledged on time",
-    ClockKind.RESPOND: "given a first response on time",
-    ClockKind.RESOLVE: "resolved on time",
-}
+def compliance_chart(*, chart_id: str, title: str, period_words: str, rows: list[dict]):
+    return charts.percentage_bar_chart(
+        chart_id=chart_id,
+        title=title,
+        description=f"{period_words}. The table below gives the same figures.",
+        bars=[charts.Bar(row["label"], row["share"], share_text(row)) for row in rows],
+    )
+
+
+def period_words(first_day: date, last_day: date) -> str:
+    return f"cases logged from {first_day:%-d %B %Y} to {last_day:%-d %B %Y}"
 
 
 @managers_only
 @require_GET
+# Who is asking is read on the primary (above); the figures may come from a replica.
+@report_reads()
 def dashboard(request):
     user = request.user
     now = timezone.now()
     today = timezone.localdate(now, UK_TIME)
-    clock = request.GET.get("clock")
-    if clock not in COMPLIANCE_CLOCKS:
-        clock = ClockKind.RESOLVE
-    first_day = _months_back(today.replace(day=1), DASHBOARD_MONTHS - 1)
-    period = logged_between(cases_reported_to(user), first_day, today)
-    by_month = sla_report(cases=period, group_by="month", clock=clock, now=now)
-    by_team = sla_report(cases=period, group_by="team", clock=clock, now=now)
-    month_rows = _every_month(by_month["rows"], first_day, today)
+    clock = ClockForm(request.GET).chosen()
+    period_form = PeriodForm(request.GET, today=today)
+    first_day, last_day = period = period_form.period()
+    cases = logged_between(cases_reported_to(user), first_day, last_day)
+    by_month = sla_report(cases=cases, group_by="month", clock=clock, now=now)
+    by_team = sla_report(cases=cases, group_by="team", clock=clock, now=now)
+    month_rows = compliance_rows(
+        months_from_the_first_case(by_month["rows"], first_day, last_day), period=period, clock=clock, group="month"
+    )
+    team_rows = compliance_rows(by_team["rows"], period=period, clock=clock, group="team")
+    [overall] = compliance_rows([by_month["overall"]], period=period, clock=clock, group=None)
     teams = teams_reported_to(user)
     breached = cases_breached(
         selectors.cases_visible_to(user).filter(team__in=teams, status__in=Case.OPEN_STATES), now
     )
     what = COMPLIANCE_CLOCKS[clock]
-    period_words = f"cases logged from {first_day:%-d %B %Y} to {today:%-d %B %Y}"
+    words = period_words(first_day, last_day)
     return render(
         request,
         "reports/dashboard.html",
         {
             "clock": clock,
             "clock_choices": [(kind, ClockKind(kind).label) for kind in COMPLIANCE_CLOCKS],
+            "period_form": period_form,
             "what": what,
             "first_day": first_day,
+            "last_day": last_day,
             "today": today,
             "month_rows": month_rows,
-            "team_rows": by_team["rows"],
-            "overall": by_month["overall"],
-            "month_chart": charts.percentage_bar_chart(
-                chart_id="chart-months",
-                title=f"Share of cases {what}, by month logged",
-                description=f"{period_words}. The table below gives the same figures.",
-                bars=[charts.Bar(row["label"], row["compliance"], percentage(row["compliance"])) for row in month_rows],
+            "team_rows": team_rows,
+            "overall": overall,
+            "month_chart": compliance_chart(
+                chart_id="chart-months", title=f"Share of cases {what}, by month logged", period_words=words,
+                rows=month_rows,
             ),
-            "team_chart": charts.percentage_bar_chart(
-                chart_id="chart-teams",
-                title=f"Share of cases {what}, by team",
-                description=f"{period_words}. The table below gives the same figures.",
-                bars=[
-                    charts.Bar(row["label"], row["compliance"], percentage(row["compliance"]))
-                    for row in by_team["rows"]
-                ],
+            "team_chart": compliance_chart(
+                chart_id="chart-teams", title=f"Share of cases {what}, by team", period_words=words, rows=team_rows
             ),
             "breached_count": breached.count(),
             "breached": [
@@ -97,32 +107,28 @@ def dashboard(request):
                 for case in breached.order_by("first_breached_at", *ORDERINGS["due"])[:DASHBOARD_ROWS]
             ],
             "escalations": _recent_escalations(teams),
-            "accountability": accountability_report(user=user, now=now),
+            "accountability": _with_held_links(accountability_report(user=user, now=now)),
             "delivery": delivery_report(
                 items=items_reported_to(user), first_day=today.replace(day=1), last_day=today, group_by="provider"
             )["rows"],
-            "downloads": _report_downloads(first_day, today),
+            "downloads": _report_downloads(first_day, last_day),
         },
+        status=400 if period_form.errors else 200,
     )
 
 
-def _months_back(first_of_month: date, months: int) -> date:
-    year, month = divmod(first_of_month.year * 12 + first_of_month.month - 1 - months, 12)
-    return date(year, month + 1, 1)
-
-
-def _every_month(rows: list[dict], first_day: date, last_day: date) -> list[dict]:
-    """One row a month, months with no cases included, so the chart's gaps are real gaps."""
-    by_key = {row["key"]: row for row in rows}
-    months = []
-    month = first_day
-    while month <= last_day:
-        key = f"{month:%Y-%m}"
-        empty = {"key": key, "label": f"{month:%B %Y}", "total": 0, "met": 0, "breached": 0, "open_within": 0,
-                 "open_breached": 0, "compliance": None}
-        months.append(by_key.get(key, empty))
-        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return months
+def _with_held_links(report: dict) -> dict:
+    """Each officer's open and overdue figures link to those cases."""
+    rows = [
+        {
+            **row,
+            "links": {
+                held: figure_link(officer=row["officer"]["id"], held=held) for held in ("open", "overdue")
+            },
+        }
+        for row in report["rows"]
+    ]
+    return {**report, "rows": rows}
 
 
 def _recent_escalations(teams) -> list[dict]:

@@ -1,11 +1,13 @@
-"""API.md "Accounts and legal pages": signing out revokes the token; tokens expire; too many sign-in attempts
+"""API.md "Accounts and legal pages": signing out revokes the token; tokens expire, are kept only as digests,
+one a client, and a new password revokes them all; too many sign-in attempts
 answer 429 with Retry-After; a body over the limit answers 413; every answer under /api/ is JSON; /healthz and
 /readyz answer without signing in."""
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,55 @@ def test_logout_revokes_the_token_it_is_sent_with(borough):
 
     assert client.post("/api/auth/logout/").status_code == 204
     assert client.get("/api/me/").status_code == 401
-    assert not Token.objects.filter(key=token).exists()
+    assert not AuthToken.objects.filter(user=borough.parent1).exists()
+
+
+def test_each_client_has_its_own_token_and_signing_out_of_one_leaves_the_other(borough):
+    phone, laptop = token_for("parent1"), token_for("parent1")
+
+    assert phone != laptop
+    assert with_token(phone).post("/api/auth/logout/").status_code == 204
+
+    assert with_token(phone).get("/api/me/").status_code == 401
+    assert with_token(laptop).get("/api/me/").json()["username"] == "parent1"
+
+
+def test_a_token_is_kept_only_as_a_digest_and_says_when_it_expires(borough, settings):
+    before = timezone.now()
+    response = APIClient().post("/api/auth/token/", {"username": "parent1", "password": "password"}, format="json")
+
+    token, expiry = response.json()["token"], response.json()["expiry"]
+    stored = AuthToken.objects.get(user=borough.parent1)
+    assert token not in (stored.digest, stored.token_key)
+    assert timezone.datetime.fromisoformat(expiry.replace("Z", "+00:00")) >= before + timezone.timedelta(
+        hours=settings.API_TOKEN_HOURS
+    )
+
+
+def test_a_new_password_revokes_every_token_of_that_person_only(borough):
+    phone, laptop, other = token_for("parent1"), token_for("parent1"), token_for("parent2")
+    borough.parent1.set_password("a new long password 2026")
+    borough.parent1.save()
+
+    assert with_token(phone).get("/api/me/").status_code == 401
+    assert with_token(laptop).get("/api/me/").status_code == 401
+    assert with_token(other).get("/api/me/").status_code == 200
+
+
+def test_a_password_changed_by_the_command_revokes_the_tokens_too(borough, monkeypatch):
+    token = token_for("parent1")
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "a new long password 2026")
+
+    call_command("changepassword", "parent1", stdout=None)
+
+    assert with_token(token).get("/api/me/").status_code == 401
+
+
+def test_a_token_that_is_not_ours_is_refused_in_json(borough):
+    response = with_token("0" * 64).get("/api/me/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
 
 
 def test_logout_without_a_token_is_401_in_json(borough):

@@ -86,3 +86,12 @@ def test_without_a_feedback_address_the_banner_offers_an_email_to_the_council(cl
     page = client.get("/sign-in/").content.decode()
 
     assert f"mailto:{settings.COUNCIL_EMAIL}?subject=Feedback" in page
+
+
+def test_the_api_documentation_page_opens_only_for_staff(client, borough):
+    assert client.get("/api/docs/").status_code in (401, 403)
+    client.force_login(borough.parent1)
+    assert client.get("/api/docs/").status_code == 403
+    assert client.get("/api/schema/").status_code == 200  # clients still read the schema
+    client.force_login(borough.officer1.user)
+    assert client.get("/api/docs/").status_code == 200

@@ -8,7 +8,9 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -109,13 +111,15 @@ def test_a_new_password_signs_out_every_other_session_and_revokes_api_tokens(cli
     elsewhere = Client()
     elsewhere.force_login(borough.parent1)
     assert elsewhere.get("/children/").status_code == 200
-    token = Token.objects.create(user=borough.parent1)
+    _, token = token_issue(user=borough.parent1)
 
     ask_for_link(client, borough.parent1.email)
     set_password(client, link_in(mail.outbox[0]))
 
     assert elsewhere.get("/children/").status_code == 302
-    assert not Token.objects.filter(key=token.key).exists()
+    signed_out = APIClient()
+    signed_out.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert signed_out.get("/api/me/").status_code == 401
 
 
 def test_a_mismatched_new_password_is_refused_and_the_old_one_still_works(client, borough, ask_for_link):

@@ -12,11 +12,12 @@ from django.db import connection
 from accounts.models import Invitation, RetentionAudit, RetentionReview
 from accounts.retention import legal_hold_lift, legal_hold_place, retention_review_approve, retention_review_list
 from accounts.tasks import list_records_past_retention
-from casefile.services import attachment_add
+from casefile.services import attachment_add, process_attachment_add
 from casework.models import EHCP, Case, CaseEvent, Child
 from casework.services import case_close, case_log
 from core.exceptions import Conflict, NotAllowed
 from tests.factories import UserFactory
+from tests.statutory.conftest import start_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,19 @@ def test_the_listing_runs_monthly():
 
     [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "accounts.list_records_past_retention"]
     assert entry["schedule"].day_of_month == {1}
+
+
+def test_the_files_on_a_childs_statutory_process_go_with_the_file(
+    borough, old_file, administrator, evidence_store, django_capture_on_commit_callbacks
+):
+    process = start_assessment(borough, on=date(2020, 3, 2))
+    process_attachment_add(
+        actor=process.coordinator.user, process=process, upload=SimpleUploadedFile("advice.pdf", PDF)
+    )
+    review = retention_review_list(today=TODAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [audit] = retention_review_approve(review=review, actor=administrator)
+
+    assert audit.rows_removed["casefile.ProcessAttachment"] == 1 and audit.rows_removed["evidence files"] == 2
+    assert [path for path in evidence_store.rglob("*") if path.is_file()] == []

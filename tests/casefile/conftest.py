@@ -1,11 +1,16 @@
-"""Fixtures for evidence and the case file: a private evidence store per test, cases and sample files."""
+"""Fixtures for evidence and the case file: a private evidence store per test, cases, a statutory process
+and sample files."""
 
 import io
 import zipfile
+from datetime import date
 
 import pytest
 
 from casework import services
+from statutory.services import decision_record
+from tests.escalations.conftest import at, uk
+from tests.statutory.conftest import start_assessment
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +51,24 @@ def case2(borough):
         summary="No reply",
         description="Nobody has answered my emails.",
     )
+
+
+@pytest.fixture
+def process(borough):
+    return start_assessment(borough)
+
+
+@pytest.fixture
+def decided(process):
+    """The council decided to assess, with a panel, and the coordinator keeps the panel's papers on it."""
+    manager = process.coordinator.team.manager
+    with at(uk(2027, 1, 21, 12)):
+        decision = decision_record(
+            actor=process.coordinator.user, process=process, decision="assess", decided_on=date(2027, 1, 20),
+            approved_by=manager.pk, panel=[manager.pk, process.coordinator.pk],
+            reasons="The school's evidence shows needs it cannot meet from its own resources.",
+        )
+    return decision
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from casefile import services as casefile_services
-from casefile.models import ChainDigest
+from casefile.models import ChainDigest, ChainSeal
 from casefile.verification import case_chain_verify
 from casework import services
 from casework.models import CaseEvent
@@ -230,7 +230,7 @@ def test_a_nightly_check_that_did_not_finish_raises_no_false_alarm_the_next_nigh
     ChainDigest.objects.create()
     sql("UPDATE casefile_chainseal SET sealed_at = sealed_at")
     services.case_message_add(actor=busy_case.accountable_officer.user, case=busy_case, text="Still checking.")
-    casefile_services._seal([case_chain_verify(busy_case)])
+    casefile_services._seal(ChainSeal, [case_chain_verify(busy_case)])
 
     run = casefile_services.case_files_verify(nightly=True)
 

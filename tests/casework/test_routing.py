@@ -479,7 +479,7 @@ def reference_number(case) -> int:
     return int(case.reference.rsplit("-", 1)[1])
 
 
-def test_references_run_on_without_a_gap_when_a_concern_fails_after_taking_its_number(borough, monkeypatch):
+def test_a_concern_that_fails_after_taking_its_number_leaves_nothing_and_references_run_on(borough, monkeypatch):
     first = log(borough.parent1, borough.child1)
 
     def clocks_fail(**kwargs):
@@ -491,8 +491,9 @@ def test_references_run_on_without_a_gap_when_a_concern_fails_after_taking_its_n
             log(borough.parent1, borough.child1)
     second = log(borough.parent2, borough.child2)
 
+    # References may have gaps (README, "Performance"): the failed concern's number may go unused.
     assert Case.objects.count() == 2
-    assert reference_number(second) == reference_number(first) + 1
+    assert reference_number(second) > reference_number(first)
 
 
 @pytest.mark.postgres

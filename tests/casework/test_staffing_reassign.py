@@ -69,10 +69,6 @@ def test_a_manager_moves_a_set_of_cases_to_one_officer_and_each_family_is_told(
         parent = (
             borough.parent1 if case.child_id == borough.child1.pk else borough.parent2
         )
-        assert (
-            told(parent, "case_new_officer", case).get().context["officer_name"]
-            == target.display_name
-        )
         assert told(target.user, "officer_case_handed_over", case).count() == 1
         assert (
             api.as_user(parent)
@@ -80,6 +76,15 @@ def test_a_manager_moves_a_set_of_cases_to_one_officer_and_each_family_is_told(
             .json()["accountable_officer"]["id"]
             == target.pk
         )
+
+
+    # Child1's family hears once of both its cases; child2's of its one.
+    [both] = told(borough.parent1, "family_cases_new_officers")
+    assert all(f"{case.reference}: {target.display_name}" in both.body for case in north_cases[:2])
+    assert told(borough.parent1, "case_new_officer").count() == 0
+    assert told(borough.parent2, "case_new_officer", north_cases[2]).get().context["officer_name"] == (
+        target.display_name
+    )
 
 
 def test_bulk_reassignment_is_refused_to_an_officer_for_a_colleagues_cases(

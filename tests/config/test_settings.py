@@ -23,7 +23,9 @@ def run_python(code, *, settings, tmp_path, **env):
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        # A guard against a child that hangs, not a time limit: migrating a new database takes over a minute
+        # on a busy two-core machine.
+        timeout=300,
     )
 
 

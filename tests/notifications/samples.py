@@ -7,6 +7,7 @@ MANY_CASE_TEMPLATES = {
     "officer_cases_handed_over",
     "admin_case_files_altered",
     "family_cover_arranged",
+    "family_cases_new_officers",
     "officer_covering",
     "officer_cover_arranged",
     "provision_ending",
@@ -19,7 +20,9 @@ PROVISION_ENDING = {
     "officer_name": "Sam Officer",
 }
 # Templates about a child's statutory process rather than a case, so with no case reference.
-STATUTORY_TEMPLATES = {"statutory_exception", "officer_statutory_reminder"}
+STATUTORY_TEMPLATES = {
+    "statutory_exception", "officer_statutory_reminder", "statutory_file_shared", "officer_statutory_family_file"
+}
 
 CONTEXTS = {
     "provision_ending": PROVISION_ENDING,
@@ -114,6 +117,10 @@ CONTEXTS = {
         "ends": "5pm on Friday 27 November 2026",
         "references": f"{REFERENCE}\nSEND-2026-000124",
     },
+    "family_cases_new_officers": {
+        "case_count": "2",
+        "cases": f"{REFERENCE}: Jo Colleague, taking over from Sam Officer\nSEND-2026-000124: Jo Colleague, taking over from Sam Officer",
+    },
     "officer_covering": {
         "officer_name": "Sam Officer",
         "starts": "9am on Wednesday 25 November 2026",
@@ -152,6 +159,18 @@ CONTEXTS = {
         "fix": "add an active officer or manager to SEND North",
     },
     "case_file_shared": {"reference": REFERENCE, "officer_name": "Sam Officer", "file_name": "Plan draft.pdf"},
+    "statutory_file_shared": {
+        "child_name": "Alex Example",
+        "process": "Annual review",
+        "officer_name": "Sam Officer",
+        "file_name": "Draft plan.pdf",
+    },
+    "officer_statutory_family_file": {
+        "child_name": "Alex Example",
+        "process": "Annual review",
+        "file_name": "Our comments.pdf",
+        "description": "Our comments on the draft plan",
+    },
     "officer_family_added_file": {
         "reference": REFERENCE,
         "file_name": "School report.pdf",

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 import yaml
 
+from casework.models import FamilyMember
 from statutory.models import Decision, Process, StepException
 from tests.escalations.conftest import at, uk
-from tests.factories import OrganisationFactory, make_team
+from tests.factories import ChildFactory, OrganisationFactory, UserFactory, make_team
 
 from .conftest import start_assessment
 
@@ -208,3 +209,17 @@ def test_a_decision_on_a_day_before_the_request_is_refused(borough, api, process
         )
     assert response.status_code == 400 and "decided_on" in response.json()
     assert date(2026, 12, 18) == Process.objects.get().received_on
+
+
+def test_a_carer_invited_for_one_child_does_not_see_a_brother_or_sisters_process(borough, api, process):
+    sibling = ChildFactory(family=borough.child1.family, first_name="Cal")
+    sibling_process = start_assessment(borough, child=sibling, parent=borough.parent1)
+    carer = UserFactory(username="carer-of-alex")
+    FamilyMember.objects.create(family=borough.child1.family, user=carer, relationship="carer").children.add(
+        borough.child1
+    )
+    client = api.as_user(carer)
+
+    assert client.get(f"/api/statutory/{sibling_process.pk}/").status_code == 404
+    assert [row["id"] for row in client.get("/api/statutory/").json()["results"]] == [process.pk]
+    assert api.as_user(borough.parent1).get(f"/api/statutory/{sibling_process.pk}/").status_code == 200

@@ -10,7 +10,8 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from casework.models import Case, CaseEvent
 from casework.selectors import cases_visible_to
@@ -20,7 +21,7 @@ from statutory.services import step_record
 from statutory.sweep import statutory_sweep
 from tests.escalations.conftest import at, uk
 
-from .conftest import start_assessment, step
+from .conftest import RECEIVED, start_assessment, step
 
 REMIND_BEFORE = uk(2027, 1, 22, 9)
 REMIND_ON_DAY = uk(2027, 1, 29, 9)
@@ -203,3 +204,20 @@ def test_an_exception_withdrawn_after_the_date_passed_raises_the_concern_it_held
     sweep(uk(2027, 2, 3, 12, 1), times=2)
     assert process_delays(borough.child1).count() == 1
     assert not reminders_to(process.coordinator).exists()
+
+
+def sweep_queries(moment) -> int:
+    """The queries of one sweep at `moment`, rolled back so the same sweep can be counted again."""
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        sweep(moment)
+        transaction.set_rollback(True)
+    return len(queries)
+
+
+def test_the_sweeps_queries_follow_the_dates_due_not_the_open_steps(borough):
+    start_assessment(borough)
+    with_few_open_steps = sweep_queries(MISSED)
+    for weeks_later in range(3, 13):
+        start_assessment(borough, child=borough.child2, on=RECEIVED + timedelta(weeks=weeks_later))
+
+    assert sweep_queries(MISSED) == with_few_open_steps

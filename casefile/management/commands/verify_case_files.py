@@ -1,6 +1,6 @@
 """`python manage.py verify_case_files [--case REFERENCE] [--nightly] [--export FILE.zip]`.
 
-Recomputes the hash chains of every case (or one) and names each record changed, removed or inserted
+Recomputes the hash chains of every case and statutory process (or one case) and names each record changed, removed or inserted
 outside the service. `--nightly` does what the beat task does each night: it also seals each chain,
 records the digest of every case's latest hash and tells the administrators of a break. `--export`
 checks a case file ZIP instead: every file against the manifest, and the manifest's chain against
@@ -33,9 +33,12 @@ class Command(BaseCommand):
         else:
             run = case_files_verify(nightly=nightly)
             problems = [str(each) for each in run.breaks]
-            self.stdout.write(f"Checked {run.cases} cases.")
+            self.stdout.write(f"Checked {run.cases} cases and {run.processes} statutory processes.")
             if run.digest:
-                self.stdout.write(f"Digest of every case's latest hash ({run.digest.cases} cases): {run.digest.digest}")
+                self.stdout.write(
+                    f"Digest of every latest hash ({run.digest.cases} cases, {run.digest.processes} statutory "
+                    f"processes): {run.digest.digest}"
+                )
         for problem in problems:
             self.stdout.write(self.style.ERROR(problem))
         if problems:

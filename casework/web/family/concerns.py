@@ -8,6 +8,7 @@ an error page. A member of staff who opens a family page is sent to where staff 
 
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -15,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from core.forms import SERVICE_REFUSALS, add_refusal_to_form, refusal_messages
 from core.time import describe_moment
 from escalations.models import ClockKind
-from escalations.selectors import ClockReading, ClockState, case_sla, chase_again_from, clock_readings
+from escalations.selectors import ClockReading, ClockState, case_sla, chase_again_from, clock_readings, running_clocks
 
 from ... import selectors, services
-from ...labels import name_shown_to_family
+from ...labels import event_title_for_family, name_shown_to_family
 from ...models import Case
 from ...permissions import may_withdraw
 from ..access import family_only
@@ -42,7 +43,8 @@ STATUS_TAGS = {
 }
 # What each promise means to a family, in their words.
 CLOCK_LABELS = {
-    ClockKind.ACKNOWLEDGE: "Tell you who is dealing with it",
+    # The named officer is known from the start, so this promise is that they read the concern, not who they are.
+    ClockKind.ACKNOWLEDGE: "Confirm your named officer has read it",
     ClockKind.RESPOND: "Give you a full reply",
     ClockKind.RESOLVE: "Put things right",
     ClockKind.CHASE: "Answer your chase",
@@ -65,9 +67,27 @@ def status_tag(case: Case) -> dict:
 @family_only
 @require_GET
 def concerns(request):
-    cases = selectors.cases_visible_to(request.user).order_by("-created_at", "-id")
-    rows = [{"case": case, "tag": status_tag(case)} for case in cases]
+    now = timezone.now()
+    cases = (
+        selectors.cases_visible_to(request.user)
+        .select_related("child", "accountable_officer__user")
+        .prefetch_related(Prefetch("clocks", queryset=running_clocks(), to_attr="running_clocks"))
+        .order_by("-created_at", "-id")
+    )
+    rows = [{"case": case, "tag": status_tag(case), "next": _next_date(case, now)} for case in cases]
     return render(request, "casework/family/concerns.html", {"rows": rows})
+
+
+def _next_date(case: Case, now) -> dict | None:
+    """The promise of an open concern that falls due first, in the family's words, and whether it is late."""
+    if not case.is_open or not case.running_clocks:
+        return None
+    first = min(case.running_clocks, key=lambda clock: clock.due_at)
+    return {
+        "what": CLOCK_LABELS.get(first.kind, "Next step"),
+        "due": describe_moment(first.due_at),
+        "late": first.due_at < now,
+    }
 
 
 @family_only
@@ -120,7 +140,7 @@ def _timeline(request, case: Case) -> list[dict]:
             who = "You"
         else:
             who = name_shown_to_family(event.actor)
-        rows.append({"event": event, "title": event.get_kind_display(), "who": who, "when": describe_moment(event.at)})
+        rows.append({"event": event, "title": event_title_for_family(event), "who": who, "when": describe_moment(event.at)})
     return rows
 
 

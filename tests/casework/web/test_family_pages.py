@@ -138,7 +138,7 @@ def test_the_concern_page_shows_the_dates_the_officer_and_the_timeline_without_s
 
     assert case.reference in page and "Speech therapy has stopped" in page
     assert case.accountable_officer.display_name in unescape(page)
-    assert "Tell you who is dealing with it" in page and "Put things right" in page
+    assert "Confirm your named officer has read it" in page and "Put things right" in page
     assert "Done on time" in page  # the officer's reply met the acknowledge and respond dates
     assert "Not due yet" in page
     assert "I have called the school." in page

@@ -44,7 +44,7 @@ def test_a_successor_chosen_but_not_previewed_is_refused_and_the_preview_shown_f
     html = response.content.decode()
     assert response.status_code == 409
     assert "You changed who should take the cases" in html
-    assert html.count(f'<td class="govuk-table__cell">{shown(chosen.display_name)}</td>') == 2
+    assert html.count(f'<td class="govuk-table__cell" data-label="Would go to">{shown(chosen.display_name)}</td>') == 2
     assert f'name="previewed" value="{chosen.pk}"' in html
     assert "Leaving" in html  # the note is kept
     assert owners(cases) == {leaver}
@@ -94,7 +94,7 @@ def test_pressing_show_where_the_cases_would_go_previews_without_handing_anythin
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'<td class="govuk-table__cell">{shown(chosen.display_name)}</td>' in html
+    assert f'<td class="govuk-table__cell" data-label="Would go to">{shown(chosen.display_name)}</td>' in html
     assert f'name="previewed" value="{chosen.pk}"' in html
     assert "Half written" in html
     assert "There is a problem" not in html

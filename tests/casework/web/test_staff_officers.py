@@ -51,7 +51,7 @@ def test_the_offboarding_preview_shows_where_each_case_goes_and_confirming_moves
     preview = {}
     for reference, goes_to in re.findall(
         r'<a class="govuk-link" href="/queue/cases/\d+/">([A-Z0-9-]+)</a>.*?</td>\s*<td[^>]*>.*?</td>\s*'
-        r'<td class="govuk-table__cell">(.*?)</td>', html, re.S
+        r'<td class="govuk-table__cell" data-label="Would go to">(.*?)</td>', html, re.S
     ):
         preview[reference] = unescape(goes_to)
     assert set(preview) == {alex_1.reference, alex_2.reference, bea.reference}
@@ -81,7 +81,7 @@ def test_the_preview_with_a_chosen_successor_sends_every_case_to_them(client, bo
 
     html = client.get(url, {"successor": successor.pk}).content.decode()
 
-    assert html.count(f'<td class="govuk-table__cell">{shown(successor.display_name)}</td>') == 2
+    assert html.count(f'<td class="govuk-table__cell" data-label="Would go to">{shown(successor.display_name)}</td>') == 2
     assert f'name="previewed" value="{successor.pk}"' in html
 
     client.post(url, {"previewed": successor.pk, "successor": successor.pk, "note": "All to transport"})
@@ -114,7 +114,7 @@ def test_confirming_without_a_note_keeps_the_chosen_successor_in_the_preview(cli
     html = response.content.decode()
     assert response.status_code == 400
     assert "Write a handover note for whoever takes the cases on" in html
-    assert html.count(f'<td class="govuk-table__cell">{shown(successor.display_name)}</td>') == 2
+    assert html.count(f'<td class="govuk-table__cell" data-label="Would go to">{shown(successor.display_name)}</td>') == 2
     assert re.search(rf'<option value="{successor.pk}"[^>]* selected>', html)
     assert f'name="previewed" value="{successor.pk}"' in html
     leaver.refresh_from_db()
