@@ -44,6 +44,10 @@ def _close(actor, case: Case, data: dict):
     return services.case_close(actor=actor, case=case, outcome=data["outcome"])
 
 
+def _withdraw(actor, case: Case, data: dict):
+    return services.case_withdraw(actor=actor, case=case, reason=data["reason"])
+
+
 def _reopen(actor, case: Case, data: dict):
     return services.case_reopen(actor=actor, case=case, reason=data["reason"])
 
@@ -64,6 +68,10 @@ def _message(actor, case: Case, data: dict):
     return services.case_message_add(actor=actor, case=case, text=data["text"], internal=data.get("internal", False))
 
 
+def _note(actor, case: Case, data: dict):
+    return services.case_message_add(actor=actor, case=case, text=data["text"], internal=True)
+
+
 def _was_it_fixed(actor, case: Case, data: dict):
     return services.case_follow_up_answer(actor=actor, case=case, fixed=data["fixed"], text=data.get("text", ""))
 
@@ -80,16 +88,18 @@ CASE_ACTIONS = {
         CaseAction("resolve", "outcome", _resolve, "Case resolved. The family has been told what was done."),
         CaseAction("close", "outcome", _close, "Case closed."),
         CaseAction("reopen", "reason", _reopen, "Case reopened."),
+        CaseAction("withdraw", "reason", _withdraw, "Concern withdrawn."),
         CaseAction("chase", "note", _chase, "Case chased."),
         CaseAction("extend", "reason", _extend, "Resolve date extended. The family has been told why."),
         CaseAction(
             "reassign", "note", _reassign, "The case has a new named officer. They and the family have been told."
         ),
         CaseAction("message", "text", _message, "Message sent to the family."),
+        CaseAction("note", "text", _note, "Internal note added. The family will not see it."),
         CaseAction("was_it_fixed", "text", _was_it_fixed, "Answer recorded."),
     )
 }
 # The lifecycle moves staff make from the case page (reopening, chasing and answering are the family's).
 STAFF_MOVES = ("acknowledge", "start", "await_parent", "resume", "resolve", "close")
 # What staff may do from the case page, beyond the moves.
-STAFF_ACTIONS = (*STAFF_MOVES, "extend", "reassign", "message")
+STAFF_ACTIONS = (*STAFF_MOVES, "extend", "reassign", "message", "note")

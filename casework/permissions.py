@@ -138,6 +138,34 @@ def require_may_move(actor, case: Case) -> None:
         raise NotAllowed("Only the named officer or a manager can do this.")
 
 
+# Nobody has answered the family yet in these states: closing one straight away would make a concern
+# vanish unanswered, so it takes a manager (or the family withdrawing it themselves).
+UNWORKED_STATES = frozenset({Case.Status.NEW, Case.Status.ACKNOWLEDGED})
+
+
+def may_close(actor, case: Case) -> bool:
+    """The named officer or a manager closes a case; one still new or acknowledged only a manager."""
+    if case.status in UNWORKED_STATES:
+        return is_manager_over(actor, case)
+    return may_move(actor, case)
+
+
+def require_may_close(actor, case: Case) -> None:
+    require_may_move(actor, case)
+    if not may_close(actor, case):
+        raise NotAllowed("Only a manager can close a case that has not been worked on. Resolve it, or ask your manager.")
+
+
+def may_withdraw(actor, case: Case) -> bool:
+    """A member of the child's family may withdraw their own concern while it is not closed."""
+    return case.status != Case.Status.CLOSED and children_of_family_member(actor).filter(pk=case.child_id).exists()
+
+
+def require_may_withdraw(actor, case: Case) -> None:
+    if not children_of_family_member(actor).filter(pk=case.child_id).exists():
+        raise NotAllowed("Only the family can withdraw their concern.")
+
+
 # --- who may act on an officer: authority runs down the ladder --------------------------------
 
 

@@ -303,3 +303,31 @@ def cases_due_follow_up(now=None) -> QuerySet[Case]:
         follow_up_due_at__lte=now or timezone.now(),
         follow_up_sent_at__isnull=True,
     ).order_by("follow_up_due_at")
+
+
+def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The cases whose reference is `text`, or whose child's or family's name holds every word of it."""
+    words = text.split()
+    if not words:
+        return cases
+    by_name = Q()
+    for word in words:
+        by_name &= (
+            Q(child__first_name__icontains=word)
+            | Q(child__last_name__icontains=word)
+            | Q(child__family__name__icontains=word)
+        )
+    return cases.filter(Q(reference__iexact=text.strip()) | by_name)
+
+
+def children_loggable_by_named(user, text: str) -> QuerySet[Child]:
+    """The children of the officer's councils whose name or family name holds every word of `text`."""
+    officer = officer_of(user)
+    if officer is None:
+        return Child.objects.none()
+    children = Child.objects.filter(family__organisation_id__in=teams_of(officer).values("organisation_id"))
+    for word in text.split():
+        children = children.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(family__name__icontains=word)
+        )
+    return children.select_related("family").order_by("last_name", "first_name", "pk")

@@ -64,7 +64,7 @@ def queue_duties_of(officer) -> list[QueueDuty]:
     """The coordinator's statutory dates for their queue (registered in apps.py): late, or due within a fortnight."""
     today = services.uk_today()
     return [
-        QueueDuty(due_on=step.due_on, child_name=step.process.child.display_name, text=step.label,
+        QueueDuty(due_on=step.due_on, child_name=step.process.child.display_name, text=f"{step.label} ({step.regulation})",
                   link=services.process_link(step.process), late=step.due_on < today)
         for step in selectors.steps_for_queue(officer, today)
     ]

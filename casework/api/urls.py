@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<int:pk>/resolve/", views.ResolveView.as_view(), name="api-case-resolve"),
     path("cases/<int:pk>/close/", views.CloseView.as_view(), name="api-case-close"),
     path("cases/<int:pk>/reopen/", views.ReopenView.as_view(), name="api-case-reopen"),
+    path("cases/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="api-case-withdraw"),
     path("cases/<int:pk>/chase/", views.ChaseView.as_view(), name="api-case-chase"),
     path("cases/<int:pk>/was-it-fixed/", views.WasItFixedView.as_view(), name="api-case-was-it-fixed"),
     path("cases/<int:pk>/extend/", views.ExtendView.as_view(), name="api-case-extend"),

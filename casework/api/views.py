@@ -201,6 +201,13 @@ class ReopenView(CaseActionView):
     input_serializer = ReasonInput
 
 
+class WithdrawView(CaseActionView):
+    """The family withdraw their own concern, with a reason: it closes and the named officer is told."""
+
+    action = "withdraw"
+    input_serializer = ReasonInput
+
+
 class ChaseView(CaseActionView):
     action = "chase"
     input_serializer = ChaseInput

@@ -23,6 +23,7 @@ from .lifecycle import (
     case_resume,
     case_resume_after_pause_limit,
     case_start,
+    case_withdraw,
     reopen_deadline,
 )
 from .shared import case_record_access
@@ -48,6 +49,7 @@ __all__ = [
     "case_resume_after_pause_limit",
     "case_start",
     "case_transfer",
+    "case_withdraw",
     "cases_fallback_explain",
     "cases_transfer",
     "lock_active_officer",

@@ -57,10 +57,14 @@ def case_log(
         raise ValidationError({"category": ["Choose what the problem is about."]})
     provision_item = _provision_item_of_child(child, provision_item_id)
     on_behalf = officer_of(actor) is not None and not raised_because
+    contact_method = contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE)
     if raised_because:
         how_logged = f" by SEND Casework because {raised_because}"
+    elif on_behalf:
+        came_in = CAME_IN[contact_method]
+        how_logged = f" by {officer_of(actor).display_name} on the family's behalf (it came in {came_in})"
     else:
-        how_logged = f" by {officer_of(actor).display_name} on the family's behalf" if on_behalf else ""
+        how_logged = ""
     return _case_open(
         actor=actor,
         child=child,
@@ -69,11 +73,21 @@ def case_log(
         description=description,
         provision_item=provision_item,
         safeguarding=safeguarding,
-        contact_method=contact_method or (Case.ContactMethod.PHONE if on_behalf else Case.ContactMethod.ONLINE),
+        contact_method=contact_method,
         on_behalf=on_behalf,
         how_logged=how_logged,
         tell_family=not raised_because,
     )
+
+
+# How a concern logged by staff reached them, in the words of the timeline.
+CAME_IN = {
+    Case.ContactMethod.ONLINE: "online",
+    Case.ContactMethod.PHONE: "by phone",
+    Case.ContactMethod.EMAIL: "by email",
+    Case.ContactMethod.LETTER: "by letter",
+    Case.ContactMethod.IN_PERSON: "in person",
+}
 
 
 @transaction.atomic

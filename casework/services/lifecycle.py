@@ -15,7 +15,7 @@ from escalations.working_days import add_working_days
 
 from .. import notices
 from ..models import CASE_MOVES, Case, CaseEvent
-from ..permissions import officer_of
+from ..permissions import officer_of, require_may_close, require_may_withdraw
 from .shared import (
     due_of,
     lock_case,
@@ -56,8 +56,10 @@ def case_acknowledge(*, actor, case: Case, note: str = "") -> Case:
 
 @transaction.atomic
 def case_start(*, actor, case: Case, note: str = "") -> Case:
+    """Work begins. This answers nothing the family asked, so the response clock runs on (a message to the
+    family, or resolving, stops it); a case started before it was acknowledged is acknowledged by it."""
     case = move_case(case, actor=actor, action="start")
-    sla.clocks_stop(case=case, kinds=[ClockKind.ACKNOWLEDGE, ClockKind.RESPOND], at=timezone.now())
+    sla.clocks_stop(case=case, kinds=[ClockKind.ACKNOWLEDGE], at=timezone.now())
     save_case(case, actor=actor, reason="Work started")
     record_event(case, Kind.STARTED, actor, note or "Work on this concern has started.")
     return case
@@ -149,16 +151,39 @@ def case_resolve(*, actor, case: Case, outcome: str) -> Case:
 
 @transaction.atomic
 def case_close(*, actor, case: Case, outcome: str) -> Case:
-    """Close for good, with the outcome on record. Closing is a state: nothing is deleted."""
+    """Close for good, with the outcome on record. Closing is a state: nothing is deleted.
+
+    A case still new or acknowledged (nobody has answered the family) is closed only by a manager.
+    """
     require_text(outcome, "outcome", "Say why the case is being closed.")
-    case = move_case(case, actor=actor, action="close")
+    case = lock_case(case)
+    require_may_close(actor, case)
+    _close(case, actor=actor, outcome=outcome)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str) -> Case:
+    """The family withdraw their own concern, saying why. It closes; the named officer is told."""
+    require_text(reason, "reason", "Tell us why you are withdrawing this concern.")
+    case = lock_case(case)
+    require_may_withdraw(actor, case)
+    event = _close(case, actor=actor, outcome=f"Withdrawn by the family: {reason}", withdrawn=True)
+    notices.tell_named_officer(
+        case=case, event=event, template="officer_family_replied", context={"text": f"Withdrawn: {reason}"}
+    )
+    return case
+
+
+def _close(case: Case, *, actor, outcome: str, withdrawn: bool = False) -> CaseEvent:
+    require_move_fits(case, "close", actor=actor)
+    case.status = CASE_MOVES["close"][1]
     case.outcome = outcome
     case.closed_at = timezone.now()
     _end_wait_on_family(case, actor=actor, at=case.closed_at)
     sla.clocks_stop(case=case, kinds=ClockKind.values, at=case.closed_at)
-    save_case(case, actor=actor, reason="Closed")
-    record_event(case, Kind.CLOSED, actor, outcome)
-    return case
+    save_case(case, actor=actor, reason="Withdrawn by the family" if withdrawn else "Closed")
+    return record_event(case, Kind.CLOSED, actor, outcome, data={"withdrawn": True} if withdrawn else None)
 
 
 @transaction.atomic

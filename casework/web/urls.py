@@ -7,7 +7,7 @@ from django.urls import path
 
 from . import pages
 from .family import concerns, journey
-from .staff import case, officers, queue
+from .staff import case, intake, officers, queue
 
 shared = [
     path("", pages.home, name="home"),
@@ -49,15 +49,19 @@ family = [
     path("concerns/<int:pk>/reply/", concerns.concern_reply, name="family-concern-reply"),
     path("concerns/<int:pk>/reopen/", concerns.concern_reopen, name="family-concern-reopen"),
     path("concerns/<int:pk>/chase/", concerns.concern_chase, name="family-concern-chase"),
+    path("concerns/<int:pk>/withdraw/", concerns.concern_withdraw, name="family-concern-withdraw"),
     path("children/", concerns.children, name="family-children"),
 ]
 
 staff = [
     path("queue/", queue.queue, name="staff-queue"),
     path("queue/team/", queue.team_queue, name="staff-team-queue"),
+    path("queue/log/", intake.find_child, name="staff-log-find-child"),
+    path("queue/log/children/<int:child_id>/", intake.log_for_child, name="staff-log-for-child"),
     path("queue/cases/<int:pk>/", case.case_detail, name="staff-case"),
     path("queue/cases/<int:pk>/handover/", case.handover, name="staff-handover"),
     path("officers/", officers.officers, name="manager-officers"),
+    path("officers/<int:pk>/cases/", officers.officer_cases, name="manager-officer-cases"),
     path("officers/<int:pk>/offboard/", officers.offboard, name="manager-offboard"),
     path("officers/<int:pk>/cover/", officers.cover, name="manager-cover"),
     path("officers/<int:pk>/cover/<int:cover_id>/end/", officers.cover_end, name="manager-cover-end"),

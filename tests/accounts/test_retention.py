@@ -49,7 +49,7 @@ def old_file(borough, evidence_store):
     child.save()
     case = case_log(actor=borough.parent1, child_id=child.pk, category_slug="other", summary="Old", description=".")
     attachment_add(actor=borough.parent1, case=case, upload=SimpleUploadedFile("letter.pdf", PDF))
-    case_close(actor=case.accountable_officer.user, case=case, outcome="Sorted long ago")
+    case_close(actor=borough.head_of_service.user, case=case, outcome="Sorted long ago")
     return child
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from casework import services
 from casework.models import CASE_MOVES, Case, CaseEvent, CaseMessage
+from casework.permissions import UNWORKED_STATES
 from notifications.models import Notification
 
 Status = Case.Status
@@ -33,7 +34,7 @@ PATH_TO = {
     Status.IN_PROGRESS: ["acknowledge", "start"],
     Status.AWAITING_PARENT: ["acknowledge", "start", "await_parent"],
     Status.RESOLVED: ["acknowledge", "start", "resolve"],
-    Status.CLOSED: ["acknowledge", "close"],
+    Status.CLOSED: ["acknowledge", "start", "close"],
 }
 ALLOWED = [(action, state) for action, (sources, _) in CASE_MOVES.items() for state in Status.values if state in sources]
 DISALLOWED = [
@@ -101,6 +102,20 @@ def test_a_move_that_does_not_fit_the_state_is_a_409_and_writes_nothing(borough,
     assert footprint(case) == before
 
 
+@pytest.mark.parametrize("state", sorted(UNWORKED_STATES))
+def test_a_named_officer_cannot_close_a_case_nobody_has_worked_on_and_nothing_is_written(borough, api, state):
+    case = bring_to(log_case(borough), state, borough.officer1.user)
+    before = footprint(case)
+
+    response = api.as_user(borough.officer1.user).post(
+        f"/api/cases/{case.pk}/close/", BODY_OF["close"], format="json"
+    )
+
+    assert response.status_code == 403, response.content
+    assert "manager" in response.json()["detail"]
+    assert footprint(case) == before
+
+
 def test_a_409_tells_staff_a_case_is_waiting_for_the_family_and_the_family_it_is_waiting_for_them(borough, api):
     case = bring_to(log_case(borough), Status.AWAITING_PARENT, borough.officer1.user)
 
@@ -115,8 +130,9 @@ def test_a_409_tells_staff_a_case_is_waiting_for_the_family_and_the_family_it_is
 
 @pytest.mark.parametrize("action, state", ALLOWED, ids=[f"{a}-from-{s}" for a, s in ALLOWED])
 def test_a_move_that_fits_the_state_succeeds_with_history_and_a_timeline_event(borough, api, action, state):
-    officer = borough.officer1.user
-    case = bring_to(log_case(borough), state, officer)
+    case = bring_to(log_case(borough), state, borough.officer1.user)
+    # Closing a case nobody has worked on yet is a manager's move (the named officer's is tested below).
+    officer = borough.north.manager.user if action == "close" and state in UNWORKED_STATES else borough.officer1.user
     before = footprint(case)
 
     response = api.as_user(officer).post(

@@ -8,7 +8,7 @@ import importlib
 
 from django.apps import apps as django_apps
 
-from casework.services import case_acknowledge, case_chase, case_reopen, case_resolve, case_start
+from casework.services import case_acknowledge, case_chase, case_message_add, case_reopen, case_resolve, case_start
 from escalations.models import Clock, ClockKind
 
 from .conftest import at, log_case, sweep, uk
@@ -23,6 +23,7 @@ def resolved_and_reopened(borough):
         case = case_acknowledge(actor=officer, case=case)
     with at(uk(2026, 11, 24, 10)):
         case = case_start(actor=officer, case=case)
+        case_message_add(actor=officer, case=case, text="I have asked the provider what went wrong and will put it right.")
     with at(uk(2026, 12, 1, 10)):
         case = case_resolve(actor=officer, case=case, outcome="Therapy restarted.")
     with at(REOPENED_AT):

@@ -288,6 +288,7 @@ def test_an_officer_who_extends_after_the_reminder_is_reminded_again_on_the_new_
 ):
     post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
     post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    post(api, officer, case, "messages", {"text": "I have asked the provider why it stopped."}, when=uk(2026, 11, 23, 12))
     sweep(uk(2026, 12, 21, 9))
     # The reminder on the morning the resolve date falls due is what prompts the extension.
     extended = post(api, officer, case, "extend", {"working_days": 5, "reason": REASON}, when=uk(2026, 12, 21, 10))
@@ -329,6 +330,7 @@ def test_each_date_a_clock_has_had_earns_one_reminder_after_an_extension_and_a_w
 ):
     post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
     post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    post(api, officer, case, "messages", {"text": "I have asked the provider why it stopped."}, when=uk(2026, 11, 23, 12))
     sweep(uk(2026, 12, 21, 9))
     post(api, officer, case, "extend", {"working_days": 5, "reason": REASON}, when=uk(2026, 12, 21, 10))
     sweep(uk(2026, 12, 30, 9))
@@ -352,6 +354,7 @@ def test_a_late_date_extended_afterwards_is_escalated_up_the_ladder_as_the_date_
 ):
     post(api, officer, case, "acknowledge", when=uk(2026, 11, 23, 11))
     post(api, officer, case, "start", when=uk(2026, 11, 23, 12))
+    post(api, officer, case, "messages", {"text": "I have asked the provider why it stopped."}, when=uk(2026, 11, 23, 12))
     sweep(uk(2026, 12, 21, 17, 1))
     # The day after missing it, the officer extends the resolve date to Thursday 7 January 2027.
     extended = post(api, officer, case, "extend", {"working_days": 10, "reason": REASON}, when=uk(2026, 12, 22, 10))

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils.html import escape
 
 from casework.models import CaseEvent
-from casework.services import case_acknowledge, case_reopen, case_resolve, case_start
+from casework.services import case_acknowledge, case_message_add, case_reopen, case_resolve, case_start
 from escalations.models import Alert, ClockKind
 
 from .conftest import at, events, iso_utc, log_case, outbox, sweep, uk
@@ -49,6 +49,7 @@ def reopened_after_the_team_manager_was_told(borough):
     with at(uk(2026, 11, 26, 10)):
         case_acknowledge(actor=officer, case=case)
         case_start(actor=officer, case=case)
+        case_message_add(actor=officer, case=case, text="I have asked the provider what went wrong and will put it right.")
         case_resolve(actor=officer, case=case, outcome="Therapy sessions restarted.")
     with at(REOPENED_EARLY):
         case_reopen(actor=borough.parent1, case=case, reason="The therapist stopped coming again.")
@@ -62,6 +63,7 @@ def reopened_after_the_director_was_told(borough):
     with at(uk(2026, 11, 26, 10)):
         case_acknowledge(actor=officer, case=case)
         case_start(actor=officer, case=case)
+        case_message_add(actor=officer, case=case, text="I have asked the provider what went wrong and will put it right.")
     sweep(OLD_LEVEL_TWO_AT + timedelta(minutes=1))
     sweep(OLD_LEVEL_THREE_AT + timedelta(minutes=1))
     with at(uk(2026, 12, 10, 10)):
@@ -227,6 +229,7 @@ def test_a_reopened_safeguarding_case_climbs_again_from_the_team_manager_at_its_
     with at(uk(2026, 11, 23, 11)):
         case_acknowledge(actor=officer, case=case)
         case_start(actor=officer, case=case)
+        case_message_add(actor=officer, case=case, text="I have asked the provider what went wrong and will put it right.")
     with at(uk(2026, 11, 24, 10)):
         case_resolve(actor=officer, case=case, outcome="The driver has been replaced.")
     with at(uk(2026, 11, 30, 10)):

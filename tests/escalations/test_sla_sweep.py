@@ -17,7 +17,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from casework.models import Case, CaseEvent, Category
-from casework.services import case_acknowledge, case_resolve, case_start
+from casework.services import case_acknowledge, case_message_add, case_resolve, case_start
 from escalations.models import Alert, Clock, ClockKind
 from escalations.services import sla_sweep
 from escalations.tasks import run_sla_sweep
@@ -101,6 +101,7 @@ def test_each_point_of_the_ladder_happens_once_however_often_the_sweep_runs(boro
     with at(uk(2026, 11, 26, 10)):
         case_acknowledge(actor=officer.user, case=case)
         case_start(actor=officer.user, case=case)
+        case_message_add(actor=officer.user, case=case, text="I have asked the provider what went wrong and will put it right.")
 
     # Level 2: the head of service, 5 working days after the first breach.
     sweep_around(LEVEL_TWO_AT)

@@ -47,14 +47,15 @@ def test_an_officer_acknowledges_and_replies_and_the_parent_sees_the_reply(page,
     expect(page.get_by_role("button", name="Acknowledge", exact=True)).to_have_count(0)
     expect(page.get_by_role("button", name="Start work")).to_be_visible()
 
-    page.get_by_label("Message", exact=True).fill(reply)
-    page.get_by_role("button", name="Send", exact=True).click()
+    # Two forms, each saying where its words go: a note never reaches the family by a missed tick.
+    page.get_by_label("Your message").fill(reply)
+    page.get_by_role("button", name="Send message to the family").click()
     expect(page.get_by_text("Message sent to the family.")).to_be_visible()
-    page.get_by_label("Message", exact=True).fill(note)
-    page.get_by_label("Internal note (the family will not see this)").check()
-    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_label("Your note").fill(note)
+    page.get_by_role("button", name="Add internal note").click()
     expect(page.get_by_text("Internal note added.")).to_be_visible()
-    expect(page.locator("#timeline ~ ol").get_by_text(note)).to_be_visible()
+    noted = page.locator("#timeline ~ ol li").filter(has_text=note)
+    expect(noted.get_by_text("Staff only: the family cannot see this")).to_be_visible()
 
     family = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 900})
     try:
@@ -75,21 +76,21 @@ def test_the_case_page_shows_the_error_summary_for_an_empty_message(page, boroug
     sign_in(page, borough.officer1.user.username)
     page.goto(f"/queue/cases/{case.pk}/")
 
-    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_role("button", name="Send message to the family").click()
 
     summary = page.locator(".govuk-error-summary")
-    expect(summary.get_by_role("link", name="Enter a message or a note")).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter a message to the family")).to_be_visible()
     assert page.title().startswith("Error: ")
     assert_accessible(page)
     screenshot(page, "staff-case-errors")
 
 
-@pytest.mark.parametrize("button", ["Send", "Acknowledge"])
+@pytest.mark.parametrize("button", ["Send message to the family", "Acknowledge"])
 def test_a_second_click_on_a_case_page_button_does_not_send_the_form_again(page, borough, button):
     case = log(borough)
     sign_in(page, borough.officer1.user.username)
     page.goto(f"/queue/cases/{case.pk}/")
-    page.get_by_label("Message", exact=True).fill("We have chased the therapist today.")
+    page.get_by_label("Your message").fill("We have chased the therapist today.")
 
     # Counted in the page, not at the server: a fast server can answer the first click before the second.
     submits = page.get_by_role("button", name=button, exact=True).evaluate(

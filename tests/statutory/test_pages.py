@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from statutory.models import Decision, Process
-from statutory.services import decision_record
+from statutory.services import decision_record, process_link
 from tests.escalations.conftest import at, uk
 
 from .conftest import start_assessment
@@ -119,15 +119,17 @@ def test_the_admin_shows_a_process_and_its_decisions_but_changes_nothing(borough
     assert client.get("/admin/statutory/process/add/").status_code == 403
 
 
-def test_the_coordinators_queue_shows_their_legal_dates_next_due_first_beside_their_cases(borough, browser):
+def test_the_coordinators_queue_shows_their_legal_dates_as_rows_among_their_cases(borough, browser):
     process = start_assessment(borough)
     with at(uk(2027, 1, 25, 10)):
         client = signed_in(browser, process.coordinator.user)
         page = client.get("/queue/").content.decode()
         other = signed_in(Client(), borough.officer2.user).get("/queue/").content.decode()
-    assert "Legal dates of the processes you coordinate" in page
-    assert "Decide whether to carry out an assessment, and tell you" in page
+    assert "1 legal date of processes you coordinate" in page
+    # One row of the queue, saying what is due and the regulation that sets the date, linking to the process.
+    assert "Decide whether to carry out an assessment, and tell you (SEND Regulations 2014, regulation 5(1))" in page
+    assert f'href="{process_link(process)}">Statutory process</a>' in page
     assert "29 Jan 2027" in page
     # The 16- and 20-week dates are further off than a fortnight: on the statutory dates page, not the queue.
     assert "9 Apr 2027" not in page
-    assert "Legal dates of the processes you coordinate" not in other
+    assert "Statutory process</a>" not in other

@@ -21,10 +21,12 @@ from escalations.selectors import ClockReading, ClockState, case_sla, chase_agai
 from ... import selectors, services
 from ...labels import event_title_for_family, name_shown_to_family
 from ...models import Case
+from ...permissions import may_withdraw
 from ..access import family_only
 from .forms import (
     ReopenForm,
     ReplyForm,
+    WithdrawForm,
 )
 from .wording import chase_goes_to, message_sent, reopened, risk_told_to
 
@@ -142,14 +144,14 @@ def _timeline(request, case: Case) -> list[dict]:
     return rows
 
 
-def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, status=200):
+def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, withdraw_form=None, status=200):
     sla = case_sla(case)
     cover = selectors.cover_in_force(case.accountable_officer)
     escalation = sla["next_escalation"]
     reopen_until = services.reopen_deadline(case) if case.status == Status.RESOLVED else None
     late = case.is_open and bool(sla["breached"])
     chase_again_at = chase_again_from(case, timezone.now()) if late else None
-    failing = next((f for f in (reply_form, reopen_form) if f is not None and f.errors), None)
+    failing = next((f for f in (reply_form, reopen_form, withdraw_form) if f is not None and f.errors), None)
     context = {
         "case": case,
         "tag": status_tag(case),
@@ -171,6 +173,8 @@ def _render_concern(request, case: Case, *, reply_form=None, reopen_form=None, s
         "may_reopen": reopen_until is not None and timezone.now() <= reopen_until,
         "reopen_until": describe_moment(reopen_until),
         "reopen_form": reopen_form or ReopenForm(),
+        "may_withdraw": may_withdraw(request.user, case),
+        "withdraw_form": withdraw_form or WithdrawForm(),
         "asked_if_fixed": case.status == Status.RESOLVED and case.follow_up_sent_at is not None,
         # The base template puts "Error:" in the title when `form` has errors.
         "form": failing,
@@ -218,6 +222,23 @@ def concern_reopen(request, pk):
             messages.success(request, reopened(case))
             return redirect("family-concern", pk=case.pk)
     return _render_concern(request, case, reopen_form=form, status=status)
+
+
+@family_only
+@require_POST
+def concern_withdraw(request, pk):
+    case = selectors.case_get_for_user(request.user, pk)
+    form = WithdrawForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except SERVICE_REFUSALS as refused:
+            status = add_refusal_to_form(form, refused)
+        else:
+            messages.success(request, f"You have withdrawn this concern. We have told {case.accountable_officer.display_name}.")
+            return redirect("family-concern", pk=case.pk)
+    return _render_concern(request, case, withdraw_form=form, status=status)
 
 
 @family_only

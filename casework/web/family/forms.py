@@ -121,6 +121,16 @@ class ReopenForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = _text(
+        "Why do you want to withdraw this concern?",
+        max_length=5_000,
+        required_message="Tell us why you want to withdraw this concern",
+        too_long_message="Your reason must be 5,000 characters or fewer",
+        textarea=True,
+    )
+
+
 class WasItFixedForm(forms.Form):
     """The answer to "is the problem still fixed?": the button pressed, and what is wrong now if it is not."""
 

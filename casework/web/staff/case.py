@@ -19,6 +19,7 @@ from ...actions import CASE_ACTIONS, STAFF_ACTIONS, STAFF_MOVES
 from ...labels import STAFF_STATUS_LABELS, name_for_staff
 from ...models import Case, CaseEvent, case_moves_available
 from ...permissions import (
+    may_close,
     may_extend,
     may_move,
 )
@@ -28,6 +29,7 @@ from .forms import (
     CloseForm,
     ExtendForm,
     MessageForm,
+    NoteForm,
     ReassignForm,
     ResolveForm,
 )
@@ -40,6 +42,7 @@ ACTION_FORMS = {
     "extend": ExtendForm,
     "reassign": ReassignForm,
     "message": MessageForm,
+    "note": NoteForm,
 }
 
 
@@ -47,13 +50,17 @@ def actions_for(user, case: Case) -> list[str]:
     """The actions that fit the case's state now and this person: the rest are not even shown."""
     allowed = []
     if may_move(user, case):
-        allowed += [move for move in case_moves_available(case) if move in STAFF_MOVES]
+        allowed += [
+            move
+            for move in case_moves_available(case)
+            if move in STAFF_MOVES and (move != "close" or may_close(user, case))
+        ]
         if may_extend(user, case):
             allowed.append("extend")
         if case.status != Case.Status.CLOSED:
             allowed.append("reassign")
     if case.status != Case.Status.CLOSED:
-        allowed.append("message")
+        allowed += ["message", "note"]
     return allowed
 
 
@@ -127,8 +134,6 @@ def case_detail(request, pk):
 
 def _after_action(request, case: Case, action: str, data: dict):
     done = CASE_ACTIONS[action].done
-    if action == "message" and data.get("internal"):
-        done = "Internal note added. The family will not see it."
     if action == "reassign":
         done = f"{data['officer'].display_name} is now the named officer. They and the family have been told."
     messages.success(request, done)

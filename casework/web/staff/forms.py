@@ -14,12 +14,20 @@ from core.forms import Text
 from core.time import UK_TIME
 
 from ...labels import STAFF_STATUS_LABELS
-from ...models import Category, Officer
+from ...models import Case, Category, Officer
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer chooser for handover, cover and offboarding. Each choice says how many open cases the officer
+    holds now (`officers_with_caseload` counts them in the list's one query), so work is shared out, not piled
+    on one person."""
+
     def label_from_instance(self, officer: Officer) -> str:
-        return f"{officer.display_name} ({officer.team.name})" if officer.team_id else officer.display_name
+        name = f"{officer.display_name} ({officer.team.name})" if officer.team_id else officer.display_name
+        caseload = getattr(officer, "open_cases", None)
+        if caseload is None:
+            return name
+        return f"{name}: {caseload} open case{'s' if caseload != 1 else ''}"
 
 
 # --- queues -------------------------------------------------------------------------------
@@ -41,6 +49,14 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", "Any"), ("true", "Overdue: a promised date has passed"), ("false", "Not overdue")],
     )
+    q = forms.CharField(
+        label="Search by reference, child's name or family name", required=False, max_length=100, strip=True
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("due", "Next due first"), ("oldest", "Oldest first"), ("active", "Most recently active first")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +64,7 @@ class QueueFilterForm(forms.Form):
             ("status", "Choose a status from the list"),
             ("category", "Choose what the concern is about from the list"),
             ("breached", "Choose whether to show overdue cases from the list"),
+            ("sort", "Choose how to sort the queue from the list"),
         ):
             self.fields[name].error_messages["invalid_choice"] = message
 
@@ -64,17 +81,66 @@ class QueueFilterForm(forms.Form):
             params["breached"] = data["breached"]
         return params
 
+    def search_text(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_bound and self.is_valid() else ""
+
+    def sort_key(self) -> str:
+        return (self.cleaned_data.get("sort") if self.is_bound and self.is_valid() else "") or "due"
+
+    def narrows_cases(self) -> bool:
+        """Whether a filter or search picks out some cases: then the queue shows cases only, not legal dates."""
+        return bool(self.search_text() or self.case_filter_data() != {"status": "open"})
+
+
+# --- logging a concern for a family ----------------------------------------------------------
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(label="Child's name or family name", max_length=100, strip=True,
+                        error_messages={"required": "Enter the child's name or the family name"})
+
+
+class StaffLogForm(forms.Form):
+    """A concern a family gave staff by phone, email, letter or in person, logged on their behalf."""
+
+    contact_method = forms.ChoiceField(
+        label="How did the family get in touch?",
+        widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Case.ContactMethod.choices if value != Case.ContactMethod.ONLINE],
+        error_messages={"required": "Choose how the family got in touch"},
+    )
+    category = forms.ModelChoiceField(
+        label="What is the concern about?", queryset=Category.objects.none(), empty_label="Choose a category",
+        error_messages={"required": "Choose what the concern is about", "invalid_choice": "Choose a category from the list"},
+    )
+    summary = Text(label="Summary", help_text="A few words the family will recognise.", max_length=200,
+                   widget=forms.TextInput,
+                   required_message="Enter a summary of the concern")
+    description = Text(label="What the family told you", help_text="The family will see this.", max_length=20_000,
+                       required_message="Enter what the family told you")
+    safeguarding = forms.BooleanField(label="A child may be at risk (safeguarding)", required=False)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
 
 # --- the case page ----------------------------------------------------------------------------
 
 
 class MessageForm(forms.Form):
-    text = Text(label="Message", required_message="Enter a message or a note", max_length=20_000)
-    internal = forms.BooleanField(
-        label="Internal note (the family will not see this)",
-        required=False,
-        help_text="For other staff only. Leave unticked to send the message to the family.",
+    text = Text(
+        label="Your message",
+        help_text="The family will see this and be told about it. It counts as our reply to them.",
+        required_message="Enter a message to the family",
+        max_length=20_000,
     )
+
+
+class NoteForm(forms.Form):
+    """An internal note: its own form, so nothing meant for staff is ever sent to the family by a missed tick."""
+
+    text = Text(label="Your note", required_message="Enter a note", max_length=20_000)
 
 
 class AwaitParentForm(forms.Form):
@@ -208,6 +274,34 @@ class OffboardForm(OffboardPreviewForm):
         if "previewed" not in self.data:
             return False
         return self.cleaned_data.get("previewed") != self.cleaned_data.get("successor")
+
+
+class MoveCasesForm(forms.Form):
+    """A manager moves a chosen set of an officer's cases to another officer, from that officer's page."""
+
+    cases = forms.ModelMultipleChoiceField(
+        queryset=Case.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one case to move",
+                        "invalid_choice": "Choose cases from the list", "invalid_pk_value": "Choose cases from the list"},
+    )
+    officer = OfficerChoiceField(
+        label="Move the chosen cases to",
+        queryset=Officer.objects.none(),
+        empty_label="Choose an officer",
+        error_messages={"required": "Choose the officer who will take the cases",
+                        "invalid_choice": "Choose an active officer from the list"},
+    )
+    note = Text(
+        label="Handover note",
+        help_text="It goes with every case, for the new officer. Families are told their new officer's name.",
+        required_message="Write a handover note for the new officer",
+    )
+
+    def __init__(self, *args, cases, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["officer"].queryset = officers
 
 
 class CoverForm(forms.Form):

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from ... import selectors, staffing
 from ...labels import STAFF_STATUS_LABELS
 from ...models import Case, Cover, Officer
 from ...permissions import (
+    officer_of,
     outranks,
     senior_managers_answering_to,
     teams_reported_to,
@@ -28,9 +30,11 @@ from ...routing import routing_offboard_preview
 from ..access import managers_only
 from .forms import (
     CoverForm,
+    MoveCasesForm,
     OffboardForm,
     OffboardPreviewForm,
 )
+from .queue import QUEUE_ORDERS, QUEUE_PAGE_SIZE, queue_rows
 
 
 def officers_managed_by(user):
@@ -87,6 +91,54 @@ def _officer_row(officer: Officer, user) -> dict:
         "may_act": outranks(user, officer),
         "group": officer.team.name if officer.team else SENIOR_MANAGERS,
     }
+
+
+@managers_only
+@require_http_methods(["GET", "POST"])
+def officer_cases(request, pk):
+    """One officer's cases, next due first, for a manager over them; a chosen set can be moved to another officer."""
+    user = request.user
+    officer = _managed_officer(user, pk)
+    cases = (
+        selectors.cases_visible_to(user)
+        .filter(accountable_officer=officer, status__in=Case.OWNED_STATES)
+        .order_by(*QUEUE_ORDERS["due"])
+    )
+    takers = selectors.officers_visible_to(user).filter(active=True).exclude(pk=officer.pk)
+    form = MoveCasesForm(request.POST if request.method == "POST" else None, cases=cases, officers=takers)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                moved = staffing.cases_reassign(
+                    actor=user, case_ids=[case.pk for case in data["cases"]], officer=data["officer"], note=data["note"]
+                )
+            except SERVICE_REFUSALS as refused:
+                status = add_refusal_to_form(form, refused)
+            else:
+                messages.success(
+                    request,
+                    f"{moved} case{'s' if moved != 1 else ''} moved to {data['officer'].display_name}. "
+                    "They and each family have been told.",
+                )
+                return redirect("manager-officer-cases", pk=officer.pk)
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = {str(value) for value in form["cases"].value() or []} if form.is_bound else set()
+    return render(
+        request,
+        "casework/staff/officer_cases.html",
+        {
+            "officer": officer,
+            "form": form,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "rows": queue_rows(page.object_list, viewer=officer_of(user), now=timezone.now()),
+            "chosen": chosen,
+        },
+        status=status,
+    )
 
 
 CHANGED_SINCE_PREVIEW = (

@@ -46,7 +46,7 @@ def cases_in_every_shape(borough):
             services.case_acknowledge(actor=case.accountable_officer.user, case=case)
         services.case_await_parent(actor=paused.accountable_officer.user, case=paused, note="Send the letter")
         services.case_resolve(actor=resolved.accountable_officer.user, case=resolved, outcome="Therapy restarted")
-        services.case_close(actor=closed.accountable_officer.user, case=closed, outcome="Place found")
+        services.case_close(actor=borough.head_of_service.user, case=closed, outcome="Place found")
     sweep(NOW - timedelta(days=1))
     Cover.objects.create(
         officer=new.accountable_officer,

@@ -271,7 +271,7 @@ def test_an_empty_reply_shows_the_error_summary_and_writes_nothing(parent, borou
 
 def test_a_closed_concern_shows_the_family_why_it_was_closed_not_what_was_done(parent, borough):
     case = log(borough.parent1, borough.child1)
-    services.case_close(actor=named_officer(case), case=case, outcome="Dealt with by the school complaints process.")
+    services.case_close(actor=borough.head_of_service.user, case=case, outcome="Dealt with by the school complaints process.")
 
     page = text_of(parent.get(f"/concerns/{case.pk}/"))
 
@@ -282,7 +282,7 @@ def test_a_closed_concern_shows_the_family_why_it_was_closed_not_what_was_done(p
 def test_dates_a_concern_was_closed_before_meeting_are_not_shown_as_done(parent, borough):
     kept = log(borough.parent1, borough.child1)
     services.case_acknowledge(actor=named_officer(kept), case=kept)
-    services.case_close(actor=named_officer(kept), case=kept, outcome="Dealt with by the school complaints process.")
+    services.case_close(actor=borough.head_of_service.user, case=kept, outcome="Dealt with by the school complaints process.")
     closed_at = Case.objects.get(pk=kept.pk).closed_at
 
     page = text_of(parent.get(f"/concerns/{kept.pk}/"))
@@ -295,7 +295,7 @@ def test_dates_a_concern_was_closed_before_meeting_are_not_shown_as_done(parent,
 
 def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough):
     case = log(borough.parent1, borough.child1)
-    services.case_close(actor=named_officer(case), case=case, outcome="Dealt with elsewhere.")
+    services.case_close(actor=borough.head_of_service.user, case=case, outcome="Dealt with elsewhere.")
     page = text_of(parent.get(f"/concerns/{case.pk}/"))
     assert "Send message" not in page and "This concern is closed." in page
 
@@ -308,7 +308,7 @@ def test_a_reply_to_a_closed_concern_is_refused_as_a_form_error(parent, borough)
 
 def test_a_reply_refused_because_the_concern_closed_while_the_parent_wrote_keeps_what_they_wrote(parent, borough):
     case = log(borough.parent1, borough.child1)
-    services.case_close(actor=named_officer(case), case=case, outcome="Dealt with elsewhere.")
+    services.case_close(actor=borough.head_of_service.user, case=case, outcome="Dealt with elsewhere.")
 
     response = parent.post(f"/concerns/{case.pk}/reply/", {"text": "The taxi did not come\non Monday or Tuesday."})
 

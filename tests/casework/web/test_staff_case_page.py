@@ -21,7 +21,7 @@ def test_a_new_case_offers_acknowledge_and_not_the_later_moves(client, borough):
 
     html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
 
-    assert action_buttons(html) == {"acknowledge", "close", "extend", "reassign", "message"}
+    assert action_buttons(html) == {"acknowledge", "extend", "reassign", "message", "note"}
     assert ">Acknowledge</button>" in html
     assert "Start work" not in html and "Resume work" not in html and "Wait for the family" not in html
 
@@ -33,20 +33,24 @@ def test_an_acknowledged_case_offers_start_wait_resolve_and_close_but_not_acknow
 
     html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
 
-    assert action_buttons(html) == {"start", "await_parent", "resolve", "close", "extend", "reassign", "message"}
+    # Closing one nobody has worked on is a manager's move: the named officer is not offered it.
+    assert action_buttons(html) == {"start", "await_parent", "resolve", "extend", "reassign", "message", "note"}
     assert ">Acknowledge</button>" not in html
+    signed_in(client, borough.north.manager.user)
+    html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
+    assert "close" in action_buttons(html)
     # The reason for closing is shown to the family, as what was done on resolving is.
     assert "The family will see this, and it is kept on the record." in html
 
 
-def test_a_colleague_who_is_not_the_named_officer_sees_no_moves_only_the_message_form(client, borough):
+def test_a_colleague_who_is_not_the_named_officer_sees_no_moves_only_the_message_and_note_forms(client, borough):
     case = log(borough)
     colleague = north_officers(borough)[1]
     signed_in(client, colleague.user)
 
     html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
 
-    assert action_buttons(html) == {"message"}
+    assert action_buttons(html) == {"message", "note"}
     assert "Only the named officer or a manager can move this case on." in html
 
 
@@ -75,14 +79,13 @@ def test_opening_the_case_page_and_the_handover_summary_is_logged(client, boroug
 def test_the_case_page_shows_the_timeline_with_internal_notes_marked_and_the_promised_dates(client, borough):
     case = log(borough)
     signed_in(client, borough.officer1.user)
-    client.post(reverse("staff-case", args=[case.pk]), {"action": "message", "message-text": "Mum is anxious",
-                                                          "message-internal": "on"})
+    client.post(reverse("staff-case", args=[case.pk]), {"action": "note", "note-text": "Mum is anxious"})
 
     html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
 
     assert "Mum is anxious" in html
-    assert "Internal note</strong>" in html
-    assert "Internal note (the family will not see this)" in html
+    assert "Staff only: the family cannot see this</strong>" in html
+    assert ">Message the family</h2>" in html and ">Add an internal note</h2>" in html
     for promise in ("Acknowledge", "First response", "Resolve"):
         assert f">{promise}</th>" in html
 
@@ -118,8 +121,7 @@ def test_a_reply_reaches_the_family_and_an_internal_note_does_not(client, boroug
     url = reverse("staff-case", args=[case.pk])
 
     client.post(url, {"action": "message", "message-text": "The therapist starts on Monday."})
-    noted = client.post(url, {"action": "message", "message-text": "Check with the school first.",
-                              "message-internal": "on"}, follow=True)
+    noted = client.post(url, {"action": "note", "note-text": "Check with the school first."}, follow=True)
 
     reply, note = CaseMessage.objects.filter(case=case).order_by("pk")
     assert (reply.text, reply.internal, reply.author) == ("The therapist starts on Monday.", False, borough.officer1.user)
@@ -184,8 +186,8 @@ ACKNOWLEDGED = "acknowledged"
 @pytest.mark.parametrize(
     "data, error",
     [
-        ({"action": "message", "message-text": "   "}, "Enter a message or a note"),
-        ({"action": "message", "message-text": "", "message-internal": "on"}, "Enter a message or a note"),
+        ({"action": "message", "message-text": "   "}, "Enter a message to the family"),
+        ({"action": "note", "note-text": ""}, "Enter a note"),
         ({"action": "await_parent", "await_parent-note": ""}, "Say what you need from the family"),
         ({"action": "resolve", "resolve-outcome": " "}, "Say what was done to put things right"),
         ({"action": "close", "close-outcome": ""}, "Say why the case is being closed"),
@@ -297,7 +299,7 @@ def test_an_officer_who_has_extended_once_is_not_offered_a_second_extension_but_
 
 def test_a_closed_case_takes_no_more_messages(client, borough):
     case = log(borough)
-    signed_in(client, borough.officer1.user)
+    signed_in(client, borough.north.manager.user)
     url = reverse("staff-case", args=[case.pk])
     client.post(url, {"action": "close", "close-outcome": "Duplicate"})
 
@@ -319,7 +321,7 @@ def test_the_handover_summary_has_the_child_the_plan_every_message_past_owners_a
     signed_in(client, borough.officer1.user)
     url = reverse("staff-case", args=[case.pk])
     client.post(url, {"action": "message", "message-text": "We are on it."})
-    client.post(url, {"action": "message", "message-text": "Call the trust.", "message-internal": "on"})
+    client.post(url, {"action": "note", "note-text": "Call the trust."})
     case_reassign(actor=borough.north.manager.user, case=case, officer=colleague, note="Cover the school visit")
 
     html = client.get(reverse("staff-handover", args=[case.pk])).content.decode()
@@ -327,7 +329,7 @@ def test_the_handover_summary_has_the_child_the_plan_every_message_past_owners_a
     assert shown(borough.child1.display_name) in html
     assert borough.provision1.description in html and borough.child1.ehcp.reference in html
     assert borough.provision1.get_section_display() in html
-    assert "We are on it." in html and "Call the trust." in html and "Internal note</strong>" in html
+    assert "We are on it." in html and "Call the trust." in html and "Staff only: the family cannot see this</strong>" in html
     assert shown(borough.officer1.display_name) in html and shown(colleague.display_name) in html
     assert "Cover the school visit" in html
     assert other.reference in html
