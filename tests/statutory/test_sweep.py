@@ -216,6 +216,8 @@ def sweep_queries(moment) -> int:
 
 def test_the_sweeps_queries_follow_the_dates_due_not_the_open_steps(borough):
     start_assessment(borough)
+    # The first sweep also fills the cache of read-mostly rows (core.read_mostly): count from the second.
+    sweep_queries(MISSED)
     with_few_open_steps = sweep_queries(MISSED)
     for weeks_later in range(3, 13):
         start_assessment(borough, child=borough.child2, on=RECEIVED + timedelta(weeks=weeks_later))
