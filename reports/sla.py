@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from math import floor
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce
 
@@ -229,7 +229,8 @@ def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
         f") AS placed WHERE {near}"
     )
     fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
-    with connection.cursor() as cursor:
+    # Raw SQL passes no router: ask the tally's own database, which is the replica while a report reads.
+    with connections[tallies.db].cursor() as cursor:
         cursor.execute(sql, [*params, *fractions])
         rows = cursor.fetchall()
     near_each: dict = {}

@@ -86,6 +86,11 @@ def act(service, case, when, actor=None, **kwargs):
     return Case.objects.get(pk=case.pk)
 
 
+def closed_by_manager(case, when, **kwargs):
+    """Nobody has answered the family yet, so only a manager may close (issue 23.4)."""
+    return act(case_close, case, when, actor=case.accountable_officer.team.manager.user, **kwargs)
+
+
 # --- every path that changes a clock keeps the tally exact ---------------------------------------
 
 
@@ -101,7 +106,7 @@ def resolved(borough):
 
 def closed_with_clocks_running(borough):
     case = log_case(borough, when=uk(2026, 11, 23, 9))
-    return act(case_close, case, uk(2026, 11, 24, 10), outcome="The family moved away.")
+    return closed_by_manager(case, uk(2026, 11, 24, 10), outcome="The family moved away.")
 
 
 def resolved_late_before_the_sweep_saw_it(borough):
@@ -175,7 +180,7 @@ def child_file_removed_by_retention(borough):
     child.date_of_birth = date(1995, 12, 7)
     child.save()
     gone = log_case(borough, when=uk(2026, 11, 23, 9), child=child, category="other")
-    act(case_close, act(case_acknowledge, gone, uk(2026, 11, 23, 10)), uk(2026, 11, 23, 12), outcome="Done.")
+    closed_by_manager(act(case_acknowledge, gone, uk(2026, 11, 23, 10)), uk(2026, 11, 23, 12), outcome="Done.")
     administrator = UserFactory(username="records-admin", is_superuser=True, is_staff=True)
     with at(uk(2026, 12, 7, 12)):
         retention_review_approve(review=retention_review_list(today=date(2026, 12, 7)), actor=administrator)
@@ -310,7 +315,7 @@ def two_councils(borough):
     again = act(case_reopen, again, uk(2026, 12, 7, 10), actor=parent, reason="It broke again.")
     act(case_extend, again, uk(2026, 12, 8, 10), working_days=3, reason="Waiting for the panel.")
     closed = log_in(child, parent, uk(2026, 12, 3, 9))
-    act(case_close, closed, uk(2026, 12, 3, 15), outcome="Withdrawn by the family.")
+    closed_by_manager(closed, uk(2026, 12, 3, 15), outcome="Withdrawn by the family.")
     sweep(NOW)
     return scenario, team
 
