@@ -24,6 +24,15 @@ from tests.factories import (
 )
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own test database (pytest-django names them) and, here, its own
+    Redis database below the one REDIS_URL names, so one worker's Celery tests never take another's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and os.environ.get("REDIS_URL"):
+        base, _, index = os.environ["REDIS_URL"].rpartition("/")
+        os.environ["REDIS_URL"] = f"{base}/{int(index or 0) - int(worker[2:])}"
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite has no row locks or second connections")
