@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from math import floor
 
-from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce
 
 from casework.models import Case, Category, Officer, Team
+from core.database import report_memory
 from escalations.models import ClockKind
 from escalations.selectors import SHOWN_KINDS, breached_clocks_q
 
@@ -180,7 +180,10 @@ def sla_report(*, scope: SlaScope, group_by: str, clock: str, now: datetime) -> 
 
 def _running_counts(scope: SlaScope, key, now: datetime) -> list[tuple]:
     states = {state: count for state, count in clock_state_counts(now).items() if state.startswith("open_")}
-    rows = with_running_clocks(scope.cases()).values(group=key, kind=F(f"{CLOCK}kind")).annotate(**states).order_by()
+    # Only an open case has a clock running (resolving and closing stop them all): saying so lets PostgreSQL
+    # read the open cases from their partial index, a fifth of all cases, rather than every case logged.
+    cases = scope.cases().filter(status__in=Case.OPEN_STATES)
+    rows = with_running_clocks(cases).values(group=key, kind=F(f"{CLOCK}kind")).annotate(**states).order_by()
     return [(row["group"], row["kind"], {state: row[state] for state in states}) for row in rows]
 
 
@@ -230,7 +233,7 @@ def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
     )
     fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
     # Raw SQL passes no router: ask the tally's own database, which is the replica while a report reads.
-    with connections[tallies.db].cursor() as cursor:
+    with report_memory(tallies.db) as cursor:
         cursor.execute(sql, [*params, *fractions])
         rows = cursor.fetchall()
     near_each: dict = {}

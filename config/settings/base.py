@@ -185,6 +185,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
 REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
+# What one report query may sort and hash in memory on PostgreSQL before spilling to disk (core.database.report_memory).
+REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "128MB")
 DATABASE_ROUTERS = ["core.database.ReportReadsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

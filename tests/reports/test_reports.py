@@ -654,4 +654,6 @@ def test_each_report_takes_the_same_number_of_queries_for_3_cases_as_for_30(api,
     with_thirty = queries_per_report(api, head)
 
     assert with_thirty == with_three
-    assert max(with_thirty) <= 4
+    # The SLA reports: cases with running clocks, the tally, the groups' names and, on PostgreSQL, the memory
+    # the tally's percentiles may use (core.database.report_memory).
+    assert max(with_thirty) <= 5
