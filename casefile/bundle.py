@@ -43,6 +43,7 @@ from .bundle_layout import (
 from .bundle_pdfs import readable_pdf, with_attached_pdfs
 from .bundle_statutory import process_story, process_title, what_a_file_is_about
 from .exports import Contents
+from .models import ProcessAttachment
 from .storage import evidence_store
 
 SPILL_TO_DISK_AT = 5 * 1024 * 1024
@@ -97,7 +98,7 @@ def _numbered(files: list[tuple[object, str]]) -> list[Evidence]:
 
 
 def _is_on(evidence: Evidence, process: Process) -> bool:
-    return getattr(evidence.attachment, "process_id", None) == process.pk
+    return isinstance(evidence.attachment, ProcessAttachment) and evidence.attachment.process_id == process.pk
 
 
 def _readable_pdfs(evidence: list[Evidence]) -> dict:
