@@ -1,5 +1,9 @@
 """Evidence for the demo borough: a family's letter and photo, a school report and an officer's staff-only note,
-added through the services as the people themselves would, then the first nightly check of every case file."""
+the educational psychologist's advice on a step of parent1's assessment and the panel's papers on its decision,
+added through the services as the people themselves would, then the first nightly check of every case file.
+
+Runs after the statutory demo (`statutory` comes before `casefile` in INSTALLED_APPS), so the assessment is there.
+"""
 
 import io
 
@@ -8,8 +12,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from casework.models import Case
+from statutory.models import Process
 
-from .services import attachment_add, case_files_verify
+from .services import attachment_add, case_files_verify, process_attachment_add
 
 SCHOOL_REPORT_LINES = [
     "Wexley Primary School: speech and language report (a made-up example)",
@@ -19,9 +24,24 @@ SCHOOL_REPORT_LINES = [
 ]
 
 
+EP_ADVICE_LINES = [
+    "Educational psychology advice (a made-up example)",
+    "",
+    "Needs: speech, language and communication; social interaction.",
+    "Advice: a weekly session with a speech and language therapist, and a quiet space at lunchtime.",
+]
+PANEL_PAPERS_LINES = [
+    "SEND panel: papers for the decision to issue a plan (a made-up example)",
+    "",
+    "Advice received: educational psychologist, school, health and social care.",
+    "Recommendation: issue an Education, Health and Care plan.",
+]
+
+
 def add_demo_evidence() -> int:
-    """Attach the demo files to the first concerns of parent1 and parent2; returns how many were added."""
-    added = 0
+    """Attach the demo files to the first concerns of parent1 and parent2, and to a step and a decision of
+    parent1's assessment; returns how many were added."""
+    added = _add_statutory_evidence()
     for username in ("parent1", "parent2"):
         case = (
             Case.objects.filter(child__family__memberships__user__username=username)
@@ -45,13 +65,38 @@ def add_demo_evidence() -> int:
     return added
 
 
+def _add_statutory_evidence() -> int:
+    """The coordinator shares the psychologist's advice on its step and the panel's papers on the decision to
+    issue a plan, so the family sees both on the process's files page and in the child's bundle."""
+    process = (
+        Process.objects.filter(child__family__memberships__user__username="parent1", decisions__decision="issue")
+        .select_related("coordinator__user")
+        .first()
+    )
+    if process is None:
+        return 0
+    coordinator = process.coordinator.user
+    for upload, description, about in (
+        (_pdf("Educational psychologist advice.pdf", EP_ADVICE_LINES), "Advice from the educational psychologist",
+         {"step_id": process.steps.get(key="advice").pk}),
+        (_pdf("Panel papers.pdf", PANEL_PAPERS_LINES), "The papers the panel decided on",
+         {"decision_id": process.decisions.get(decision="issue").pk}),
+    ):
+        process_attachment_add(actor=coordinator, process=process, upload=upload, description=description, **about)
+    return 2
+
+
 def _school_report() -> SimpleUploadedFile:
+    return _pdf("School SALT report.pdf", SCHOOL_REPORT_LINES)
+
+
+def _pdf(name: str, lines: list[str]) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
-    for line_number, line in enumerate(SCHOOL_REPORT_LINES):
+    for line_number, line in enumerate(lines):
         page.drawString(72, 770 - 18 * line_number, line)
     page.save()
-    return SimpleUploadedFile("School SALT report.pdf", buffer.getvalue())
+    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 def _letter() -> SimpleUploadedFile:

@@ -79,7 +79,7 @@ def case_file_attachments(case: Case, *, with_staff_only: bool) -> list[Attachme
 
 
 def process_file_attachments(process: Process, *, with_staff_only: bool) -> list[ProcessAttachment]:
-    attachments = ProcessAttachment.objects.filter(process=process).select_related("uploaded_by", "step")
+    attachments = ProcessAttachment.objects.filter(process=process).select_related("uploaded_by", "step", "decision")
     if not with_staff_only:
         attachments = attachments.filter(staff_only=False)
     return list(attachments.order_by("uploaded_at", "id"))
@@ -90,7 +90,7 @@ def process_file_decisions(process: Process) -> list[Decision]:
     officers = Officer.objects.select_related("user")
     return list(
         Decision.objects.filter(process=process)
-        .select_related("approved_by__user")
+        .select_related("approved_by__user", "recorded_by")
         .prefetch_related(Prefetch("panel", queryset=officers))
         .order_by("decided_on", "id")
     )

@@ -130,3 +130,19 @@ QUEUE_HORIZON = timedelta(days=14)
 
 def steps_for_queue(officer: Officer, today: date) -> QuerySet[Step]:
     return steps_due_for_coordinator(officer).filter(due_on__lte=today + QUEUE_HORIZON)
+
+
+def process_coordinators(process: Process) -> list[dict]:
+    """Every EHC coordinator the process has had, with when each held it, oldest first, read from its history."""
+    changes = []
+    for officer_id, at in process.history.order_by("history_date", "history_id").values_list(
+        "coordinator_id", "history_date"
+    ):
+        if not changes or changes[-1][0] != officer_id:
+            changes.append((officer_id, at))
+    officers = Officer.objects.select_related("user", "team").in_bulk({officer_id for officer_id, _ in changes})
+    ends = [at for _, at in changes[1:]] + [None]
+    return [
+        {"officer": officers.get(officer_id), "since": at, "until": until}
+        for (officer_id, at), until in zip(changes, ends, strict=True)
+    ]

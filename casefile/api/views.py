@@ -241,28 +241,46 @@ class ChildFileView(APIView):
 
     @extend_schema(
         parameters=[
+            OpenApiParameter(
+                "format", str, enum=["pdf", "zip"], default="zip",
+                description="A ZIP (a folder a case and a process), or one PDF bundle with an index and numbered pages",
+            ),
             OpenApiParameter("version", str, enum=["family", "full"], description="As for one case's file"),
         ],
-        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A folder a case")},
-        summary="Every case and statutory process of a child that you may see, as one ZIP (a folder for each)",
+        responses={
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A folder a case"),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The PDF bundle: each statutory process (steps, legal dates, decisions, approvers, "
+                "panels and reasons), every case, then every file",
+            ),
+        },
+        summary="Every case and statutory process of a child that you may see, as one ZIP or one PDF bundle",
     )
     def get(self, request, pk):
         child = selectors.child_for_file(request.user, pk)
+        kind = request.query_params.get("format", "zip")
+        if kind not in ("pdf", "zip"):
+            return Response({"format": ["Choose pdf or zip."]}, status=status.HTTP_400_BAD_REQUEST)
         cases = list(cases_visible_to(request.user).filter(child=child).order_by("created_at", "pk"))
         version = CaseFileView.version_for(request)
-        services.case_file_export_log(
-            actor=request.user, kind=CaseFileExport.Kind.ZIP, version=version, child=child, family=child.family
-        )
+        services.case_file_export_log(actor=request.user, kind=kind, version=version, child=child, family=child.family)
         for case in cases:
-            case_record_access(actor=request.user, case=case, via="api:child file")
-        chunks = exports.child_zip_chunks(
-            child=child,
-            cases=cases,
-            processes=selectors.processes_of_child_for(request.user, child),
-            contents=exports.CONTENTS[version],
-            made_by=request.user,
-        )
-        response = StreamingHttpResponse(chunks, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="child-{child.pk}-case-files.zip"'
+            case_record_access(actor=request.user, case=case, via=f"api:child file {kind}")
+        made = {
+            "child": child,
+            "cases": cases,
+            "processes": selectors.processes_of_child_for(request.user, child),
+            "contents": exports.CONTENTS[version],
+            "made_by": request.user,
+        }
+        filename = f"child-{child.pk}-case-files.{kind}"
+        if kind == "pdf":
+            response = FileResponse(
+                bundle.child_pdf(**made), as_attachment=True, filename=filename, content_type="application/pdf"
+            )
+        else:
+            response = StreamingHttpResponse(exports.child_zip_chunks(**made), content_type="application/zip")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         return response

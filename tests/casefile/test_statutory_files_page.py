@@ -35,6 +35,7 @@ def test_the_coordinator_keeps_the_panels_papers_on_a_decision_for_staff_only(bo
     assert f"/api/statutory/attachments/{kept.pk}/download/" in page
     assert "Staff only" in page
     assert "match the codes they were sealed with" in page
+    assert f"/api/children/{process.child_id}/file/?format=pdf&amp;version=full" in page
     family_page = signed_in(borough.parent1).get(f"/statutory/{process.pk}/files/").content.decode()
     assert "panel papers.pdf" not in family_page
 
@@ -58,7 +59,9 @@ def test_a_family_sends_comments_on_a_step_and_sees_the_shared_report(borough, p
     assert f"About: {advice.label}" in page
     assert "Staff only" not in page
     assert "Has this record been altered?" not in page
-    assert f"/api/children/{process.child_id}/file/" in page
+    assert f"/api/children/{process.child_id}/file/?format=pdf" in page
+    assert f"/api/children/{process.child_id}/file/?format=zip" in page
+    assert "version=full" not in page
 
 
 def test_a_wrong_file_is_refused_with_the_govuk_error_summary(borough, process):

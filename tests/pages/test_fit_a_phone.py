@@ -2,10 +2,17 @@
 than its viewport, even with a 20,000-character word in a concern, and axe finds nothing serious, nor any content
 outside a landmark ("region"). One browser session a kind of user, so the suite stays quick."""
 
-import pytest
+from datetime import date
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from casefile.services import process_attachment_add
 from casework.models import Case
 from casework.services import case_log
+from statutory.services import decision_record
+from tests.escalations.conftest import at, uk
+from tests.statutory.conftest import start_assessment, step
 
 from .conftest import serious_accessibility_violations, sign_in
 
@@ -23,6 +30,28 @@ def log(borough, *, summary="Speech and language therapy not delivered", descrip
         description=description, provision_item_id=borough.provision1.pk,
     )
     return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def assessment_with_files(borough, tmp_path, settings):
+    """child1's assessment with a decision, a report on a step and the panel's papers on the decision, kept in a
+    folder of the test's own: the statutory files page with a table of each kind of file."""
+    settings.CASEFILE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "evidence")},
+    }
+    process = start_assessment(borough)
+    coordinator, manager = process.coordinator, process.coordinator.team.manager
+    with at(uk(2027, 1, 21, 12)):
+        decision = decision_record(
+            actor=coordinator.user, process=process, decision="assess", decided_on=date(2027, 1, 20),
+            approved_by=manager.pk, panel=[manager.pk], reasons="The school cannot meet these needs alone.",
+        )
+    for name, about in (("Educational psychologist's advice.txt", {"step_id": step(process, "advice").pk}),
+                        ("Panel papers.txt", {"decision_id": decision.pk})):
+        process_attachment_add(actor=coordinator.user, process=process, upload=SimpleUploadedFile(name, b"Advice"),
+                               description="A long description " * 10, **about)
+    return process
 
 
 def problems_on(page, path: str, *, viewport: dict) -> list[str]:
@@ -50,19 +79,20 @@ def check(page, paths: list[str], *, widths=(PHONE,)) -> None:
     assert found == [], "\n".join(found)
 
 
-def test_every_family_page_fits_a_phone_and_sits_in_landmarks(page, borough):
+def test_every_family_page_fits_a_phone_and_sits_in_landmarks(page, borough, assessment_with_files):
     case = log(borough)
+    files = f"/statutory/{assessment_with_files.pk}/files/"
     sign_in(page, "parent1")
 
     check(page, [
         "/concerns/", f"/concerns/{case.pk}/", f"/concerns/{case.pk}/sent/", "/concerns/new/which-child/",
-        "/children/", "/statutory/", "/provision/", f"/provision/{borough.provision1.pk}/", "/inbox/",
+        "/children/", "/statutory/", files, "/provision/", f"/provision/{borough.provision1.pk}/", "/inbox/",
         "/contact-details/", "/settings/notifications/",
     ])
-    check(page, ["/concerns/", f"/concerns/{case.pk}/sent/", f"/concerns/{case.pk}/"], widths=(DESKTOP,))
+    check(page, ["/concerns/", f"/concerns/{case.pk}/sent/", f"/concerns/{case.pk}/", files], widths=(DESKTOP,))
 
 
-def test_every_manager_page_fits_a_phone_and_sits_in_landmarks(page, borough):
+def test_every_manager_page_fits_a_phone_and_sits_in_landmarks(page, borough, assessment_with_files):
     log(borough)
     officer = borough.officer1
     sign_in(page, borough.north.manager.user.username)
@@ -72,10 +102,10 @@ def test_every_manager_page_fits_a_phone_and_sits_in_landmarks(page, borough):
     pages = [
         "/dashboard/", figure, "/dashboard/age/", "/dashboard/provision/", "/dashboard/transition/", "/officers/",
         f"/officers/{officer.pk}/cover/", f"/officers/{officer.pk}/offboard/", "/statutory/", "/provision/",
-        "/inbox/", "/settings/notifications/",
+        "/inbox/", "/settings/notifications/", f"/statutory/{assessment_with_files.pk}/files/",
     ]
     check(page, pages)
-    check(page, pages[:5], widths=(DESKTOP,))
+    check(page, [*pages[:5], pages[-1]], widths=(DESKTOP,))
 
 
 def test_the_legal_pages_fit_a_phone_and_sit_in_landmarks(page):

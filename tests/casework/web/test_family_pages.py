@@ -70,6 +70,9 @@ def test_your_children_lists_each_childs_ehcp_provision(parent, borough):
     assert "1 hour weekly" in page
     assert "Community NHS Trust" in page
     assert "F: special educational provision" in page
+    # The child's own file, to take to the Tribunal or the Ombudsman; never another family's.
+    assert f"/api/children/{borough.child1.pk}/file/?format=pdf" in page
+    assert f"/api/children/{borough.child2.pk}/file/" not in page
 
 
 # --- another family's concern, and staff -----------------------------------------------------------
