@@ -108,7 +108,7 @@ def dashboard(request):
                 )[:DASHBOARD_ROWS]
             ],
             "escalations": _recent_escalations(teams),
-            "accountability": _with_held_links(accountability_report(user=user, now=now)),
+            "accountability": _with_accountability_links(accountability_report(user=user, now=now)),
             "delivery": _with_delivery_links(
                 delivery_report(items=items_reported_to(user), **delivery_period, group_by="provider")["rows"],
                 delivery_period,
@@ -119,7 +119,7 @@ def dashboard(request):
     )
 
 
-def _with_held_links(report: dict) -> dict:
+def _with_accountability_links(report: dict) -> dict:
     """Each officer's figures, and each team's totals, link to the cases, escalations or handovers behind them."""
     rows = [{**row, "links": _accountability_links(officer=row["officer"]["id"])} for row in report["rows"]]
     teams = [{**team, "links": _accountability_links(team=team["team"]["id"])} for team in report["teams"]]
