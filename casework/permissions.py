@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from core.exceptions import NotAllowed
 from escalations.selectors import clock_extendable
 
-from .models import Case, Child, FamilyMember, Officer, Organisation, Team
+from .models import Case, Child, FamilyMember, Officer, Organisation, Team, case_moves_available
 
 
 class Role(StrEnum):
@@ -128,9 +128,14 @@ def is_manager_over(actor, case: Case) -> bool:
     if actor.is_superuser:
         return True
     officer = officer_of(actor)
-    return bool(
-        officer and officer.is_manager and teams_overseen_by(officer).filter(pk=case.team_id).exists()
-    )
+    return bool(officer and officer.is_manager and case.team_id in _team_ids_overseen(officer))
+
+
+def _team_ids_overseen(officer: Officer) -> frozenset[int]:
+    # Read once for each officer as loaded: a page of cases asks this of every case, for its actions.
+    if not hasattr(officer, "_team_ids_overseen"):
+        officer._team_ids_overseen = frozenset(teams_overseen_by(officer).values_list("pk", flat=True))
+    return officer._team_ids_overseen
 
 
 def require_may_move(actor, case: Case) -> None:
@@ -154,6 +159,22 @@ def require_may_close(actor, case: Case) -> None:
     require_may_move(actor, case)
     if not may_close(actor, case):
         raise NotAllowed("Only a manager can close a case that has not been worked on. Resolve it, or ask your manager.")
+
+
+def _may_reopen(actor, case: Case) -> bool:
+    """Whoever may see a case may reopen it (`case_reopen` asks nothing more), and the API and the pages
+    offer a case's moves only to those who see it."""
+    return True
+
+
+# The rule each lifecycle move's service enforces; a move not named here needs `may_move`.
+_MAY_MAKE = {"close": may_close, "reopen": _may_reopen}
+
+
+def moves_allowed(actor, case: Case) -> list[str]:
+    """The lifecycle moves that fit the case's state now and that the services would let `actor` make: the
+    API's `actions` and the case page's buttons both come from here, so neither offers what is refused."""
+    return [move for move in case_moves_available(case) if _MAY_MAKE.get(move, may_move)(actor, case)]
 
 
 def may_withdraw(actor, case: Case) -> bool:

@@ -27,7 +27,7 @@ def accountability_report(*, user, now: datetime) -> dict:
     """
     cases = cases_reported_to(user)
     officers = (
-        Officer.objects.filter(team__in=teams_reported_to(user))
+        officers_reported_to(user)
         .annotate(name=display_name("user"))
         .values("pk", "name", "active", "team_id", "team__name")
         .order_by("team__name", "team_id", "name", "pk")
@@ -37,12 +37,50 @@ def accountability_report(*, user, now: datetime) -> dict:
     return {"rows": rows, "teams": _per_team(rows), "most_owners": _most_owners(cases)}
 
 
-def cases_held(cases: QuerySet[Case], *, officer_id: int, overdue: bool, now: datetime) -> QuerySet[Case]:
-    """The open cases behind an officer's "open" figure, or their "overdue" one: counted as the report counts."""
-    held = cases.filter(status__in=Case.OPEN_STATES, accountable_officer_id=officer_id)
+def officers_reported_to(user) -> QuerySet[Officer]:
+    """The officers the report has a row for: those of the teams `user` oversees."""
+    return Officer.objects.filter(team__in=teams_reported_to(user))
+
+
+def cases_held(
+    cases: QuerySet[Case], *, officers: QuerySet[Officer] | None, overdue: bool, now: datetime
+) -> QuerySet[Case]:
+    """The open cases behind an "open" figure, or an "overdue" one, of `officers` (None: of anyone):
+    counted as the report counts, and listed the same way."""
+    held = cases.filter(status__in=Case.OPEN_STATES)
+    if officers is not None:
+        held = held.filter(accountable_officer__in=officers)
     if overdue:
         held = held.filter(_breached_now(now))
     return held
+
+
+def escalations_of(cases: QuerySet[Case]) -> QuerySet[Alert]:
+    """Escalations of `cases`, each counted against the officer named on the case then (`owner`)."""
+    return _of_cases(Alert.objects.filter(kind=Alert.Kind.ESCALATION), cases)
+
+
+def escalations_behind(cases: QuerySet[Case], *, officers: QuerySet[Officer], level: int | None) -> QuerySet[Alert]:
+    """The escalations behind an officer's or a team's escalation figure, of one `level` or of any."""
+    escalations = escalations_of(cases).filter(owner__in=officers)
+    return escalations if level is None else escalations.filter(level=level)
+
+
+def owner_changes_of(cases: QuerySet[Case]) -> QuerySet[CaseEvent]:
+    """Handovers and reassignments of `cases`: each names who the case went from and to."""
+    return _of_cases(CaseEvent.objects.filter(kind__in=OWNER_CHANGE_KINDS), cases)
+
+
+HANDOVER_SIDES = {"in": "to_officer_id", "out": "from_officer_id"}
+
+
+def handovers_behind(cases: QuerySet[Case], *, officers: QuerySet[Officer], side: str) -> QuerySet[CaseEvent]:
+    """The handovers behind a "handed to them" (`side` "in") or "handed on" ("out") figure of `officers`."""
+    return (
+        owner_changes_of(cases)
+        .alias(officer_id=_officer_id_in_event(HANDOVER_SIDES[side]))
+        .filter(officer_id__in=officers.values("pk"))
+    )
 
 
 def _breached_now(now: datetime) -> Exists:
@@ -51,17 +89,18 @@ def _breached_now(now: datetime) -> Exists:
 
 def _figures_per_officer(cases: QuerySet[Case], now: datetime) -> dict[int, dict[str, int]]:
     """{officer id: {figure: count}} for every officer any figure counts; figures that are zero are left out."""
-    open_cases = cases.filter(status__in=Case.OPEN_STATES)
-    breached = _breached_now(now)
-    escalations = _of_cases(Alert.objects.filter(kind=Alert.Kind.ESCALATION), cases)
-    owner_changes = _of_cases(CaseEvent.objects.filter(kind__in=OWNER_CHANGE_KINDS), cases)
+    open_cases = cases_held(cases, officers=None, overdue=False, now=now)
+    escalations = escalations_of(cases)
+    owner_changes = owner_changes_of(cases)
     escalation_level = Concat(Value("escalations_"), Cast("level", models.CharField()), output_field=models.CharField())
     counts = [
         _count_per_officer(open_cases, "accountable_officer_id", Value("open")),
-        _count_per_officer(open_cases.filter(breached), "accountable_officer_id", Value("breached_open")),
+        _count_per_officer(
+            cases_held(cases, officers=None, overdue=True, now=now), "accountable_officer_id", Value("breached_open")
+        ),
         _count_per_officer(escalations, "owner_id", escalation_level),
-        _count_per_officer(owner_changes, _officer_id_in_event("to_officer_id"), Value("handovers_in")),
-        _count_per_officer(owner_changes, _officer_id_in_event("from_officer_id"), Value("handovers_out")),
+        _count_per_officer(owner_changes, _officer_id_in_event(HANDOVER_SIDES["in"]), Value("handovers_in")),
+        _count_per_officer(owner_changes, _officer_id_in_event(HANDOVER_SIDES["out"]), Value("handovers_out")),
     ]
     figures: dict = {}
     for row in counts[0].union(*counts[1:], all=True):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, StrIndex, Substr, Trim
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from escalations.working_days import WORKING_DAY_LENGTH, WorkingCalendar
 from .sql import LEVELS, Percentile, month_key, month_label, on_uk_dates, seconds_in, uk_midnight, uk_month
 
 PROVISION_CATEGORY = "provision_not_delivered"
+RESOLVED = Q(resolved_at__isnull=False)
 # (label, fewest working days, most working days); the last band has no upper limit.
 AGE_BANDS = (("0-5", 0, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-40", 21, 40), ("over 40", 41, None))
 WORKING_DAY_SECONDS = int(WORKING_DAY_LENGTH.total_seconds())
@@ -129,6 +130,28 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
     of each resolved case's latest resolve clock (from logging, or from reopening, to
     resolution, less time waiting on the family), its median taken by the database.
     """
+    undelivered = undelivered_provision(cases, keyword=keyword)
+    per_item = (
+        undelivered.annotate(
+            # At most one current clock of each kind per case (a constraint), so the join adds no rows.
+            latest_resolve=FilteredRelation(
+                "clocks", condition=Q(clocks__kind=ClockKind.RESOLVE, clocks__superseded_at__isnull=True)
+            ),
+        )
+        .values("section", "provider", "keyword")
+        .annotate(
+            cases=Count("pk"),
+            resolved=Count("pk", filter=RESOLVED),
+            median_working_seconds=Percentile("latest_resolve__working_seconds_taken", 0.5, filter=RESOLVED),
+        )
+        .order_by("section", "provider", "keyword")
+    )
+    return {"keyword": keyword.strip().lower() or None, "rows": [_provision_row(row) for row in per_item]}
+
+
+def undelivered_provision(cases: QuerySet[Case], *, keyword: str = "") -> QuerySet[Case]:
+    """Concerns that provision was not delivered, with the row of the report each falls in (`section`,
+    `provider`, `keyword`; "" where not recorded); only those about an item that mentions `keyword`, if given."""
     undelivered = cases.filter(category_id=PROVISION_CATEGORY)
     keyword = keyword.strip().lower()
     if keyword:
@@ -136,26 +159,19 @@ def provision_report(*, cases: QuerySet[Case], keyword: str = "") -> dict:
         keyword_expression = Value(keyword)
     else:
         keyword_expression = _first_word("provision_item__description")
-    resolved = Q(resolved_at__isnull=False)
-    per_item = (
-        undelivered.annotate(
-            # At most one current clock of each kind per case (a constraint), so the join adds no rows.
-            latest_resolve=FilteredRelation(
-                "clocks", condition=Q(clocks__kind=ClockKind.RESOLVE, clocks__superseded_at__isnull=True)
-            ),
-            section=F("provision_item__section"),
-            provider=Coalesce("provision_item__provider", Value("")),
-            keyword=Coalesce(keyword_expression, Value("")),
-        )
-        .values("section", "provider", "keyword")
-        .annotate(
-            cases=Count("pk"),
-            resolved=Count("pk", filter=resolved),
-            median_working_seconds=Percentile("latest_resolve__working_seconds_taken", 0.5, filter=resolved),
-        )
-        .order_by("section", "provider", "keyword")
+    return undelivered.annotate(
+        section=Coalesce("provision_item__section", Value("")),
+        provider=Coalesce("provision_item__provider", Value("")),
+        keyword=Coalesce(keyword_expression, Value("")),
     )
-    return {"keyword": keyword or None, "rows": [_provision_row(row) for row in per_item]}
+
+
+def undelivered_provision_behind(
+    cases: QuerySet[Case], *, keyword: str, section: str, provider: str, word: str, resolved: bool
+) -> QuerySet[Case]:
+    """The concerns behind one row's "concerns" figure of `provision_report`, or its "resolved" one."""
+    chosen = undelivered_provision(cases, keyword=keyword).filter(section=section, provider=provider, keyword=word)
+    return chosen.filter(RESOLVED) if resolved else chosen
 
 
 def _first_word(path: str):

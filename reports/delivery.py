@@ -11,7 +11,7 @@ database, one aggregate query per figure group.
 
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from casework.models import Organisation, ProvisionItem
@@ -44,8 +44,8 @@ def items_reported_to(user) -> QuerySet[ProvisionItem]:
 
 def delivery_report(*, items: QuerySet[ProvisionItem], first_day: date, last_day: date, group_by: str) -> dict:
     """The figures for each group, from `first_day` to `last_day` (UK dates, both included)."""
-    sessions = Delivery.objects.filter(item__in=items, on__gte=first_day, on__lte=last_day)
-    gaps = ProvisionGap.objects.filter(item__in=items, through__gte=first_day, through__lte=last_day)
+    sessions = sessions_in(items, first_day, last_day)
+    gaps = gaps_in(items, first_day, last_day)
     if group_by == "month":
         key, gap_key = TruncMonth("on"), TruncMonth("through")
     else:
@@ -74,6 +74,35 @@ def delivery_report(*, items: QuerySet[ProvisionItem], first_day: date, last_day
         row["label"] = labels.get(row["key"], "Not recorded")
         row["key"] = row["key"].isoformat()[:7] if group_by == "month" else row["key"]
     return {"group_by": group_by, "from": first_day, "to": last_day, "rows": ordered}
+
+
+def sessions_in(items: QuerySet[ProvisionItem], first_day: date, last_day: date) -> QuerySet[Delivery]:
+    """Sessions of `items` recorded for a day from `first_day` to `last_day`: what the session figures count."""
+    return Delivery.objects.filter(item__in=items, on__gte=first_day, on__lte=last_day)
+
+
+def gaps_in(items: QuerySet[ProvisionItem], first_day: date, last_day: date) -> QuerySet[ProvisionGap]:
+    """Gaps the sweep found in `items` with evidence ending in the period: one concern each."""
+    return ProvisionGap.objects.filter(item__in=items, through__gte=first_day, through__lte=last_day)
+
+
+def running_items(items: QuerySet[ProvisionItem], first_day: date, last_day: date) -> QuerySet[ProvisionItem]:
+    """Items running at some time in the period with a countable amount (sessions a week, term or year)."""
+    return items.filter(sessions__isnull=False, starts_on__lte=last_day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=first_day)
+    )
+
+
+def nothing_recorded(first_day: date, last_day: date) -> Q:
+    """An item with no session recorded for any day of the period."""
+    return ~Q(Exists(Delivery.objects.filter(item=OuterRef("pk"), on__gte=first_day, on__lte=last_day)))
+
+
+def in_group(queryset: QuerySet, *, group_by: str, key, path: str = "") -> QuerySet:
+    """Rows of `queryset` in one row of the report grouped by `group_by` (not "month"); `key` None is the
+    row of those with it not recorded. `path` leads from the rows to their item ("item__" from a session)."""
+    field = f"{path}{ITEM_KEYS[group_by]}"
+    return queryset.filter(**{f"{field}__isnull": True} if key is None else {field: key})
 
 
 def _empty(key) -> dict:
@@ -106,21 +135,15 @@ def _session_figures(row) -> dict:
 
 def _add_item_counts(rows, items, first_day, last_day, path) -> None:
     """Items running in the period with a countable amount, and those of them with nothing recorded."""
-    running = items.filter(sessions__isnull=False, starts_on__lte=last_day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=first_day)
-    )
-    recorded = Q(deliveries__on__gte=first_day, deliveries__on__lte=last_day)
     for row in (
-        running.annotate(key=F(path))
+        running_items(items, first_day, last_day)
+        .annotate(key=F(path))
         .values("key")
-        .annotate(
-            n=Count("pk", distinct=True),
-            with_records=Count("pk", filter=recorded, distinct=True),
-        )
+        .annotate(n=Count("pk"), with_nothing=Count("pk", filter=nothing_recorded(first_day, last_day)))
         .order_by()
     ):
         target = rows.setdefault(row["key"], _empty(row["key"]))
-        target["items"], target["items_with_nothing_recorded"] = row["n"], row["n"] - row["with_records"]
+        target["items"], target["items_with_nothing_recorded"] = row["n"], row["with_nothing"]
 
 
 def _labels(group_by: str, keys) -> dict:

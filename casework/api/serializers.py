@@ -12,8 +12,8 @@ from escalations.selectors import case_sla
 from escalations.working_days import WorkingCalendar
 
 from ..labels import UNNAMED_STAFF, display_name, name_shown_to_family, status_label
-from ..models import Case, CaseEvent, Category, Child, Officer, ProvisionItem, case_moves_available
-from ..permissions import is_staff_member, role_of
+from ..models import Case, CaseEvent, Category, Child, Officer, ProvisionItem
+from ..permissions import is_staff_member, moves_allowed, role_of
 from ..selectors import case_handovers, cover_in_force
 
 
@@ -189,7 +189,9 @@ class CaseOutput(serializers.ModelSerializer):
         help_text="The status in words for whoever reads it: staff read \"Waiting for family\" where the family "
         "reads \"Waiting for you\"."
     )
-    actions = serializers.SerializerMethodField(help_text="The lifecycle actions that fit the case's state now.")
+    actions = serializers.SerializerMethodField(
+        help_text="The lifecycle actions that fit the case's state now and that the reader may take."
+    )
     covered_by = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
 
@@ -264,7 +266,8 @@ class CaseOutput(serializers.ModelSerializer):
         return _sla_representation(case_sla(case, now=now, calendar=calendar))
 
     def get_actions(self, case) -> list[str]:
-        return case_moves_available(case)
+        request = self.context.get("request")
+        return moves_allowed(request.user, case) if request is not None else []
 
     def get_status_label(self, case) -> str:
         return status_label(case, for_staff=_read_by_staff(self.context))

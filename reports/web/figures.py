@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET
 from casework.labels import STAFF_STATUS_LABELS
 from casework.web.access import managers_only
 
-from ..accountability import cases_held
-from ..caseload import cases_of_age
+from ..accountability import cases_held, officers_reported_to
+from ..caseload import cases_of_age, undelivered_provision_behind
 from ..selectors import cases_reported_to, logged_between, transition_cases
 from ..sla import cases_in_clock_state, decided, share_shown
 from .forms import FigureForm, months_of
@@ -33,8 +33,9 @@ FIGURE_WORDS = {
 }
 
 
-def figure_link(**params) -> str:
-    return f"{reverse('manager-figure-cases')}?{urlencode(params)}"
+def figure_link(*, listing: str = "cases", **params) -> str:
+    """The link from a figure to its list: of cases, or of the `listing` it counts (`records`)."""
+    return f"{reverse(f'manager-figure-{listing}')}?{urlencode(params)}"
 
 
 def compliance_rows(
@@ -94,10 +95,16 @@ def _cases_behind(user, asked: dict):
     now = timezone.now()
     reported = cases_reported_to(user)
     if asked["kind"] == "held":
-        return cases_held(reported, officer_id=asked["officer"], overdue=asked["held"] == "overdue", now=now)
+        officers = officers_chosen(user, asked) if asked["officer"] or asked["team"] else None
+        return cases_held(reported, officers=officers, overdue=asked["held"] == "overdue", now=now)
     if asked["kind"] == "age":
         return cases_of_age(reported, category=asked["category"], band=asked["age"], now=now)
     cases = logged_between(reported, asked["logged_from"], asked["logged_to"])
+    if asked["kind"] == "provision":
+        return undelivered_provision_behind(
+            cases, keyword=asked["keyword"], section=asked["section"], provider=asked["provider"],
+            word=asked["word"], resolved=asked["concerns"] == "resolved",
+        )
     if asked["transition"]:
         cases = transition_cases(cases)
     if asked["month"]:
@@ -108,9 +115,22 @@ def _cases_behind(user, asked: dict):
     return cases_in_clock_state(cases, clock=asked["clock"], figure=asked["figure"], now=now)
 
 
+def officers_chosen(user, asked: dict):
+    """The officers of an accountability figure: one officer's row, or a team's total; only those the report has."""
+    officers = officers_reported_to(user)
+    return officers.filter(pk=asked["officer"]) if asked["officer"] else officers.filter(team_id=asked["team"])
+
+
 def _described(asked: dict) -> str:
     if asked["kind"] == "held":
-        return "Open cases of this officer now" + (", with a promised date passed" if asked["held"] == "overdue" else "")
+        whose = "of this officer" if asked["officer"] else "of this team" if asked["team"] else "of your teams"
+        return f"Open cases {whose} now" + (", with a promised date passed" if asked["held"] == "overdue" else "")
+    if asked["kind"] == "provision":
+        which = "resolved concerns" if asked["concerns"] == "resolved" else "Concerns"
+        return (
+            f"{which.capitalize()} that provision was not delivered, logged from {asked['logged_from']:%-d %B %Y} "
+            f"to {asked['logged_to']:%-d %B %Y}, in one row of the provision report"
+        )
     if asked["kind"] == "age":
         band = "any age" if asked["age"] == "total" else f"open {asked['age']} working days"
         return f"Open cases now, {band}"

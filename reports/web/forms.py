@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django import forms
 
 from escalations.models import ClockKind
+from provision.models import Delivery
 
 from ..caseload import AGE_BANDS
 from ..sla import FIGURES
@@ -70,10 +71,13 @@ class ClockForm(forms.Form):
 
 
 class FigureForm(forms.Form):
-    """Which figure of a report page to list the cases of: one of three kinds, by which fields are given.
+    """Which figure of a report page to list the cases of: one of four kinds, by which fields are given.
 
+    Open or overdue cases now: of an officer, of a team's officers, or (neither) of every team overseen.
+    The open cases of a category and age band.
+    A row of undelivered provision: a period, the keyword asked for, the row's section, provider and word,
+    and its concerns or only those resolved.
     A compliance figure: a period, a clock, a figure of the row, and the row's month or team (neither: every case).
-    An officer's open or overdue cases now. The open cases of a category and age band.
     """
 
     logged_from = forms.DateField(required=False)
@@ -87,15 +91,65 @@ class FigureForm(forms.Form):
     held = forms.ChoiceField(choices=[("open", "open"), ("overdue", "overdue")], required=False)
     category = forms.SlugField(required=False)
     age = forms.ChoiceField(choices=[(band, band) for band in (*(b[0] for b in AGE_BANDS), "total")], required=False)
+    concerns = forms.ChoiceField(choices=[("all", "all"), ("resolved", "resolved")], required=False)
+    keyword = forms.CharField(max_length=100, required=False, strip=False)
+    section = forms.CharField(max_length=2, required=False, strip=False)
+    provider = forms.CharField(max_length=200, required=False, strip=False)
+    word = forms.CharField(max_length=500, required=False, strip=False)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("officer") and cleaned.get("held"):
+        if cleaned.get("held"):
             cleaned["kind"] = "held"
         elif cleaned.get("category") and cleaned.get("age"):
             cleaned["kind"] = "age"
+        elif cleaned.get("concerns") and cleaned.get("logged_from") and cleaned.get("logged_to"):
+            cleaned["kind"] = "provision"
         elif all(cleaned.get(name) for name in ("logged_from", "logged_to", "clock", "figure")):
             cleaned["kind"] = "compliance"
         else:
             raise forms.ValidationError("Choose a figure on a report to see the cases behind it.")
         return cleaned
+
+
+class OfficersFigureForm(forms.Form):
+    """An accountability figure's officers: one officer's row, or a team's total."""
+
+    officer = forms.IntegerField(min_value=1, required=False)
+    team = forms.IntegerField(min_value=1, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("officer")) == bool(cleaned.get("team")):
+            raise forms.ValidationError("Choose one officer or one team.")
+        return cleaned
+
+
+class EscalationsFigureForm(OfficersFigureForm):
+    level = forms.TypedChoiceField(
+        choices=[(level, level) for level in ("1", "2", "3")], coerce=int, required=False, empty_value=None
+    )
+
+
+class HandoversFigureForm(OfficersFigureForm):
+    side = forms.ChoiceField(choices=[("in", "handed to them"), ("out", "handed on")])
+
+
+class DeliveryFigureForm(forms.Form):
+    """A row of the provision delivery figures by provider: the period, and the provider ("none": not recorded)."""
+
+    first_day = forms.DateField()
+    last_day = forms.DateField()
+    provider = forms.RegexField(regex=r"^([1-9]\d{0,17}|none)$")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "provider" in cleaned:
+            cleaned["provider"] = None if cleaned["provider"] == "none" else int(cleaned["provider"])
+        if cleaned.get("first_day") and cleaned.get("last_day") and cleaned["last_day"] < cleaned["first_day"]:
+            self.add_error("last_day", "The last date must be the same as or after the first date")
+        return cleaned
+
+
+class SessionsFigureForm(DeliveryFigureForm):
+    status = forms.ChoiceField(choices=Delivery.Status.choices)

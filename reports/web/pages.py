@@ -40,11 +40,17 @@ def provision(request):
     first_day, last_day = period_form.period()
     keyword = request.GET.get("keyword", "")[:100]
     report = provision_report(cases=logged_between(cases_reported_to(request.user), first_day, last_day), keyword=keyword)
+    asked = {"logged_from": first_day, "logged_to": last_day, "keyword": keyword}
+
+    def linked(row):
+        chosen = {**asked, "section": row["section"], "provider": row["provider"], "word": row["keyword"]}
+        return {**row, "links": {concerns: figure_link(**chosen, concerns=concerns) for concerns in ("all", "resolved")}}
+
     return render(
         request,
         "reports/provision.html",
         {"period_form": period_form, "first_day": first_day, "last_day": last_day, "keyword": keyword,
-         "rows": report["rows"]},
+         "rows": [linked(row) for row in report["rows"]]},
         status=400 if period_form.errors else 200,
     )
 

@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from casework import selectors
 from casework.api.filters import ORDERINGS
 from casework.labels import STAFF_STATUS_LABELS
-from casework.models import Case
 from casework.permissions import (
     teams_reported_to,
 )
@@ -21,12 +19,13 @@ from casework.web.access import managers_only
 from core.database import report_reads
 from core.time import UK_TIME, short_moment
 from escalations.models import ClockKind
-from escalations.selectors import cases_breached, escalations_recent
+from escalations.selectors import escalations_recent
 
-from ..accountability import accountability_report
+from ..accountability import accountability_report, cases_held
 from ..delivery import delivery_report, items_reported_to
-from ..selectors import sla_scope_of
+from ..selectors import cases_reported_to, sla_scope_of
 from ..sla import sla_report
+from ..sql import LEVELS
 from . import charts
 from .figures import compliance_rows, figure_link, months_from_the_first_case
 from .forms import COMPLIANCE_CLOCKS, ClockForm, PeriodForm
@@ -75,9 +74,8 @@ def dashboard(request):
     team_rows = compliance_rows(by_team["rows"], period=period, clock=clock, group="team")
     [overall] = compliance_rows([by_month["overall"]], period=period, clock=clock, group=None)
     teams = teams_reported_to(user)
-    breached = cases_breached(
-        selectors.cases_visible_to(user).filter(team__in=teams, status__in=Case.OPEN_STATES), now
-    )
+    breached = cases_held(cases_reported_to(user), officers=None, overdue=True, now=now)
+    delivery_period = {"first_day": today.replace(day=1), "last_day": today}
     what = COMPLIANCE_CLOCKS[clock]
     words = period_words(first_day, last_day)
     return render(
@@ -102,33 +100,57 @@ def dashboard(request):
                 chart_id="chart-teams", title=f"Share of cases {what}, by team", period_words=words, rows=team_rows
             ),
             "breached_count": breached.count(),
+            "breached_link": figure_link(held="overdue"),
             "breached": [
                 {"case": case, "status": STAFF_STATUS_LABELS[case.status], "since": short_moment(case.first_breached_at)}
-                for case in breached.order_by("first_breached_at", *ORDERINGS["due"])[:DASHBOARD_ROWS]
+                for case in breached.select_related("child", "team", "accountable_officer__user").order_by(
+                    "first_breached_at", *ORDERINGS["due"]
+                )[:DASHBOARD_ROWS]
             ],
             "escalations": _recent_escalations(teams),
-            "accountability": _with_held_links(accountability_report(user=user, now=now)),
-            "delivery": delivery_report(
-                items=items_reported_to(user), first_day=today.replace(day=1), last_day=today, group_by="provider"
-            )["rows"],
+            "accountability": _with_accountability_links(accountability_report(user=user, now=now)),
+            "delivery": _with_delivery_links(
+                delivery_report(items=items_reported_to(user), **delivery_period, group_by="provider")["rows"],
+                delivery_period,
+            ),
             "downloads": _report_downloads(first_day, last_day),
         },
         status=400 if period_form.errors else 200,
     )
 
 
-def _with_held_links(report: dict) -> dict:
-    """Each officer's open and overdue figures link to those cases."""
-    rows = [
-        {
-            **row,
-            "links": {
-                held: figure_link(officer=row["officer"]["id"], held=held) for held in ("open", "overdue")
-            },
+def _with_accountability_links(report: dict) -> dict:
+    """Each officer's figures, and each team's totals, link to the cases, escalations or handovers behind them."""
+    rows = [{**row, "links": _accountability_links(officer=row["officer"]["id"])} for row in report["rows"]]
+    teams = [{**team, "links": _accountability_links(team=team["team"]["id"])} for team in report["teams"]]
+    return {**report, "rows": rows, "teams": teams}
+
+
+def _accountability_links(**whose) -> dict:
+    return {
+        "open": figure_link(**whose, held="open"),
+        "overdue": figure_link(**whose, held="overdue"),
+        "escalations": figure_link(listing="escalations", **whose),
+        **{f"level_{level}": figure_link(listing="escalations", **whose, level=level) for level in LEVELS},
+        "handovers_in": figure_link(listing="handovers", **whose, side="in"),
+        "handovers_out": figure_link(listing="handovers", **whose, side="out"),
+    }
+
+
+def _with_delivery_links(rows: list[dict], period: dict) -> list[dict]:
+    """Each provider's sessions link to those sessions, items with nothing recorded to those items, and
+    concerns raised by gaps to those concerns. Hours owed are the missed sessions' hours: their link is missed."""
+    linked = []
+    for row in rows:
+        common = {**{name: day.isoformat() for name, day in period.items()}, "provider": row["key"] or "none"}
+        links = {
+            status: figure_link(listing="sessions", **common, status=status)
+            for status in ("delivered", "missed", "cancelled")
         }
-        for row in report["rows"]
-    ]
-    return {**report, "rows": rows}
+        links["nothing_recorded"] = figure_link(listing="items", **common)
+        links["gap_concerns"] = figure_link(listing="gaps", **common)
+        linked.append({**row, "links": links})
+    return linked
 
 
 def _recent_escalations(teams) -> list[dict]:

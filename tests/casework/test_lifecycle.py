@@ -241,7 +241,7 @@ def test_the_default_reopen_window_is_open_the_next_day_and_closed_long_after(bo
     assert footprint(case) == before
 
 
-def test_the_case_lists_only_the_actions_that_fit_its_state(borough, api):
+def test_the_case_lists_only_the_actions_that_fit_its_state_and_its_reader(borough, api):
     officer = borough.officer1
     api.as_user(borough.parent1)
     created = api.post(
@@ -253,7 +253,14 @@ def test_the_case_lists_only_the_actions_that_fit_its_state(borough, api):
     case.accountable_officer = officer
     case.save()
 
+    new_for_officer = api.as_user(officer.user).get(f"/api/cases/{case.pk}/").json()
+    new_for_manager = api.as_user(borough.north.manager.user).get(f"/api/cases/{case.pk}/").json()
     acknowledged = api.as_user(officer.user).post(f"/api/cases/{case.pk}/acknowledge/").json()
+    started = api.as_user(officer.user).post(f"/api/cases/{case.pk}/start/").json()
 
-    assert created["actions"] == ["acknowledge", "close"]
-    assert acknowledged["actions"] == ["start", "await_parent", "resolve", "close"]
+    # Closing an unworked case takes a manager (the service refuses the officer), so only a manager is offered it.
+    assert created["actions"] == []
+    assert new_for_officer["actions"] == ["acknowledge"]
+    assert new_for_manager["actions"] == ["acknowledge", "close"]
+    assert acknowledged["actions"] == ["start", "await_parent", "resolve"]
+    assert started["actions"] == ["await_parent", "resolve", "close"]

@@ -6,12 +6,17 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from casefile.services import process_attachment_add
 from casework.models import Case
-from casework.services import case_log
+from casework.services import case_log, case_reassign
+from core.time import UK_TIME
+from escalations.models import Alert, ClockKind
+from provision.models import Delivery
 from statutory.services import decision_record
 from tests.escalations.conftest import at, uk
+from tests.factories import OrganisationFactory
 from tests.statutory.conftest import start_assessment, step
 
 from .conftest import serious_accessibility_violations, sign_in
@@ -93,19 +98,39 @@ def test_every_family_page_fits_a_phone_and_sits_in_landmarks(page, borough, ass
 
 
 def test_every_manager_page_fits_a_phone_and_sits_in_landmarks(page, borough, assessment_with_files):
-    log(borough)
+    case = log(borough)
     officer = borough.officer1
+    something_behind_each_list(borough, case)
     sign_in(page, borough.north.manager.user.username)
     page.goto("/dashboard/")
-    figure = page.locator("a[href^='/dashboard/cases/']").first.get_attribute("href")
+    figures = [
+        page.locator(f"a[href^='/dashboard/{listing}/']").first.get_attribute("href")
+        for listing in ("cases", "escalations", "handovers", "sessions", "items", "gaps")
+    ]
 
     pages = [
-        "/dashboard/", figure, "/dashboard/age/", "/dashboard/provision/", "/dashboard/transition/", "/officers/",
+        "/dashboard/", "/dashboard/age/", "/dashboard/provision/", "/dashboard/transition/", *figures, "/officers/",
         f"/officers/{officer.pk}/cover/", f"/officers/{officer.pk}/offboard/", "/statutory/", "/provision/",
         "/inbox/", "/settings/notifications/", f"/statutory/{assessment_with_files.pk}/files/",
     ]
     check(page, pages)
-    check(page, [*pages[:5], pages[-1]], widths=(DESKTOP,))
+    check(page, [*pages[:10], pages[-1]], widths=(DESKTOP,))
+
+
+def something_behind_each_list(borough, case) -> None:
+    """An escalation, a handover and a session with its provider, so the dashboard's lists have rows."""
+    manager = borough.north.manager
+    Alert.objects.create(
+        case=case, clock=case.clocks.get(kind=ClockKind.RESOLVE, superseded_at__isnull=True),
+        kind=Alert.Kind.ESCALATION, level=1, recipient=manager, recipient_role=Alert.Role.TEAM_MANAGER,
+        owner=case.accountable_officer,
+    )
+    others = borough.north.officers.exclude(pk__in=[case.accountable_officer_id, manager.pk])
+    case_reassign(actor=manager.user, case=case, officer=others.first(), note="Over to you")
+    item = borough.provision1
+    item.provider_organisation = OrganisationFactory(name="Speech Therapy Ltd")
+    item.save()
+    Delivery.objects.create(item=item, on=timezone.localdate(timezone.now(), UK_TIME), status=Delivery.Status.MISSED, recorded_by=manager.user)
 
 
 def test_the_legal_pages_fit_a_phone_and_sit_in_landmarks(page):

@@ -17,11 +17,11 @@ from escalations.selectors import ClockState, case_sla, clock_readings
 from ... import selectors, services
 from ...actions import CASE_ACTIONS, STAFF_ACTIONS, STAFF_MOVES
 from ...labels import STAFF_STATUS_LABELS, name_for_staff
-from ...models import Case, CaseEvent, case_moves_available
+from ...models import Case, CaseEvent
 from ...permissions import (
-    may_close,
     may_extend,
     may_move,
+    moves_allowed,
 )
 from ..access import staff_only
 from .forms import (
@@ -50,11 +50,7 @@ def actions_for(user, case: Case) -> list[str]:
     """The actions that fit the case's state now and this person: the rest are not even shown."""
     allowed = []
     if may_move(user, case):
-        allowed += [
-            move
-            for move in case_moves_available(case)
-            if move in STAFF_MOVES and (move != "close" or may_close(user, case))
-        ]
+        allowed += [move for move in moves_allowed(user, case) if move in STAFF_MOVES]
         if may_extend(user, case):
             allowed.append("extend")
         if case.status != Case.Status.CLOSED:

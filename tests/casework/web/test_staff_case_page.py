@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from casework.models import Case, CaseAccess, CaseEvent, CaseMessage
 from casework.selectors import case_timeline_for
-from casework.services import case_acknowledge, case_await_parent, case_message_add, case_reassign
+from casework.services import case_acknowledge, case_await_parent, case_message_add, case_reassign, case_start
 from tests.casework.web.staff_pages import action_buttons, footprint, log, north_officers, shown, signed_in
 from tests.factories import UserFactory
 
@@ -41,6 +41,18 @@ def test_an_acknowledged_case_offers_start_wait_resolve_and_close_but_not_acknow
     assert "close" in action_buttons(html)
     # The reason for closing is shown to the family, as what was done on resolving is.
     assert "The family will see this, and it is kept on the record." in html
+
+
+def test_a_case_in_progress_offers_its_named_officer_close(client, borough):
+    case = log(borough)
+    officer = Case.objects.get(pk=case.pk).accountable_officer
+    case_acknowledge(actor=officer.user, case=case)
+    case_start(actor=officer.user, case=case)
+    signed_in(client, officer.user)
+
+    html = client.get(reverse("staff-case", args=[case.pk])).content.decode()
+
+    assert action_buttons(html) >= {"await_parent", "resolve", "close"}
 
 
 def test_a_colleague_who_is_not_the_named_officer_sees_no_moves_only_the_message_and_note_forms(client, borough):
