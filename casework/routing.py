@@ -13,7 +13,7 @@ when that finds nobody either is the concern refused.
 import logging
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.exceptions import Conflict
@@ -131,6 +131,11 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
     pool). The case stays in `team` whoever takes it. Must run inside a
     transaction.
     """
+    oldest_open_case_for_child = (
+        Case.objects.filter(child=child, status__in=Case.OPEN_STATES, accountable_officer=OuterRef("pk"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
     candidates = list(
         Officer.objects.select_for_update(of=("self",))
         .filter(team=team, active=True, is_manager=False)
@@ -139,21 +144,19 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
         .select_related(
             "user", "team__manager__user", "team__head_of_service__user", "team__organisation__director__user"
         )
+        # Continuity is read with the lock, in the same query: most concerns go to whoever already holds one.
+        .annotate(holds_child_since=Subquery(oldest_open_case_for_child))
         .order_by("pk")
     )
     if candidates:
-        return Route(team, _continuing_officer(candidates, child) or _least_loaded(candidates))
+        return Route(team, _continuing_officer(candidates) or _least_loaded(candidates))
     return _up_the_ladder(team, exclude)
 
 
-def _continuing_officer(candidates: list[Officer], child: Child) -> Officer | None:
-    holder_id = (
-        Case.objects.filter(child=child, status__in=Case.OPEN_STATES, accountable_officer__in=candidates)
-        .order_by("created_at")
-        .values_list("accountable_officer_id", flat=True)
-        .first()
-    )
-    return next((o for o in candidates if o.pk == holder_id), None)
+def _continuing_officer(candidates: list[Officer]) -> Officer | None:
+    """Whoever holds the child's oldest open case among `candidates` (annotated `holds_child_since`)."""
+    holders = [officer for officer in candidates if officer.holds_child_since is not None]
+    return min(holders, key=lambda officer: (officer.holds_child_since, officer.pk), default=None)
 
 
 def _least_loaded(candidates: list[Officer]) -> Officer:

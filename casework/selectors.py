@@ -55,11 +55,24 @@ def cover_in_force(officer: Officer) -> Cover | None:
     """
     covers = getattr(officer, "covers_in_force", None)
     if covers is None:
-        covers = list(
-            Cover.objects.in_force().filter(officer=officer).select_related("cover_officer__user")
-            .order_by("starts_at", "pk")[:1]
-        )
+        covers = _cover_in_force_read(officer)
     return covers[0] if covers else None
+
+
+def officer_cover_load(officer: Officer) -> None:
+    """Read `officer`'s cover in force now and keep it on them, so `cover_in_force` asks nothing more of them.
+
+    For one request that needs it twice: a concern just logged tells whoever covers its named officer, and
+    the answer to the family names them too.
+    """
+    officer.covers_in_force = _cover_in_force_read(officer)
+
+
+def _cover_in_force_read(officer: Officer) -> list[Cover]:
+    return list(
+        Cover.objects.in_force().filter(officer=officer).select_related("cover_officer__user")
+        .order_by("starts_at", "pk")[:1]
+    )
 
 
 def covered_by(officer: Officer) -> QuerySet[Officer]:

@@ -87,10 +87,8 @@ class CaseListView(generics.ListCreateAPIView):
             safeguarding=data["safeguarding"],
             contact_method=data.get("contact_method"),
         )
-        return Response(
-            CaseOutput(selectors.case_as_acted_on(case.pk), context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        # The case as the service left it: it comes with everything the answer shows, so nothing is read back.
+        return Response(CaseOutput(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailView(APIView):

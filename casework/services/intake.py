@@ -15,7 +15,7 @@ from .. import notices
 from ..models import Case, CaseEvent, CaseReferenceCounter, Category, Organisation, ProvisionItem
 from ..permissions import officer_of
 from ..routing import Fallback, routing_owner_for, routing_rules_of
-from ..selectors import category_active, child_loggable_by
+from ..selectors import category_active, child_loggable_by, officer_cover_load
 from .shared import save_case
 
 Kind = CaseEvent.Kind
@@ -48,6 +48,9 @@ def case_log(
     recorded as logging it, as ever): the timeline says why it was raised, not "on
     the family's behalf", and the caller tells the family in its own words instead
     of "we have logged your concern".
+
+    Returns the case with what an answer about it shows loaded (`selectors.case_as_acted_on`): its child,
+    category, team, council and ladder, its named officer with their cover, and its clocks as logged.
     """
     child = child_loggable_by(actor, child_id)
     if child is None:
@@ -176,7 +179,7 @@ def _case_open(
         text=f"Concern logged{how_logged}. {officer.display_name} is the named officer.",
         data={"officer_id": officer.pk, "team_id": team.pk},
     )
-    sla.clocks_start(case=case, plan=plan)
+    clocks = sla.clocks_start(case=case, plan=plan)
     news_for_family = notices.CaseNews(
         case=case,
         event=event,
@@ -202,11 +205,22 @@ def _case_open(
             "safeguarding": "yes" if safeguarding else "",
         },
     )
+    officer_cover_load(officer)
     family_told = notices.family_tellings([news_for_family], members=family) if tell_family else []
     notices.tell(family_told + notices.named_officer_tellings(officer, news_for_officer), events_are_new=True)
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])
+    _keep_clocks_as_prefetched(case, clocks)
     return case
+
+
+def _keep_clocks_as_prefetched(case: Case, clocks) -> None:
+    # What the answer to whoever logged it shows, as `selectors.case_as_acted_on` would read it back: the
+    # clocks just written, kept as Django keeps a prefetched relation (`case.clocks.all()` gives them; a
+    # filter on it still asks the database), with the officer's cover loaded above.
+    prefetched = case.clocks.all()
+    prefetched._result_cache, prefetched._prefetch_done = list(clocks), True
+    case._prefetched_objects_cache = {"clocks": prefetched}
 
 
 def cases_fallback_explain(*, placed: list[tuple[Case, Fallback]], tell_each_owner: bool = True) -> None:

@@ -1,11 +1,12 @@
 """The sweep (DESIGN.md invariant 3): every minute, the reminders and escalations that have fallen due."""
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from fast_update.fast import fast_update
 
@@ -21,11 +22,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SweepResult:
-    """What went out: counts, and a line of text for each alert (kept as text, so memory stays small)."""
+    """What went out: counts, and a line of text for each alert handed to `say` as it goes, never kept, so
+    memory stays the same however much is due."""
 
     reminders: int = 0
     escalations: int = 0
-    lines: list[str] = field(default_factory=list)
+    say: Callable[[str], None] | None = None
 
     @property
     def alerts(self) -> int:
@@ -37,10 +39,11 @@ class SweepResult:
                 self.reminders += 1
             else:
                 self.escalations += 1
-            self.lines.append(
-                f"{alert.get_kind_display()} level {alert.level} on {alert.case.reference} ({alert.clock.kind}) "
-                f"to {alert.recipient.display_name}, {alert.get_recipient_role_display()}"
-            )
+            if self.say is not None:
+                self.say(
+                    f"{alert.get_kind_display()} level {alert.level} on {alert.case.reference} ({alert.clock.kind}) "
+                    f"to {alert.recipient.display_name}, {alert.get_recipient_role_display()}"
+                )
 
 
 # Cases locked and written together. Larger batches cost fewer round trips (at a million cases, 500 took the
@@ -48,39 +51,66 @@ class SweepResult:
 SWEEP_BATCH = 500
 
 
-def sla_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH) -> SweepResult:
+def sla_sweep(
+    *, now: datetime | None = None, batch_size: int = SWEEP_BATCH, say: Callable[[str], None] | None = None
+) -> SweepResult:
     """Send every reminder and escalation that has fallen due, exactly once.
 
-    Reads only what is due (indexed), a batch of cases at a time, so memory
-    stays flat however much is due. Locks each case with SKIP LOCKED so two
-    sweeps at once share the work instead of doubling it, and relies on the
-    unique constraint on alerts for the rest. A missed sweep catches up here.
-    Each batch costs a fixed number of queries, whatever its size.
+    Reads only what is due (indexed), a batch of cases at a time, each batch
+    reading on from where the one before stopped, so memory stays flat and
+    each batch costs the same however much is due. Locks each case with SKIP
+    LOCKED so two sweeps at once share the work instead of doubling it, and
+    relies on the unique constraint on alerts for the rest. A missed sweep
+    catches up here. Each batch costs a fixed number of queries, whatever its
+    size. `say` is given a line for each alert as it goes out.
     """
     now = now or timezone.now()
-    result = SweepResult()
+    result = SweepResult(say=say)
     calendar = WorkingCalendar()
     ladder = _LadderPeople()
     for sweep_batch in (_sweep_clocks, _sweep_ladder):
-        held_elsewhere: set[int] = set()
+        read_on = _ReadOn()
         while sweep_batch(
-            now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result, held_elsewhere=held_elsewhere
+            now=now, batch_size=batch_size, calendar=calendar, ladder=ladder, result=result, read_on=read_on
         ) == batch_size:
             pass
     return result
 
 
+class _ReadOn:
+    """Where the next batch's read of what is due starts: after the last (moment, case) the batch before read.
+
+    What a batch acted on leaves the due set, but its old index entries stay until vacuum: a read from the
+    start again would step over every one of them, batch after batch, and a sweep with four times as much
+    due took eight times as long. A case held elsewhere is passed over the same way, and done by whoever
+    holds it or by the next sweep.
+    """
+
+    def __init__(self):
+        self.after: tuple[datetime, int] | None = None
+
+    def due(self, queryset: QuerySet, moment: str, case: str) -> QuerySet:
+        if self.after is None:
+            return queryset
+        at, case_id = self.after
+        return queryset.filter(Q(**{f"{moment}__gt": at}) | Q(**{moment: at, f"{case}__gt": case_id}))
+
+    def note(self, rows: list[tuple[datetime, int]]) -> None:
+        if rows:
+            self.after = rows[-1]
+
+
 @transaction.atomic
-def _sweep_clocks(*, now, batch_size, calendar, ladder, result, held_elsewhere) -> int:
-    due_case_ids = list(
-        Clock.objects.filter(next_check_at__lte=now)
-        .exclude(case_id__in=held_elsewhere)
+def _sweep_clocks(*, now, batch_size, calendar, ladder, result, read_on) -> int:
+    due = list(
+        read_on.due(Clock.objects.filter(next_check_at__lte=now), "next_check_at", "case_id")
         .order_by("next_check_at", "case_id")
-        .values_list("case_id", flat=True)[:batch_size]
+        .values_list("next_check_at", "case_id")[:batch_size]
     )
-    cases = _lock_cases(set(due_case_ids), ladder, held_elsewhere)
+    read_on.note(due)
+    cases = _lock_cases({case_id for _, case_id in due}, ladder)
     if not cases:
-        return len(due_case_ids)
+        return len(due)
     due_clocks = list(Clock.objects.filter(case__in=cases, next_check_at__lte=now).order_by("case_id", "due_at"))
     cases_by_id = {case.pk: case for case in cases}
     alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
@@ -92,20 +122,20 @@ def _sweep_clocks(*, now, batch_size, calendar, ladder, result, held_elsewhere) 
     result.count(alerts.write())
     # A reminder leaves the case as it was (its timeline and alerts record it): only a case the ladder moved is saved.
     _save_cases([case for case in cases if _ladder_of(case) != ladder_before[case.pk]], reason="SLA sweep", at=now)
-    return len(due_case_ids)
+    return len(due)
 
 
 @transaction.atomic
-def _sweep_ladder(*, now, batch_size, calendar, ladder, result, held_elsewhere) -> int:
-    ids = list(
-        Case.objects.filter(escalation_due_at__lte=now)
-        .exclude(pk__in=held_elsewhere)
+def _sweep_ladder(*, now, batch_size, calendar, ladder, result, read_on) -> int:
+    due = list(
+        read_on.due(Case.objects.filter(escalation_due_at__lte=now), "escalation_due_at", "pk")
         .order_by("escalation_due_at", "pk")
-        .values_list("pk", flat=True)[:batch_size]
+        .values_list("escalation_due_at", "pk")[:batch_size]
     )
-    cases = _lock_cases(set(ids), ladder, held_elsewhere)
+    read_on.note(due)
+    cases = _lock_cases({case_id for _, case_id in due}, ladder)
     if not cases:
-        return len(ids)
+        return len(due)
     first_breached = _first_breached_clocks(cases)
     alerts = AlertBatch(cases=cases, now=now, calendar=calendar)
     for case in cases:
@@ -114,13 +144,13 @@ def _sweep_ladder(*, now, batch_size, calendar, ladder, result, held_elsewhere) 
             _climb_ladder(case=case, clock=first_breached.get(case.pk), alerts=alerts)
     result.count(alerts.write())
     _save_cases(cases, reason="Escalation ladder", at=now)
-    return len(ids)
+    return len(due)
 
 
-def _lock_cases(ids, ladder: "_LadderPeople", held_elsewhere: set[int]) -> list[Case]:
-    """Lock the cases no one else holds. Those another sweep (or an officer's action) holds are added to
-    `held_elsewhere`, so this sweep's next batch is the next due cases rather than the same ones again:
-    two sweeps at once share the work. Whoever holds them does them, or the next sweep does."""
+def _lock_cases(ids, ladder: "_LadderPeople") -> list[Case]:
+    """Lock the cases no one else holds. Those another sweep (or an officer's action) holds are passed over
+    (`_ReadOn`), so this sweep's next batch is the next due cases rather than the same ones again: two
+    sweeps at once share the work. Whoever holds them does them, or the next sweep does."""
     if not ids:
         return []
     cases = list(
@@ -129,7 +159,6 @@ def _lock_cases(ids, ladder: "_LadderPeople", held_elsewhere: set[int]) -> list[
         .select_related("child", "accountable_officer__user")
         .order_by("pk")
     )
-    held_elsewhere.update(ids - {case.pk for case in cases})
     ladder.attach(cases)
     return cases
 

@@ -374,6 +374,33 @@ def test_a_sweep_costs_the_same_number_of_queries_for_2_or_40_breached_cases(bor
     assert statements(many) == statements(few)
 
 
+def test_each_further_batch_of_a_sweep_costs_the_same_queries_and_the_due_read_goes_on_from_the_last(borough):
+    # Three clocks a batch, and each case has three due at once: a batch a case, 3 batches and then 9. The
+    # posts on the ladder are read once a sweep, in its first batch.
+    bulk_open_cases(borough, 3, start=0, due=uk(2026, 11, 25, 17))
+    with at(uk(2026, 11, 25, 17)), CaptureQueriesContext(connection) as three_batches:
+        sla_sweep(batch_size=3)
+    bulk_open_cases(borough, 9, start=3, due=uk(2026, 11, 26, 17))
+    with at(uk(2026, 11, 26, 17)), CaptureQueriesContext(connection) as nine_batches:
+        result = sla_sweep(batch_size=3)
+
+    assert result.escalations == 27
+    assert Case.objects.filter(reference__startswith="BULK-", escalation_level=1).count() == 12
+    assert len(nine_batches) - len(three_batches) == 6 * QUERIES_A_FURTHER_BATCH
+    due_reads = [
+        q["sql"] for q in nine_batches.captured_queries if q["sql"].startswith('SELECT "escalations_clock"."next_check_at"')
+    ]
+    # Each read after the first starts after the last clock the batch before it read, not from the beginning.
+    assert len(due_reads) == 10
+    assert all('"escalations_clock"."next_check_at" >' in sql for sql in due_reads[1:])
+
+
+# A batch's work, written at once (the cases' locks, their due clocks, the alerts already sent, covers, the
+# clocks saved, the alerts written and read back, timeline lines with their chains, the outbox, the cases with
+# their history, and the transaction's savepoint in a test), whatever its size.
+QUERIES_A_FURTHER_BATCH = 17
+
+
 def statements(captured) -> list[str]:
     """What each query did, with savepoint names left out and a bulk insert counted once.
 

@@ -7,7 +7,5 @@ class Command(BaseCommand):
     help = "Send every SLA reminder and escalation that has fallen due (what Celery beat runs every minute)."
 
     def handle(self, *args, **options):
-        result = sla_sweep()
-        for line in result.lines:
-            self.stdout.write(line)
+        result = sla_sweep(say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"{result.reminders} reminders and {result.escalations} escalations sent."))

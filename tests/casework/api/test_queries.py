@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.tokens import token_issue
-from casework.models import Cover
+from casework.models import Cover, Officer
 from tests.escalations.conftest import at, log_case, uk
 
 LOGGED_AT = uk(2026, 11, 23, 10)
@@ -67,16 +67,16 @@ def test_a_parents_list_takes_a_fixed_number_of_queries(borough):
 
 
 # Without safeguarding: the token, the child, the team's officers (locked, with the rungs of their
-# team's ladder), who already holds a case for the child, the family; then the reference (from a
-# sequence), the case and its history, its hash chain moved on (casework.models.chain) and the event,
-# the three clocks in one insert, whoever covers the officer (they hear of the new case too), and the
-# outbox (preferences, one insert); then the case read back for the person who logged it (the case
-# with its officer, team, council and the rungs of the ladder; clocks; covers); and the savepoint the
+# team's ladder and whether each already holds an open case for the child), the family; then the
+# reference (from a sequence), the case and its history, its hash chain moved on (casework.models.chain)
+# and the event, the three clocks in one insert, whoever covers the officer (they hear of the new case
+# too, and the answer names them), and the outbox (preferences, one insert); and the savepoint the
 # test's transaction puts round the service (two statements the service has none of in production).
-# The kind of concern, routing rules, SLA policy and closure days come from the cache (core.read_mostly).
+# The answer is the case as the service left it: nothing is read back. The kind of concern, routing
+# rules, SLA policy and closure days come from the cache (core.read_mostly).
 # Safeguarding adds the alert to the team manager (insert, read back), its event and its link in the
 # chain, and that message (preferences, insert): the case is saved once, at its first rung.
-@pytest.mark.parametrize("safeguarding, expected", [(False, 19), (True, 25)])
+@pytest.mark.parametrize("safeguarding, expected", [(False, 15), (True, 21)])
 def test_logging_a_concern_takes_a_fixed_number_of_queries(borough, safeguarding, expected):
     client = client_with_token(borough.parent1)
     body = {"child": borough.child1.pk, "category": "other", "summary": "Transport", "description": "No bus",
@@ -87,6 +87,26 @@ def test_logging_a_concern_takes_a_fixed_number_of_queries(borough, safeguarding
 
     assert created["reference"].endswith("-000002")
     assert queries == expected
+
+
+def test_the_answer_to_logging_a_concern_is_the_case_as_the_list_then_shows_it(borough):
+    # Nothing is read back after logging, so the answer must be built from exactly what was written.
+    client = client_with_token(borough.parent1)
+    answers, shown = [], []
+    with at(NOW):
+        for safeguarding in (False, True, True):
+            body = {"child": borough.child1.pk, "category": "other", "summary": "Transport",
+                    "description": "No bus", "safeguarding": safeguarding}
+            _, created = queries_for(client, "post", "/api/cases/", body)
+            _, listed = queries_for(client, "get", "/api/cases/")
+            answers.append(created)
+            shown.append(next(case for case in listed["results"] if case["id"] == created["id"]))
+            if len(answers) == 2:
+                plan_weeks_of_cover(borough, Officer.objects.get(pk=created["accountable_officer"]["id"]), 1)
+
+    assert shown == answers
+    assert answers[1]["sla"]["next_escalation"]["level"] == 2
+    assert answers[2]["covered_by"] is not None
 
 
 def plan_weeks_of_cover(borough, officer, weeks):
