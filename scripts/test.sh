@@ -25,6 +25,6 @@ fi
 .venv/bin/ruff check .
 # The layers of README "Layout": an import against them fails the run before any test.
 .venv/bin/lint-imports --no-cache
-# One worker per core (PYTEST_WORKERS=0 runs in one process, as a debugger wants); tests are handed out one
-# by one as workers free up, so a long browser walk on one core does not hold up the other.
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist load "$@"
+# One worker per core (PYTEST_WORKERS=0 runs in one process, as a debugger wants). A worker that runs out of
+# tests takes some of the other's, so the long browser walks at the end do not leave one core idle.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal "$@"
