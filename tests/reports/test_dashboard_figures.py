@@ -1,8 +1,6 @@
 """The dashboard a manager can question: a period (the last 12 months unless they choose), no months before the
 first case, the number of cases each percentage rests on (none under 5), and every figure a link to its cases."""
 
-import html as html_lib
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +14,8 @@ from escalations.services import tally_rebuild
 from reports.web.forms import default_period
 from tests.casework.web.staff_pages import log, signed_in
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory
+from tests.reports.test_figures_behind import figure_links as links_to_lists
+from tests.reports.test_figures_behind import listed_count
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,8 @@ def missed(cases):
 
 
 def figure_links(page: str) -> list[tuple[int, str]]:
-    """(the figure, its link) for every linked number on a page."""
-    found = re.findall(r'<a class="govuk-link" href="(/dashboard/cases/\?[^"]+)">(\d+)<', page)
-    return [(int(number), html_lib.unescape(link)) for link, number in found]
-
-
-def listed_count(client, link: str) -> int:
-    response = client.get(link)
-    assert response.status_code == 200, link
-    return int(re.search(r'<h1 class="govuk-heading-l">(\d+) cases?</h1>', response.content.decode()).group(1))
+    """(the figure, its link) for every linked number on a page that opens a list of cases."""
+    return links_to_lists(page, lists=("cases",))
 
 
 def test_the_period_defaults_to_the_last_12_months():

@@ -27,9 +27,9 @@ RECORD_LISTS = ("manager-figure-escalations", "manager-figure-handovers", "manag
                 "manager-figure-items", "manager-figure-gaps")
 
 
-def figure_links(page: str) -> list[tuple[int, str]]:
-    """(the figure, its link) for every linked number on a page, whatever its list."""
-    found = re.findall(rf'<a class="govuk-link" href="(/dashboard/(?:{"|".join(LISTS)})/\?[^"]+)">(\d+)<', page)
+def figure_links(page: str, lists: tuple[str, ...] = LISTS) -> list[tuple[int, str]]:
+    """(the figure, its link) for every linked number on a page that opens one of `lists`."""
+    found = re.findall(rf'<a class="govuk-link" href="(/dashboard/(?:{"|".join(lists)})/\?[^"]+)">(\d+)<', page)
     return [(int(number), html_lib.unescape(link)) for link, number in found]
 
 
