@@ -160,6 +160,23 @@ class Clock(models.Model):
         return self.paused_at is None and now > self.due_at
 
 
+def _timed_in_order() -> list[models.Index]:
+    """The acknowledge and resolve rows in order of their minutes: all of them, and within each report grouping.
+
+    The percentiles of working time (`reports.sla`) read them in this order straight from an index, with the
+    columns a report filters on: no sort of a million rows, and no visit to the table.
+    """
+    timed = models.Q(kind__in=[ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE])
+    kept = ["day", "clocks", "team", "category", "young_person"]
+    return [
+        models.Index(fields=["kind", "minutes"], include=kept, condition=timed, name="clock_tally_timed"),
+        *(
+            models.Index(fields=[key, "kind", "minutes"], include=kept, condition=timed, name=f"clock_tally_timed_{key}")
+            for key in ("category", "team", "officer", "month")
+        ),
+    ]
+
+
 class ClockTally(models.Model):
     """How many stopped clocks share one set of report keys: the roll-up the national SLA reports read.
 
@@ -197,6 +214,7 @@ class ClockTally(models.Model):
         ]
         indexes = [
             models.Index(fields=["team", "day"], name="clock_tally_team_day"),
+            *_timed_in_order(),
             # Rows brought to zero are deleted in the same transaction: this finds them at once.
             models.Index(fields=["clocks"], name="clock_tally_emptied", condition=models.Q(clocks=0)),
         ]

@@ -208,33 +208,33 @@ def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
     """The median and 90th percentile working seconds of the stopped acknowledge and resolve clocks: of each
     group, as (group, kind, figures), and of every group together, by kind.
 
-    The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out from the
-    minute histogram in one query: every group's histogram and, as the group NULL, all of them together, each
-    numbered in order by one running sum; only the minutes around each percentile's place come back, a few
-    rows a group however many clocks there are.
+    The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out in one query
+    from the minute histograms of the groups and of all of them together, each numbered in order by a
+    running sum; only the minutes around each percentile's place come back, a few rows a group however many
+    clocks there are. An index of each grouping holds the tally's rows in the order the histogram is added up
+    and numbered in (`ClockTally` Meta), so nothing is sorted.
     """
-    histogram = (
-        tallies.filter(kind__in=TIMED_KINDS)
-        .values("kind", "minutes", group=key)
-        .annotate(n=Cast(Sum("clocks"), IntegerField()))
-        .order_by()
-    )
-    inner, params = histogram.query.sql_with_params()
     near = " OR ".join(["(upto > %s * (total - 1) - 1 AND upto - n <= %s * (total - 1) + 1)"] * len(PERCENTILES))
-    sql = (
-        f"WITH histogram AS ({inner}) "
-        "SELECT grp, kind, minutes, upto - n, upto, total FROM ("
-        " SELECT grp, kind, minutes, n,"
-        " SUM(n) OVER (PARTITION BY grp, kind ORDER BY minutes) AS upto,"
-        " SUM(n) OVER (PARTITION BY grp, kind) AS total"
-        ' FROM (SELECT "group" AS grp, kind, minutes, n FROM histogram'
-        " UNION ALL SELECT NULL, kind, minutes, SUM(n) FROM histogram GROUP BY kind, minutes) AS counted"
+    fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
+    timed = tallies.filter(kind__in=TIMED_KINDS)
+    grouped, grouped_params = _histogram(timed.annotate(group=key), "group").query.sql_with_params()
+    every, every_params = _histogram(timed).query.sql_with_params()
+    numbered = (
+        "SELECT {group}, clock_kind, whole_minutes, upto - n, upto, total FROM ("
+        " SELECT {group}, clock_kind, whole_minutes, n,"
+        " SUM(n) OVER (PARTITION BY {partition} ORDER BY whole_minutes) AS upto,"
+        " SUM(n) OVER (PARTITION BY {partition}) AS total"
+        " FROM ({histogram}) AS histogram"
         f") AS placed WHERE {near}"
     )
-    fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
+    sql = (
+        numbered.format(group='"group"', partition='"group", clock_kind', histogram=grouped)
+        + " UNION ALL "
+        + numbered.format(group="NULL", partition="clock_kind", histogram=every)
+    )
     # Raw SQL passes no router: ask the tally's own database, which is the replica while a report reads.
     with report_memory(tallies.db) as cursor:
-        cursor.execute(sql, [*params, *fractions])
+        cursor.execute(sql, [*grouped_params, *fractions, *every_params, *fractions])
         rows = cursor.fetchall()
     near_each: dict = {}
     for group, kind, minutes, below, upto, total in rows:
@@ -243,6 +243,17 @@ def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
     return (
         [(group, kind, times) for (group, kind), times in figures.items() if group is not None],
         {kind: times for (group, kind), times in figures.items() if group is None},
+    )
+
+
+def _histogram(tallies, *group: str) -> QuerySet:
+    """How many clocks took each whole number of minutes, by group (if any) and kind, keyed in index order."""
+    return (
+        # As annotations, so the GROUP BY keeps this order: PostgreSQL then adds up the rows as the index holds them.
+        tallies.annotate(clock_kind=F("kind"), whole_minutes=F("minutes"))
+        .values(*group, "clock_kind", "whole_minutes")
+        .annotate(n=Cast(Sum("clocks"), IntegerField()))
+        .order_by()
     )
 
 
