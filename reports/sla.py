@@ -129,17 +129,21 @@ class Grouping:
     """How the SLA report groups clocks: by a key of their case (`case_key`) or of the tally (`tally_key`).
 
     Only keys are grouped by; the rows' labels and order are read once afterwards
-    (`_labelled_in_order`), so the big aggregates join nothing.
+    (`_labelled_in_order`), so the big aggregates join nothing. `sparse`: a group
+    holds a few hundred clocks spread over thousands of minutes (a team's, an
+    officer's), so its percentiles are read from the tally's rows as they are:
+    adding them up into a histogram by the minute first would hardly shorten them.
     """
 
     case_key: object
     tally_key: object
+    sparse: bool = False
 
 
 SLA_GROUPINGS = {
     "category": Grouping(F("category_id"), F("category_id")),
-    "team": Grouping(F("team_id"), F("team_id")),
-    "officer": Grouping(F("accountable_officer_id"), F("officer_id")),
+    "team": Grouping(F("team_id"), F("team_id"), sparse=True),
+    "officer": Grouping(F("accountable_officer_id"), F("officer_id"), sparse=True),
     "month": Grouping(uk_month("created_at"), F("month")),
 }
 TIMED_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE)
@@ -161,7 +165,7 @@ def sla_report(*, scope: SlaScope, group_by: str, clock: str, now: datetime) -> 
     figures: dict = {}
     for group, kind, counts in _running_counts(scope, grouping.case_key, now) + _stopped_counts(scope, grouping.tally_key):
         _add(figures.setdefault(_key(group_by, group), {}).setdefault(kind, {}), counts)
-    per_group, overall_times = _percentiles(scope.tallies(), grouping.tally_key)
+    per_group, overall_times = _percentiles(scope.tallies(), grouping)
     for group, kind, times in per_group:
         figures.setdefault(_key(group_by, group), {}).setdefault(kind, {}).update(times)
     overall: dict = {}
@@ -204,33 +208,35 @@ def _add(counts: dict, more: dict) -> None:
         counts[state] = counts.get(state, 0) + count
 
 
-def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
+def _percentiles(tallies, grouping: Grouping) -> tuple[list[tuple], dict]:
     """The median and 90th percentile working seconds of the stopped acknowledge and resolve clocks: of each
     group, as (group, kind, figures), and of every group together, by kind.
 
-    The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out in one query
-    from the minute histograms of the groups and of all of them together, each numbered in order by a
-    running sum; only the minutes around each percentile's place come back, a few rows a group however many
-    clocks there are. An index of each grouping holds the tally's rows in the order the histogram is added up
-    and numbered in (`ClockTally` Meta), so nothing is sorted.
+    The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out in one query:
+    the clocks of each group, and of all of them together, are numbered in order of their minutes by a
+    running sum, and only the rows around each percentile's place come back, a few a group however many
+    clocks there are. An index of each grouping holds the tally's rows in that order (`ClockTally` Meta), so
+    nothing is sorted. Rows of the same minutes are numbered one after another in any order, which cannot
+    change the minutes at any place.
     """
     near = " OR ".join(["(upto > %s * (total - 1) - 1 AND upto - n <= %s * (total - 1) + 1)"] * len(PERCENTILES))
     fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
     timed = tallies.filter(kind__in=TIMED_KINDS)
-    grouped, grouped_params = _histogram(timed.annotate(group=key), "group").query.sql_with_params()
-    every, every_params = _histogram(timed).query.sql_with_params()
+    grouped = _by_minutes(timed.annotate(group=grouping.tally_key), "group", histogram=not grouping.sparse)
+    grouped, grouped_params = grouped.query.sql_with_params()
+    every, every_params = _by_minutes(timed, histogram=True).query.sql_with_params()
     numbered = (
         "SELECT {group}, clock_kind, whole_minutes, upto - n, upto, total FROM ("
         " SELECT {group}, clock_kind, whole_minutes, n,"
-        " SUM(n) OVER (PARTITION BY {partition} ORDER BY whole_minutes) AS upto,"
+        " SUM(n) OVER (PARTITION BY {partition} ORDER BY whole_minutes ROWS UNBOUNDED PRECEDING) AS upto,"
         " SUM(n) OVER (PARTITION BY {partition}) AS total"
-        " FROM ({histogram}) AS histogram"
+        " FROM ({counted}) AS counted"
         f") AS placed WHERE {near}"
     )
     sql = (
-        numbered.format(group='"group"', partition='"group", clock_kind', histogram=grouped)
+        numbered.format(group='"group"', partition='"group", clock_kind', counted=grouped)
         + " UNION ALL "
-        + numbered.format(group="NULL", partition="clock_kind", histogram=every)
+        + numbered.format(group="NULL", partition="clock_kind", counted=every)
     )
     # Raw SQL passes no router: ask the tally's own database, which is the replica while a report reads.
     with report_memory(tallies.db) as cursor:
@@ -246,15 +252,14 @@ def _percentiles(tallies, key) -> tuple[list[tuple], dict]:
     )
 
 
-def _histogram(tallies, *group: str) -> QuerySet:
-    """How many clocks took each whole number of minutes, by group (if any) and kind, keyed in index order."""
-    return (
-        # As annotations, so the GROUP BY keeps this order: PostgreSQL then adds up the rows as the index holds them.
-        tallies.annotate(clock_kind=F("kind"), whole_minutes=F("minutes"))
-        .values(*group, "clock_kind", "whole_minutes")
-        .annotate(n=Cast(Sum("clocks"), IntegerField()))
-        .order_by()
-    )
+def _by_minutes(tallies, *group: str, histogram: bool) -> QuerySet:
+    """The clocks by group (if any), kind and whole minutes, `n` to a row: added up into a histogram by the
+    minute, or as the tally's rows are. Keyed in index order."""
+    # As annotations, so a GROUP BY keeps this order: PostgreSQL then adds up the rows as the index holds them.
+    rows = tallies.annotate(clock_kind=F("kind"), whole_minutes=F("minutes"))
+    if histogram:
+        return rows.values(*group, "clock_kind", "whole_minutes").annotate(n=Cast(Sum("clocks"), IntegerField())).order_by()
+    return rows.annotate(n=F("clocks")).values(*group, "clock_kind", "whole_minutes", "n").order_by()
 
 
 def _figures(buckets: list[tuple]) -> dict:
