@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from math import floor
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Case as Choose
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from casework.models import Case, Category, Officer, Team
@@ -147,6 +148,7 @@ SLA_GROUPINGS = {
     "month": Grouping(uk_month("created_at"), F("month")),
 }
 TIMED_KINDS = (ClockKind.ACKNOWLEDGE, ClockKind.RESOLVE)
+UNTIMED_KINDS = tuple(kind for kind in SHOWN_KINDS if kind not in TIMED_KINDS)
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 
 
@@ -163,11 +165,10 @@ def sla_report(*, scope: SlaScope, group_by: str, clock: str, now: datetime) -> 
     """
     grouping = SLA_GROUPINGS[group_by]
     figures: dict = {}
-    for group, kind, counts in _running_counts(scope, grouping.case_key, now) + _stopped_counts(scope, grouping.tally_key):
+    counted = _running_counts(scope, grouping.case_key, now) + _stopped_untimed_counts(scope, grouping.tally_key)
+    per_group, overall_times = _stopped_timed(scope.tallies(), grouping)
+    for group, kind, counts in counted + per_group:
         _add(figures.setdefault(_key(group_by, group), {}).setdefault(kind, {}), counts)
-    per_group, overall_times = _percentiles(scope.tallies(), grouping)
-    for group, kind, times in per_group:
-        figures.setdefault(_key(group_by, group), {}).setdefault(kind, {}).update(times)
     overall: dict = {}
     for by_kind in figures.values():
         for kind, counts in by_kind.items():
@@ -191,9 +192,11 @@ def _running_counts(scope: SlaScope, key, now: datetime) -> list[tuple]:
     return [(row["group"], row["kind"], {state: row[state] for state in states}) for row in rows]
 
 
-def _stopped_counts(scope: SlaScope, key) -> list[tuple]:
+def _stopped_untimed_counts(scope: SlaScope, key) -> list[tuple]:
+    """Met and breached of the stopped clocks whose time no report shows (`_stopped_timed` counts the rest)."""
     rows = (
         scope.tallies()
+        .filter(kind__in=UNTIMED_KINDS)
         .values("kind", group=key)
         .annotate(
             kept=Coalesce(Sum("clocks", filter=Q(met=True)), 0), missed=Coalesce(Sum("clocks", filter=Q(met=False)), 0)
@@ -208,16 +211,16 @@ def _add(counts: dict, more: dict) -> None:
         counts[state] = counts.get(state, 0) + count
 
 
-def _percentiles(tallies, grouping: Grouping) -> tuple[list[tuple], dict]:
-    """The median and 90th percentile working seconds of the stopped acknowledge and resolve clocks: of each
-    group, as (group, kind, figures), and of every group together, by kind.
+def _stopped_timed(tallies, grouping: Grouping) -> tuple[list[tuple], dict]:
+    """Met, breached, and the median and 90th percentile working seconds of the stopped acknowledge and resolve
+    clocks: of each group, as (group, kind, figures), and the percentiles of every group together, by kind.
 
     The same figures as PostgreSQL's `percentile_cont` over the clocks' whole minutes, worked out in one query:
     the clocks of each group, and of all of them together, are numbered in order of their minutes by a
     running sum, and only the rows around each percentile's place come back, a few a group however many
-    clocks there are. An index of each grouping holds the tally's rows in that order (`ClockTally` Meta), so
-    nothing is sorted. Rows of the same minutes are numbered one after another in any order, which cannot
-    change the minutes at any place.
+    clocks there are, each with its group's counts. An index of each grouping holds the tally's rows in that
+    order (`ClockTally` Meta), so nothing is sorted. Rows of the same minutes are numbered one after another in
+    any order, which cannot change the minutes at any place.
     """
     near = " OR ".join(["(upto > %s * (total - 1) - 1 AND upto - n <= %s * (total - 1) + 1)"] * len(PERCENTILES))
     fractions = [value for fraction in PERCENTILES.values() for value in (fraction, fraction)]
@@ -226,10 +229,11 @@ def _percentiles(tallies, grouping: Grouping) -> tuple[list[tuple], dict]:
     grouped, grouped_params = grouped.query.sql_with_params()
     every, every_params = _by_minutes(timed, histogram=True).query.sql_with_params()
     numbered = (
-        "SELECT {group}, clock_kind, whole_minutes, upto - n, upto, total FROM ("
+        "SELECT {group}, clock_kind, whole_minutes, upto - n, upto, total, kept FROM ("
         " SELECT {group}, clock_kind, whole_minutes, n,"
         " SUM(n) OVER (PARTITION BY {partition} ORDER BY whole_minutes ROWS UNBOUNDED PRECEDING) AS upto,"
-        " SUM(n) OVER (PARTITION BY {partition}) AS total"
+        " SUM(n) OVER (PARTITION BY {partition}) AS total,"
+        " SUM(kept) OVER (PARTITION BY {partition}) AS kept"
         " FROM ({counted}) AS counted"
         f") AS placed WHERE {near}"
     )
@@ -243,23 +247,35 @@ def _percentiles(tallies, grouping: Grouping) -> tuple[list[tuple], dict]:
         cursor.execute(sql, [*grouped_params, *fractions, *every_params, *fractions])
         rows = cursor.fetchall()
     near_each: dict = {}
-    for group, kind, minutes, below, upto, total in rows:
+    kept_of: dict = {}
+    for group, kind, minutes, below, upto, total, kept in rows:
         near_each.setdefault((group, kind), []).append((int(below), int(upto), int(total), minutes * 60))
+        kept_of[group, kind] = int(kept)
     figures = {where: _figures(buckets) for where, buckets in near_each.items()}
-    return (
-        [(group, kind, times) for (group, kind), times in figures.items() if group is not None],
-        {kind: times for (group, kind), times in figures.items() if group is None},
-    )
+    per_group = [
+        (group, kind, {"met": kept_of[group, kind], "breached": near_each[group, kind][0][2] - kept_of[group, kind], **times})
+        for (group, kind), times in figures.items()
+        if group is not None
+    ]
+    return per_group, {kind: times for (group, kind), times in figures.items() if group is None}
 
 
 def _by_minutes(tallies, *group: str, histogram: bool) -> QuerySet:
-    """The clocks by group (if any), kind and whole minutes, `n` to a row: added up into a histogram by the
-    minute, or as the tally's rows are. Keyed in index order."""
+    """The clocks by group (if any), kind and whole minutes, `n` to a row and `kept` of them met: added up into
+    a histogram by the minute, or as the tally's rows are. Keyed in index order."""
     # As annotations, so a GROUP BY keeps this order: PostgreSQL then adds up the rows as the index holds them.
     rows = tallies.annotate(clock_kind=F("kind"), whole_minutes=F("minutes"))
     if histogram:
-        return rows.values(*group, "clock_kind", "whole_minutes").annotate(n=Cast(Sum("clocks"), IntegerField())).order_by()
-    return rows.annotate(n=F("clocks")).values(*group, "clock_kind", "whole_minutes", "n").order_by()
+        return (
+            rows.values(*group, "clock_kind", "whole_minutes")
+            .annotate(
+                n=Cast(Sum("clocks"), IntegerField()),
+                kept=Cast(Coalesce(Sum("clocks", filter=Q(met=True)), 0), IntegerField()),
+            )
+            .order_by()
+        )
+    kept = Choose(When(met=True, then=F("clocks")), default=Value(0))
+    return rows.annotate(n=F("clocks"), kept=kept).values(*group, "clock_kind", "whole_minutes", "n", "kept").order_by()
 
 
 def _figures(buckets: list[tuple]) -> dict:
