@@ -152,41 +152,40 @@ class AlertBatch:
         """Write the planned alerts, then a timeline line and a message for each. Returns the alerts written."""
         if not self._planned:
             return []
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    case=planned.case,
-                    clock=planned.clock,
-                    kind=planned.kind,
-                    level=planned.level,
-                    recipient=planned.recipient,
-                    recipient_role=planned.role,
-                    owner_id=planned.case.accountable_officer_id,
-                    created_at=self.now,
-                )
-                for planned in self._planned
-            ],
-            ignore_conflicts=True,
-        )
-        # Read back by this moment: a row another writer got in first is theirs to announce, not ours.
-        written = {
-            (alert.case_id, alert.clock_id, alert.kind, alert.level): alert
-            for alert in Alert.objects.filter(case__in={p.case.pk for p in self._planned}, created_at=self.now)
-        }
-        announced = [
-            (planned, alert)
+        alerts = [
+            Alert(
+                case=planned.case,
+                clock=planned.clock,
+                kind=planned.kind,
+                level=planned.level,
+                recipient=planned.recipient,
+                recipient_role=planned.role,
+                owner_id=planned.case.accountable_officer_id,
+                created_at=self.now,
+            )
             for planned in self._planned
-            if (alert := written.get((planned.case.pk, planned.clock.pk, planned.kind, planned.level)))
-            and alert.recipient_id == planned.recipient.pk
         ]
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+        # Read back by this moment: a row another writer got in first is theirs to announce, not ours. Only the
+        # ids and recipients: the rest of each row is what was just written.
+        written = {
+            (case_id, clock_id, kind, level): (pk, recipient_id)
+            for pk, case_id, clock_id, kind, level, recipient_id in Alert.objects.filter(
+                case__in={p.case.pk for p in self._planned}, created_at=self.now
+            ).values_list("pk", "case_id", "clock_id", "kind", "level", "recipient_id")
+        }
+        announced = []
+        for planned, alert in zip(self._planned, alerts, strict=True):
+            pk, recipient_id = written.get((planned.case.pk, planned.clock.pk, planned.kind, planned.level), (None, None))
+            if pk is not None and recipient_id == planned.recipient.pk:
+                alert.pk = pk
+                announced.append((planned, alert))
         CaseEvent.objects.record_many([self._timeline_line(planned, alert) for planned, alert in announced])
         # Each alert was written by this batch, so each message about it is new.
         notification_enqueue_many(
             tellings=[self._telling(planned, alert) for planned, alert in announced], events_are_new=True
         )
         self._planned = []
-        for planned, alert in announced:
-            alert.case, alert.clock, alert.recipient = planned.case, planned.clock, planned.recipient
         return [alert for _, alert in announced]
 
     def _timeline_line(self, planned: _PlannedAlert, alert: Alert) -> CaseEvent:
