@@ -80,6 +80,9 @@ def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION, missed_
     alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role, missed_at=missed_at)
 
 
+# How a clock is named in a sentence: "your first response deadline".
+_CLOCK_WORDS = {kind: label.lower() for kind, label in ClockKind.choices}
+
 LADDER_FIELDS = ["escalation_level", "first_breached_at", "escalation_due_at"]
 
 
@@ -127,6 +130,13 @@ class AlertBatch:
             if kind == Alert.Kind.REMINDER:
                 self._note_reminder(clock_id, level)
         self._planned: list[_PlannedAlert] = []
+        # A batch's reminders and escalations fall due at a few moments, each said in words twice an alert.
+        self._moments: dict[datetime, str] = {}
+
+    def _described(self, moment: datetime) -> str:
+        if moment not in self._moments:
+            self._moments[moment] = describe_moment(moment)
+        return self._moments[moment]
 
     def next_reminder_level(self, clock: Clock) -> int:
         """One reminder for each date a clock has had: 0 for its first, then one more each time.
@@ -196,14 +206,14 @@ class AlertBatch:
                 kind=CaseEvent.Kind.REMINDER,
                 at=self.now,
                 internal=True,
-                text=f"Reminder sent to {recipient.display_name}: {clock.get_kind_display().lower()} "
-                f"due {describe_moment(clock.due_at)}.",
+                text=f"Reminder sent to {recipient.display_name}: {_CLOCK_WORDS[clock.kind]} "
+                f"due {self._described(clock.due_at)}.",
                 data={"alert_id": alert.pk},
             )
         why = (
             "because a child may be at risk"
             if planned.kind == Alert.Kind.SAFEGUARDING
-            else f"because the {clock.get_kind_display().lower()} date ({describe_moment(planned.missed_at)}) was missed"
+            else f"because the {_CLOCK_WORDS[clock.kind]} date ({self._described(planned.missed_at)}) was missed"
         )
         return CaseEvent.objects.line(
             case=planned.case,
@@ -217,13 +227,13 @@ class AlertBatch:
         case, clock = planned.case, planned.clock
         if planned.kind == Alert.Kind.REMINDER:
             template = "officer_reminder"
-            context = {"clock": clock.get_kind_display().lower(), "due": describe_moment(clock.due_at)}
+            context = {"clock": _CLOCK_WORDS[clock.kind], "due": self._described(clock.due_at)}
         else:
             template = (
                 "manager_safeguarding_alert" if planned.kind == Alert.Kind.SAFEGUARDING else "manager_escalation"
             )
             context = {
-                "clock": clock.get_kind_display().lower(),
+                "clock": _CLOCK_WORDS[clock.kind],
                 "officer_name": case.accountable_officer.display_name,
                 "level": str(planned.level),
                 "child_name": case.child.display_name,
