@@ -32,6 +32,7 @@ from bench import QueryCount, rolled_back, vacuum_written_tables  # noqa: E402
 from casework.models import Case, CaseEvent  # noqa: E402
 from escalations.models import Alert, Clock  # noqa: E402
 from escalations.services import sla_sweep  # noqa: E402
+from escalations.services.sweep import SWEEP_BATCH  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 
 HOUR = timedelta(hours=1)
@@ -144,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("due", type=int, nargs="?", default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=SWEEP_BATCH, help="cases a batch (SWEEP_BATCH)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--cprofile")
     parser.add_argument("--fingerprint")
@@ -159,7 +161,7 @@ def main() -> None:
         counter = QueryCount()
         with connection.execute_wrapper(counter):
             started, cpu = time.perf_counter(), time.process_time()
-            result = sla_sweep(now=t0)
+            result = sla_sweep(now=t0, batch_size=args.batch)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         return seconds, counter.n, result, cpu
 
@@ -176,7 +178,7 @@ def main() -> None:
 
     def traced():
         tracemalloc.start()
-        sla_sweep(now=t0)
+        sla_sweep(now=t0, batch_size=args.batch)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return round(peak / 2**20, 2)
@@ -185,7 +187,7 @@ def main() -> None:
     if args.fingerprint:
         def written():
             first = last_ids()
-            sla_sweep(now=t0)
+            sla_sweep(now=t0, batch_size=args.batch)
             return fingerprint(t0, first)
 
         printed = one_sweep(args.due, t0, written)
@@ -205,14 +207,14 @@ def main() -> None:
 
         def listed():
             with connection.execute_wrapper(timing):
-                sla_sweep(now=t0)
+                sla_sweep(now=t0, batch_size=args.batch)
 
         one_sweep(args.due, t0, listed)
         for seconds, length, n_params, start in timings:
             print(f"{seconds * 1000:8.1f} ms {length:7d} chars {n_params:6d} params  {start}")
     if args.cprofile:
         profiler = cProfile.Profile()
-        one_sweep(args.due, t0, lambda: profiler.runcall(sla_sweep, now=t0))
+        one_sweep(args.due, t0, lambda: profiler.runcall(sla_sweep, now=t0, batch_size=args.batch))
         profiler.dump_stats(args.cprofile)
         out["python_calls"] = pstats.Stats(profiler).total_calls
     if args.profile:
@@ -223,7 +225,7 @@ def main() -> None:
         def profiled():
             profiler.start()
             try:
-                sla_sweep(now=t0)
+                sla_sweep(now=t0, batch_size=args.batch)
             finally:
                 profiler.stop()
 
