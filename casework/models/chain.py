@@ -120,11 +120,13 @@ class ChainEndManager(models.Manager):
         # A do-nothing update on conflict still locks the row and returns it as it stands. The rows go in
         # in owner order, so two batches lock shared chains in the same order and never deadlock.
         table, key = self.model._meta.db_table, self.model._meta.pk.column
-        rows = ", ".join(["(%s, 0, %s, %s)"] * len(owner_ids))
-        params = [value for owner_id in owner_ids for value in (owner_id, GENESIS, GENESIS)]
+        rows, params = _insert_rows(
+            [("bigint", owner_ids), ("integer", [0] * len(owner_ids)), ("text", [GENESIS] * len(owner_ids)),
+             ("text", [GENESIS] * len(owner_ids))]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({key}, length, previous, head) VALUES {rows} "
+                f"INSERT INTO {table} ({key}, length, previous, head) {rows} "
                 f"ON CONFLICT ({key}) DO UPDATE SET length = {table}.length RETURNING {key}, length, previous, head",
                 params,
             )
@@ -132,14 +134,32 @@ class ChainEndManager(models.Manager):
 
     def _write_ends(self, ends: dict[int, tuple[int, str, str]]) -> None:
         table, key = self.model._meta.db_table, self.model._meta.pk.column
-        rows = ", ".join(["(%s, %s, %s, %s)"] * len(ends))
-        params = [value for owner_id, end in sorted(ends.items()) for value in (owner_id, *end)]
+        owners = sorted(ends)
+        rows, params = _insert_rows(
+            [("bigint", owners), ("integer", [ends[owner][0] for owner in owners]),
+             ("text", [ends[owner][1] for owner in owners]), ("text", [ends[owner][2] for owner in owners])]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({key}, length, previous, head) VALUES {rows} ON CONFLICT ({key}) "
+                f"INSERT INTO {table} ({key}, length, previous, head) {rows} ON CONFLICT ({key}) "
                 "DO UPDATE SET length = EXCLUDED.length, previous = EXCLUDED.previous, head = EXCLUDED.head",
                 params,
             )
+
+
+def _insert_rows(columns: list[tuple[str, list]]) -> tuple[str, list]:
+    """Where an INSERT takes its rows from, in the order of the first column, given each column's SQL type
+    and values.
+
+    PostgreSQL is sent one array a column: psycopg reads a statement's placeholders out of it in Python, one by
+    one, and a batch of 500 chains was 2,000 of them. Elsewhere, a row of placeholders a row.
+    """
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{sql_type}[]" for sql_type, _ in columns)
+        return f"SELECT * FROM unnest({arrays}) ORDER BY 1", [values for _, values in columns]
+    rows = sorted(zip(*(values for _, values in columns), strict=True))
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return "VALUES " + ", ".join([placeholders] * len(rows)), [value for row in rows for value in row]
 
 
 def _sql_sha256(expression: str) -> str:

@@ -80,6 +80,9 @@ def _escalate(*, case, clock, level, alerts, kind=Alert.Kind.ESCALATION, missed_
     alerts.plan(case=case, clock=clock, kind=kind, level=level, recipient=recipient, role=role, missed_at=missed_at)
 
 
+# How a clock is named in a sentence: "your first response deadline".
+_CLOCK_WORDS = {kind: label.lower() for kind, label in ClockKind.choices}
+
 LADDER_FIELDS = ["escalation_level", "first_breached_at", "escalation_due_at"]
 
 
@@ -127,6 +130,13 @@ class AlertBatch:
             if kind == Alert.Kind.REMINDER:
                 self._note_reminder(clock_id, level)
         self._planned: list[_PlannedAlert] = []
+        # A batch's reminders and escalations fall due at a few moments, each said in words twice an alert.
+        self._moments: dict[datetime, str] = {}
+
+    def _described(self, moment: datetime) -> str:
+        if moment not in self._moments:
+            self._moments[moment] = describe_moment(moment)
+        return self._moments[moment]
 
     def next_reminder_level(self, clock: Clock) -> int:
         """One reminder for each date a clock has had: 0 for its first, then one more each time.
@@ -152,41 +162,40 @@ class AlertBatch:
         """Write the planned alerts, then a timeline line and a message for each. Returns the alerts written."""
         if not self._planned:
             return []
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    case=planned.case,
-                    clock=planned.clock,
-                    kind=planned.kind,
-                    level=planned.level,
-                    recipient=planned.recipient,
-                    recipient_role=planned.role,
-                    owner_id=planned.case.accountable_officer_id,
-                    created_at=self.now,
-                )
-                for planned in self._planned
-            ],
-            ignore_conflicts=True,
-        )
-        # Read back by this moment: a row another writer got in first is theirs to announce, not ours.
-        written = {
-            (alert.case_id, alert.clock_id, alert.kind, alert.level): alert
-            for alert in Alert.objects.filter(case__in={p.case.pk for p in self._planned}, created_at=self.now)
-        }
-        announced = [
-            (planned, alert)
+        alerts = [
+            Alert(
+                case=planned.case,
+                clock=planned.clock,
+                kind=planned.kind,
+                level=planned.level,
+                recipient=planned.recipient,
+                recipient_role=planned.role,
+                owner_id=planned.case.accountable_officer_id,
+                created_at=self.now,
+            )
             for planned in self._planned
-            if (alert := written.get((planned.case.pk, planned.clock.pk, planned.kind, planned.level)))
-            and alert.recipient_id == planned.recipient.pk
         ]
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+        # Read back by this moment: a row another writer got in first is theirs to announce, not ours. Only the
+        # ids and recipients: the rest of each row is what was just written.
+        written = {
+            (case_id, clock_id, kind, level): (pk, recipient_id)
+            for pk, case_id, clock_id, kind, level, recipient_id in Alert.objects.filter(
+                case__in={p.case.pk for p in self._planned}, created_at=self.now
+            ).values_list("pk", "case_id", "clock_id", "kind", "level", "recipient_id")
+        }
+        announced = []
+        for planned, alert in zip(self._planned, alerts, strict=True):
+            pk, recipient_id = written.get((planned.case.pk, planned.clock.pk, planned.kind, planned.level), (None, None))
+            if pk is not None and recipient_id == planned.recipient.pk:
+                alert.pk = pk
+                announced.append((planned, alert))
         CaseEvent.objects.record_many([self._timeline_line(planned, alert) for planned, alert in announced])
         # Each alert was written by this batch, so each message about it is new.
         notification_enqueue_many(
             tellings=[self._telling(planned, alert) for planned, alert in announced], events_are_new=True
         )
         self._planned = []
-        for planned, alert in announced:
-            alert.case, alert.clock, alert.recipient = planned.case, planned.clock, planned.recipient
         return [alert for _, alert in announced]
 
     def _timeline_line(self, planned: _PlannedAlert, alert: Alert) -> CaseEvent:
@@ -197,14 +206,14 @@ class AlertBatch:
                 kind=CaseEvent.Kind.REMINDER,
                 at=self.now,
                 internal=True,
-                text=f"Reminder sent to {recipient.display_name}: {clock.get_kind_display().lower()} "
-                f"due {describe_moment(clock.due_at)}.",
+                text=f"Reminder sent to {recipient.display_name}: {_CLOCK_WORDS[clock.kind]} "
+                f"due {self._described(clock.due_at)}.",
                 data={"alert_id": alert.pk},
             )
         why = (
             "because a child may be at risk"
             if planned.kind == Alert.Kind.SAFEGUARDING
-            else f"because the {clock.get_kind_display().lower()} date ({describe_moment(planned.missed_at)}) was missed"
+            else f"because the {_CLOCK_WORDS[clock.kind]} date ({self._described(planned.missed_at)}) was missed"
         )
         return CaseEvent.objects.line(
             case=planned.case,
@@ -218,13 +227,13 @@ class AlertBatch:
         case, clock = planned.case, planned.clock
         if planned.kind == Alert.Kind.REMINDER:
             template = "officer_reminder"
-            context = {"clock": clock.get_kind_display().lower(), "due": describe_moment(clock.due_at)}
+            context = {"clock": _CLOCK_WORDS[clock.kind], "due": self._described(clock.due_at)}
         else:
             template = (
                 "manager_safeguarding_alert" if planned.kind == Alert.Kind.SAFEGUARDING else "manager_escalation"
             )
             context = {
-                "clock": clock.get_kind_display().lower(),
+                "clock": _CLOCK_WORDS[clock.kind],
                 "officer_name": case.accountable_officer.display_name,
                 "level": str(planned.level),
                 "child_name": case.child.display_name,

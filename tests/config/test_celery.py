@@ -1,11 +1,13 @@
 """Every Celery task has an explicit name and soft and hard time limits, and beat schedules only real tasks."""
 
+import gc
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from celery.signals import worker_process_init
 from django.conf import settings
 
 from config.celery import app
@@ -59,3 +61,13 @@ def test_the_folder_broker_keeps_everything_it_writes_under_var(tmp_path):
 
     for folder in ("data_folder_in", "data_folder_out", "control_folder"):
         assert options[folder].startswith(str(tmp_path)), (folder, options[folder])
+
+
+def test_a_worker_process_leaves_what_it_loaded_at_start_out_of_garbage_collection():
+    # A test that ran a worker in this process may have frozen it already.
+    gc.unfreeze()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
