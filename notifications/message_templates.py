@@ -7,10 +7,9 @@ one needs; the casework app passes exactly these, every value a string.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.conf import settings
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 
 FAMILY_TEMPLATES = {
     "case_logged": {
@@ -128,43 +127,10 @@ def render_digest(*, items: list[dict]) -> RenderedMessage:
 
 
 def _render(template: str, context: dict) -> RenderedMessage:
-    subject = _render_text(f"notifications/{template}.subject.txt", context)
-    body = _render_text(f"notifications/{template}.body.txt", context)
+    subject = render_to_string(f"notifications/{template}.subject.txt", context)
+    body = render_to_string(f"notifications/{template}.body.txt", context)
     # A subject is one header line; a newline in it would make the email invalid.
     return RenderedMessage(subject=" ".join(subject.split()), body=_tidy(body))
-
-
-def _render_text(name: str, context: dict) -> str:
-    """The template rendered with `context`, as Django renders it.
-
-    A template that is only text and `{{ name }}`s inside `{% autoescape off %}` is filled in by joining
-    strings, which is what Django's renderer gives for string values at a tenth of the cost: the sweep sends
-    thousands of reminders and escalations a minute, all from such templates. Any other template, or a value
-    that is not a string, goes through Django.
-    """
-    pieces = _plain_pieces(name)
-    if pieces is None or not all(isinstance(context.get(key), str) for key in pieces[1::2]):
-        return render_to_string(name, context)
-    return "".join(piece if index % 2 == 0 else context[piece] for index, piece in enumerate(pieces))
-
-
-# A plain template: the whole of it in one `{% autoescape off %}` block, with no other tag, no comment and no
-# variable with a filter or a dot.
-_PLAIN_TEMPLATE = re.compile(r"\{% autoescape off %\}(?P<inner>.*)\{% endautoescape %\}", re.DOTALL)
-_PLAIN_VARIABLE = re.compile(r"\{\{ *([a-z][a-z0-9_]*) *\}\}")
-
-
-@lru_cache(maxsize=None)
-def _plain_pieces(name: str) -> tuple[str, ...] | None:
-    """A plain template's text and variable names by turns (text first and last), or None for any other."""
-    origin = get_template(name).origin
-    plain = _PLAIN_TEMPLATE.fullmatch(origin.loader.get_contents(origin))
-    if plain is None:
-        return None
-    pieces = tuple(_PLAIN_VARIABLE.split(plain["inner"]))
-    if any(mark in text for text in pieces[::2] for mark in ("{{", "{%", "{#")):
-        return None
-    return pieces
 
 
 def _tidy(text: str) -> str:

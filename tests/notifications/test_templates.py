@@ -1,7 +1,6 @@
 import pytest
 from django.conf import settings
 
-from notifications import message_templates
 from notifications.message_templates import (
     TEMPLATES,
     UnknownTemplateError,
@@ -43,17 +42,6 @@ def test_every_template_keeps_plain_text_exactly_as_given(template):
 
     assert awkward in message.body
     assert "&amp;" not in message.body + message.subject and "&#x27;" not in message.body + message.subject
-
-
-@pytest.mark.parametrize("template", sorted(TEMPLATES))
-@pytest.mark.parametrize("value", ["", "Zoë O'Brien & <Sam>", "{{ reference }} {% if %} 100%s", "two\n\n\n\nlines "])
-def test_every_template_reads_exactly_as_django_renders_it_whatever_the_values(template, value, monkeypatch):
-    # Templates that are only text and names are filled in without Django's renderer (`_render_text`).
-    context = {key: value for key in CONTEXTS[template]}
-    message = render_message(template=template, context=context, link=LINK)
-
-    monkeypatch.setattr(message_templates, "_plain_pieces", lambda name: None)
-    assert message == render_message(template=template, context=context, link=LINK)
 
 
 @pytest.mark.parametrize(
