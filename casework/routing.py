@@ -24,7 +24,7 @@ from core.read_mostly import read_mostly
 from core.rows import Picked
 from core.time import UK_TIME
 
-from .models import Case, Category, Child, Officer, Organisation, RoutingRule, Team
+from .models import Case, Category, Child, Cover, Officer, Organisation, RoutingRule, Team
 
 logger = logging.getLogger(__name__)
 
@@ -155,12 +155,15 @@ def _candidates_locked(team: Team, child: Child, exclude: tuple[int, ...]) -> li
     """The team's active case officers in id order, locked until commit, with their users and the team's ladder.
 
     Each carries `holds_child_since`: when their oldest open case for `child` was logged, or None. Continuity
-    is read with the lock, in the same statement: most concerns go to whoever already holds one. The team
+    is read with the lock, in the same statement: most concerns go to whoever already holds one. Each also
+    carries `may_be_covered`: whether any cover of theirs has yet to end, without which none is in force
+    and `selectors.officer_cover_load` need not look (most officers, most days). The team
     comes with its manager, head of service and council director, each with their user: a safeguarding
     concern climbs that ladder at once, and the answer to the family names who is next on it. Hand-written
     (`core.rows`): the one statement every concern waits on, and the ORM's dearest to build.
     """
-    params = [child.pk, *Case.OPEN_STATES, team.pk, *exclude]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [child.pk, *Case.OPEN_STATES, now, team.pk, *exclude]
     with connection.cursor() as cursor:
         cursor.execute(_candidates_sql(len(exclude)), params)
         rows = cursor.fetchall()
@@ -172,7 +175,7 @@ def _candidates_locked(team: Team, child: Child, exclude: tuple[int, ...]) -> li
         officer = _OFFICER.instance(row, 0)
         officer.user = _USER.instance(row, _OFFICER.width)
         officer.team = team_with_ladder
-        officer.holds_child_since = row[-1]
+        officer.holds_child_since, officer.may_be_covered = row[-2], bool(row[-1])
         candidates.append(officer)
     return candidates
 
@@ -197,7 +200,7 @@ def _team_with_ladder(row) -> Team:
 @cache
 def _candidates_sql(excluded: int) -> str:
     quote = connection.ops.quote_name
-    officers, users, cases = (quote(model._meta.db_table) for model in (Officer, User, Case))
+    officers, users, cases, covers = (quote(model._meta.db_table) for model in (Officer, User, Case, Cover))
     ladder_columns = ", ".join(f"{officer.columns}, {user.columns}" for officer, user in _LADDER)
     open_states = ", ".join(["%s"] * len(Case.OPEN_STATES))
     not_excluded = f"AND o.id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
@@ -208,7 +211,8 @@ def _candidates_sql(excluded: int) -> str:
         SELECT {_OFFICER.columns}, {_USER.columns}, {_TEAM.columns}, {_COUNCIL.columns}, {ladder_columns},
                (SELECT c.created_at FROM {cases} c
                 WHERE c.accountable_officer_id = o.id AND c.child_id = %s AND c.status IN ({open_states})
-                ORDER BY c.created_at LIMIT 1) AS holds_child_since
+                ORDER BY c.created_at LIMIT 1) AS holds_child_since,
+               EXISTS (SELECT 1 FROM {covers} cv WHERE cv.officer_id = o.id AND cv.ends_at > %s) AS may_be_covered
         FROM {officers} o
         JOIN {users} u ON u.id = o.user_id
         JOIN {quote(Team._meta.db_table)} t ON t.id = o.team_id

@@ -74,9 +74,11 @@ def officer_cover_load(officer: Officer) -> None:
     """Read `officer`'s cover in force now and keep it on them, so `cover_in_force` asks nothing more of them.
 
     For one request that needs it twice: a concern just logged tells whoever covers its named officer, and
-    the answer to the family names them too.
+    the answer to the family names them too. When routing read that no cover of theirs has yet to end
+    (`may_be_covered`), nobody covers them now and nothing is asked.
     """
-    officer.covers_in_force = _cover_in_force_read(officer)
+    may_be_covered = getattr(officer, "may_be_covered", True)
+    officer.covers_in_force = _cover_in_force_read(officer) if may_be_covered else []
 
 
 def _cover_in_force_read(officer: Officer) -> list[Cover]:
