@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict
 from core.read_mostly import read_mostly
-from core.rows import Picked
+from core.rows import USER_TOLD, Picked
 from core.time import UK_TIME
 
 from .models import Case, Category, Child, Cover, Officer, Organisation, RoutingRule, Team
@@ -141,13 +141,11 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
     return _up_the_ladder(team, exclude)
 
 
-# What `_candidates_locked` reads of each table: the user's sign-in details stay behind (no password hash
-# travels with an officer), as do the date-times nobody routing a concern reads.
-_USER_FIELDS = ("id", "username", "first_name", "last_name", "email", "is_active")
-_OFFICER, _USER = Picked(Officer, "o"), Picked(User, "u", _USER_FIELDS)
+# What `_candidates_locked` reads of each table; of each user, what telling them needs (`USER_TOLD`).
+_OFFICER, _USER = Picked(Officer, "o"), Picked(User, "u", USER_TOLD)
 _TEAM, _COUNCIL = Picked(Team, "t"), Picked(Organisation, "g")
 _LADDER = tuple(
-    (Picked(Officer, alias), Picked(User, f"{alias}u", _USER_FIELDS)) for alias in ("m", "h", "d")
+    (Picked(Officer, alias), Picked(User, f"{alias}u", USER_TOLD)) for alias in ("m", "h", "d")
 )
 
 

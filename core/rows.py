@@ -63,3 +63,8 @@ class Picked:
             return None
         converted = [field.to_python(value) for field, value in zip(self.fields, values, strict=True)]
         return self.model.from_db(connection.alias, self._attnames, converted)
+
+
+# The user fields read alongside an officer or a family member: who they are, and whether and where to tell
+# them. Not their password hash, nor the date-times of their sign-ins.
+USER_TOLD = ("id", "username", "first_name", "last_name", "email", "is_active")
