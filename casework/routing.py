@@ -144,9 +144,7 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
 # What `_candidates_locked` reads of each table; of each user, what telling them needs (`USER_TOLD`).
 _OFFICER, _USER = Picked(Officer, "o"), Picked(User, "u", USER_TOLD)
 _TEAM, _COUNCIL = Picked(Team, "t"), Picked(Organisation, "g")
-_LADDER = tuple(
-    (Picked(Officer, alias), Picked(User, f"{alias}u", USER_TOLD)) for alias in ("m", "h", "d")
-)
+_LADDER = tuple((Picked(Officer, alias), Picked(User, f"{alias}u", USER_TOLD)) for alias in ("m", "h", "d"))
 
 
 def _candidates_locked(team: Team, child: Child, exclude: tuple[int, ...]) -> list[Officer]:
@@ -155,10 +153,10 @@ def _candidates_locked(team: Team, child: Child, exclude: tuple[int, ...]) -> li
     Each carries `holds_child_since`: when their oldest open case for `child` was logged, or None. Continuity
     is read with the lock, in the same statement: most concerns go to whoever already holds one. Each also
     carries `may_be_covered`: whether any cover of theirs has yet to end, without which none is in force
-    and `selectors.officer_cover_load` need not look (most officers, most days). The team
-    comes with its manager, head of service and council director, each with their user: a safeguarding
-    concern climbs that ladder at once, and the answer to the family names who is next on it. Hand-written
-    (`core.rows`): the one statement every concern waits on, and the ORM's dearest to build.
+    and `selectors.officer_cover_load` need not look (most officers, most days). The team comes with its
+    manager, head of service and council director, each with their user: a safeguarding concern climbs
+    that ladder at once, and the answer to the family names who is next on it. Hand-written (`core.rows`):
+    the one statement every concern waits on, and the ORM's dearest to build.
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [child.pk, *Case.OPEN_STATES, now, team.pk, *exclude]
