@@ -5,10 +5,14 @@ an event into recipients, a template key and a context of plain strings.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.db.models import F, Q
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
+from core.rows import USER_TOLD, Picked
 from core.time import describe_moment
 from notifications.services import Telling, notification_enqueue_many
 
@@ -32,9 +36,40 @@ def case_link(case: Case) -> str:
 
 
 def family_of(child: Child) -> list[FamilyMember]:
-    """The child's parents and carers, with their users: everyone `tell_family` tells."""
-    members = FamilyMember.objects.filter(Q(children__isnull=True) | Q(children=child), family_id=child.family_id)
-    return list(members.distinct().select_related("user").order_by("pk"))
+    """The child's parents and carers, with their users: everyone `tell_family` tells.
+
+    Those of the family who may see this child: members of the whole family, and members limited to some
+    of its children who include this one. Hand-written (`core.rows`), as every concern logged reads them;
+    their users come with what telling them needs (`USER_TOLD`).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_family_sql(), [child.family_id, child.pk])
+        rows = cursor.fetchall()
+    members = []
+    for row in rows:
+        member = _MEMBER.instance(row, 0)
+        member.user = _MEMBER_USER.instance(row, _MEMBER.width)
+        members.append(member)
+    return members
+
+
+_MEMBER = Picked(FamilyMember, "m")
+_MEMBER_USER = Picked(User, "u", USER_TOLD)
+
+
+@cache
+def _family_sql() -> str:
+    quote = connection.ops.quote_name
+    members, users = quote(FamilyMember._meta.db_table), quote(User._meta.db_table)
+    named = quote(FamilyMember.children.through._meta.db_table)
+    return f"""
+        SELECT {_MEMBER.columns}, {_MEMBER_USER.columns}
+        FROM {members} m JOIN {users} u ON u.id = m.user_id
+        WHERE m.family_id = %s
+          AND (NOT EXISTS (SELECT 1 FROM {named} n WHERE n.familymember_id = m.id)
+               OR EXISTS (SELECT 1 FROM {named} n WHERE n.familymember_id = m.id AND n.child_id = %s))
+        ORDER BY m.id
+    """
 
 
 def tell(tellings: list[Telling], *, events_are_new: bool = False) -> None:

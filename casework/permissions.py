@@ -8,6 +8,7 @@ the pages, the admin and the commands all agree. Authority runs down the ladder 
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.exceptions import NotAllowed
@@ -324,6 +325,22 @@ def children_of_family_member(user) -> QuerySet[Child]:
     # against 1.3 ms, bench/results/provision-*.md).
     whole = Child.objects.filter(family_id__in=whole_families).order_by().values("pk")
     return Child.objects.filter(pk__in=whole.union(named.order_by()))
+def child_of_family_member_sql(*, child: str, family: str) -> str:
+    """`children_of_family_member` as a condition on one child in hand-written SQL (`selectors.child_loggable_by`).
+
+    `child` and `family` name the row's columns (`c.id`, `c.family_id`); the condition takes the user's id as
+    both its parameters. Written beside the queryset so the two change together; tests hold them equal.
+    """
+    quote = connection.ops.quote_name
+    members, named = quote(FamilyMember._meta.db_table), quote(FamilyMember.children.through._meta.db_table)
+    return (
+        f"(EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = %s AND m.family_id = {family}"
+        f" AND NOT EXISTS (SELECT 1 FROM {named} n WHERE n.familymember_id = m.id))"
+        f" OR EXISTS (SELECT 1 FROM {named} n JOIN {members} m ON m.id = n.familymember_id"
+        f" WHERE m.user_id = %s AND n.child_id = {child}))"
+    )
+
+
 # --- evidence and the case file (casefile) -------------------------------------------------------
 
 

@@ -12,15 +12,19 @@ when that finds nobody either is the concern refused.
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.exceptions import Conflict
 from core.read_mostly import read_mostly
+from core.rows import USER_TOLD, Picked
 from core.time import UK_TIME
 
-from .models import Case, Category, Child, Officer, Organisation, RoutingRule, Team
+from .models import Case, Category, Child, Cover, Officer, Organisation, RoutingRule, Team
 
 logger = logging.getLogger(__name__)
 
@@ -131,26 +135,93 @@ def officer_choose_in_team(*, team: Team, child: Child, exclude: tuple[int, ...]
     pool). The case stays in `team` whoever takes it. Must run inside a
     transaction.
     """
-    oldest_open_case_for_child = (
-        Case.objects.filter(child=child, status__in=Case.OPEN_STATES, accountable_officer=OuterRef("pk"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    candidates = list(
-        Officer.objects.select_for_update(of=("self",))
-        .filter(team=team, active=True, is_manager=False)
-        .exclude(pk__in=exclude)
-        # With the team's escalation ladder, which a safeguarding concern climbs at once.
-        .select_related(
-            "user", "team__manager__user", "team__head_of_service__user", "team__organisation__director__user"
-        )
-        # Continuity is read with the lock, in the same query: most concerns go to whoever already holds one.
-        .annotate(holds_child_since=Subquery(oldest_open_case_for_child))
-        .order_by("pk")
-    )
+    candidates = _candidates_locked(team, child, exclude)
     if candidates:
         return Route(team, _continuing_officer(candidates) or _least_loaded(candidates))
     return _up_the_ladder(team, exclude)
+
+
+# What `_candidates_locked` reads of each table; of each user, what telling them needs (`USER_TOLD`).
+_OFFICER, _USER = Picked(Officer, "o"), Picked(User, "u", USER_TOLD)
+_TEAM, _COUNCIL = Picked(Team, "t"), Picked(Organisation, "g")
+_LADDER = tuple((Picked(Officer, alias), Picked(User, f"{alias}u", USER_TOLD)) for alias in ("m", "h", "d"))
+
+
+def _candidates_locked(team: Team, child: Child, exclude: tuple[int, ...]) -> list[Officer]:
+    """The team's active case officers in id order, locked until commit, with their users and the team's ladder.
+
+    Each carries `holds_child_since`: when their oldest open case for `child` was logged, or None. Continuity
+    is read with the lock, in the same statement: most concerns go to whoever already holds one. Each also
+    carries `may_be_covered`: whether any cover of theirs has yet to end, without which none is in force
+    and `selectors.officer_cover_load` need not look (most officers, most days). The team comes with its
+    manager, head of service and council director, each with their user: a safeguarding concern climbs
+    that ladder at once, and the answer to the family names who is next on it. Hand-written (`core.rows`):
+    the one statement every concern waits on, and the ORM's dearest to build.
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [child.pk, *Case.OPEN_STATES, now, team.pk, *exclude]
+    with connection.cursor() as cursor:
+        cursor.execute(_candidates_sql(len(exclude)), params)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    team_with_ladder = _team_with_ladder(rows[0])
+    candidates = []
+    for row in rows:
+        officer = _OFFICER.instance(row, 0)
+        officer.user = _USER.instance(row, _OFFICER.width)
+        officer.team = team_with_ladder
+        officer.holds_child_since, officer.may_be_covered = row[-2], bool(row[-1])
+        candidates.append(officer)
+    return candidates
+
+
+def _team_with_ladder(row) -> Team:
+    start = _OFFICER.width + _USER.width
+    team = _TEAM.instance(row, start)
+    start += _TEAM.width
+    team.organisation = _COUNCIL.instance(row, start)
+    start += _COUNCIL.width
+    rungs = []
+    for officer_columns, user_columns in _LADDER:
+        officer = officer_columns.instance(row, start)
+        if officer is not None:
+            officer.user = user_columns.instance(row, start + officer_columns.width)
+        rungs.append(officer)
+        start += officer_columns.width + user_columns.width
+    team.manager, team.head_of_service, team.organisation.director = rungs
+    return team
+
+
+@cache
+def _candidates_sql(excluded: int) -> str:
+    quote = connection.ops.quote_name
+    officers, users, cases, covers = (quote(model._meta.db_table) for model in (Officer, User, Case, Cover))
+    ladder_columns = ", ".join(f"{officer.columns}, {user.columns}" for officer, user in _LADDER)
+    open_states = ", ".join(["%s"] * len(Case.OPEN_STATES))
+    not_excluded = f"AND o.id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
+    # Locks only the candidates' rows, in id order as every officer lock is taken, so two concerns never
+    # deadlock; SQLite, which writes one transaction at a time, has no row locks.
+    lock = "FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
+    return f"""
+        SELECT {_OFFICER.columns}, {_USER.columns}, {_TEAM.columns}, {_COUNCIL.columns}, {ladder_columns},
+               (SELECT c.created_at FROM {cases} c
+                WHERE c.accountable_officer_id = o.id AND c.child_id = %s AND c.status IN ({open_states})
+                ORDER BY c.created_at LIMIT 1) AS holds_child_since,
+               EXISTS (SELECT 1 FROM {covers} cv WHERE cv.officer_id = o.id AND cv.ends_at > %s) AS may_be_covered
+        FROM {officers} o
+        JOIN {users} u ON u.id = o.user_id
+        JOIN {quote(Team._meta.db_table)} t ON t.id = o.team_id
+        JOIN {quote(Organisation._meta.db_table)} g ON g.id = t.organisation_id
+        LEFT JOIN {officers} m ON m.id = t.manager_id
+        LEFT JOIN {users} mu ON mu.id = m.user_id
+        LEFT JOIN {officers} h ON h.id = t.head_of_service_id
+        LEFT JOIN {users} hu ON hu.id = h.user_id
+        LEFT JOIN {officers} d ON d.id = g.director_id
+        LEFT JOIN {users} du ON du.id = d.user_id
+        WHERE o.team_id = %s AND o.active AND NOT o.is_manager {not_excluded}
+        ORDER BY o.id {lock}
+    """
 
 
 def _continuing_officer(candidates: list[Officer]) -> Officer | None:

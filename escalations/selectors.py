@@ -100,12 +100,22 @@ class ClockReading:
     extended: bool
 
 
+def case_clocks(case: Case) -> list[Clock]:
+    """Every clock of the case: those a service has just written for it (`clocks_written`), or else
+    `case.clocks.all()`, which a list of cases prefetches.
+
+    A concern just logged is answered from what was written, so nothing is read back.
+    """
+    written = getattr(case, "clocks_written", None)
+    return written if written is not None else list(case.clocks.all())
+
+
 def clock_readings(case: Case, now: datetime | None = None) -> list[ClockReading]:
-    """Every clock of the case, oldest first, with what it says now. Uses `case.clocks.all()`, so prefetch
+    """Every clock of the case, oldest first, with what it says now. Uses `case_clocks`, so prefetch
     the clocks for a list of cases."""
     now = now or timezone.now()
     readings = []
-    for clock in sorted(case.clocks.all(), key=lambda c: (c.started_at, c.pk)):
+    for clock in sorted(case_clocks(case), key=lambda c: (c.started_at, c.pk)):
         ran_out = clock.is_breached(now)
         readings.append(
             ClockReading(
@@ -133,10 +143,10 @@ def _state(case: Case, clock: Clock, ran_out: bool) -> ClockState:
 
 
 def case_sla(case: Case, now: datetime | None = None, calendar: WorkingCalendar | None = None) -> dict:
-    """The `sla` block of API.md for one case. Uses `case.clocks.all()`, so prefetch clocks for lists,
+    """The `sla` block of API.md for one case. Uses `case_clocks`, so prefetch clocks for lists,
     and pass one `calendar` for a whole list: each calendar reads the closure days once."""
     now = now or timezone.now()
-    clocks = sorted(case.clocks.all(), key=lambda c: (c.started_at, c.pk))
+    clocks = sorted(case_clocks(case), key=lambda c: (c.started_at, c.pk))
     latest = {clock.kind: clock for clock in clocks}
     shown = [latest[kind] for kind in SHOWN_KINDS if kind in latest]
     readings = clock_readings(case, now)
@@ -233,18 +243,18 @@ def escalations_recent(*, teams, limit: int) -> QuerySet[Alert]:
 def clock_extendable(*, case: Case, by_manager: bool) -> bool:
     """Whether `clock_extend` would move the case's resolve date now.
 
-    Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
+    Reads `case_clocks`, so a page that prefetched the clocks asks no more of the database.
     """
-    clock = resolve_clock_running(case.clocks.all())
+    clock = resolve_clock_running(case_clocks(case))
     return clock is not None and (by_manager or not extension_needs_a_manager(clock))
 
 
 def chase_again_from(case: Case, at: datetime, calendar: WorkingCalendar | None = None) -> datetime | None:
     """When the family may chase again, if they chased too recently to chase at `at`; else None.
 
-    Reads `case.clocks.all()`, so a page that prefetched the clocks asks no more of the database.
+    Reads `case_clocks`, so a page that prefetched the clocks asks no more of the database.
     """
-    chases = [clock.started_at for clock in case.clocks.all() if clock.kind == ClockKind.CHASE]
+    chases = [clock.started_at for clock in case_clocks(case) if clock.kind == ClockKind.CHASE]
     if not chases:
         return None
     again_from = (calendar or WorkingCalendar()).add_working_days(max(chases), CHASE_INTERVAL_WORKING_DAYS)

@@ -210,17 +210,10 @@ def _case_open(
     notices.tell(family_told + notices.named_officer_tellings(officer, news_for_officer), events_are_new=True)
     if route.fallback is not None:
         cases_fallback_explain(placed=[(case, route.fallback)])
-    _keep_clocks_as_prefetched(case, clocks)
-    return case
-
-
-def _keep_clocks_as_prefetched(case: Case, clocks) -> None:
     # What the answer to whoever logged it shows, as `selectors.case_as_acted_on` would read it back: the
-    # clocks just written, kept as Django keeps a prefetched relation (`case.clocks.all()` gives them; a
-    # filter on it still asks the database), with the officer's cover loaded above.
-    prefetched = case.clocks.all()
-    prefetched._result_cache, prefetched._prefetch_done = list(clocks), True
-    case._prefetched_objects_cache = {"clocks": prefetched}
+    # clocks just written (`escalations.selectors.case_clocks`), with the officer's cover loaded above.
+    case.clocks_written = clocks
+    return case
 
 
 def cases_fallback_explain(*, placed: list[tuple[Case, Fallback]], tell_each_owner: bool = True) -> None:

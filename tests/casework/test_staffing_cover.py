@@ -139,6 +139,23 @@ def test_a_new_concern_for_an_officer_on_leave_reaches_whoever_covers_them(borou
         assert told(officer.user, "officer_case_assigned", new_case).count() == 1
 
 
+@pytest.mark.parametrize("logged_at", [COVER_SET_AT + timedelta(hours=1), COVER_ENDS_AT + timedelta(hours=1)],
+                         ids=["before-it-starts", "after-it-ends"])
+def test_a_new_concern_outside_the_cover_reaches_the_named_officer_only(borough, api, logged_at):
+    owner, cover_officer = borough.officer1, borough.officer2
+    pin(log(borough), owner)
+    with at(COVER_SET_AT):
+        starts_at = COVER_SET_AT + timedelta(days=1)
+        response = arrange_cover(api, borough.north.manager, owner, cover_officer, starts_at=starts_at,
+                                 ends_at=COVER_ENDS_AT)
+        assert response.status_code == 201
+    new_case = log(borough, when=logged_at)
+
+    assert new_case.accountable_officer == owner
+    assert told(owner.user, "officer_case_assigned", new_case).count() == 1
+    assert told(cover_officer.user, "officer_case_assigned", new_case).count() == 0
+
+
 @pytest.mark.parametrize(
     "body, field",
     [
