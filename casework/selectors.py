@@ -25,10 +25,14 @@ from .models import (
 from .permissions import children_of_family_member, officer_of, role_relations, team_ids_of, teams_of
 
 
-def _case_scope(user) -> Q:
+def _case_scope(user, *, queue_only: bool = False) -> Q:
+    officer = officer_of(user)
+    if queue_only:
+        # A subset of what the officer sees, read without the team's half of the scope: on its own the
+        # officer's index answers it, counting 5,000 cases included, without reading a row of the table.
+        return Q(accountable_officer_id__in=owners_seen_by(officer)) if officer is not None else Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    officer = officer_of(user)
     if officer is not None:
         # Ids read first: a subquery inside an OR stops PostgreSQL combining the indexes (bench/README.md).
         return Q(team_id__in=team_ids_of(officer)) | Q(accountable_officer_id__in=owners_seen_by(officer))
@@ -38,8 +42,14 @@ def _case_scope(user) -> Q:
 
 
 def owners_seen_by(officer: Officer) -> list[int]:
-    """The officer's own id and those of the officers they are covering now: whose queue is theirs."""
-    return [officer.pk, *_covers_held_by(officer).values_list("officer_id", flat=True)]
+    """The officer's own id and those of the officers they are covering now: whose queue is theirs.
+
+    Read once for each officer as loaded, as `permissions._team_ids_overseen` is: a queue asks it for the
+    scope and again for `mine`. An officer is loaded afresh for each request.
+    """
+    if not hasattr(officer, "_owners_seen"):
+        officer._owners_seen = [officer.pk, *_covers_held_by(officer).values_list("officer_id", flat=True)]
+    return officer._owners_seen
 
 
 def _covers_held_by(officer: Officer) -> QuerySet[Cover]:
@@ -95,6 +105,14 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return _with_what_a_case_shows(Case.objects.filter(_case_scope(user)))
 
 
+def cases_listed_for(user, *, queue_only: bool = False) -> QuerySet[Case]:
+    """The cases of the API's list (`cases_visible_to`), with only what its answer shows loaded; with
+    `queue_only`, only those on the officer's own queue (the list's `mine`)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return _with_what_a_list_shows(Case.objects.filter(_case_scope(user, queue_only=queue_only)))
+
+
 def case_as_acted_on(case_id) -> Case:
     """The case as an action has just left it, to answer the person who took that action.
 
@@ -124,7 +142,12 @@ def case_as_acted_on(case_id) -> Case:
 
 
 def _with_what_a_case_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related(*CASE_JOINS).prefetch_related(
+    return _with_what_a_list_shows(cases.select_related(*CASE_JOINS))
+
+
+def _with_what_a_list_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    # The list names the kind of concern by its slug, the case's own column: the category is not joined.
+    return cases.select_related("child").prefetch_related(
         Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team")),
         # The rungs of the escalation ladder, for `next_escalation`, come with the case's team and council:
         # a page has a few of each, so each query brings every post holder on the page.
