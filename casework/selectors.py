@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.read_mostly import read_mostly
+from escalations.models import Clock
 from escalations.working_days import WorkingCalendar
 
 from .models import (
@@ -147,21 +148,25 @@ def _with_what_a_case_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def _with_what_a_list_shows(cases: QuerySet[Case]) -> QuerySet[Case]:
     # The list names the kind of concern by its slug, the case's own column: the category is not joined.
+    # The officers, teams and councils are matched to their cases by id, so they come unsorted: the models'
+    # orderings would sort them by name and join a team's council to do it. A case's clocks come in the
+    # order they started without their model's ordering, which joins the case to sort by it first.
     return cases.select_related("child").prefetch_related(
-        Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team")),
+        Prefetch("accountable_officer", queryset=Officer.objects.select_related("user", "team").order_by()),
         # The rungs of the escalation ladder, for `next_escalation`, come with the case's team and council:
         # a page has a few of each, so each query brings every post holder on the page.
-        Prefetch("team", queryset=Team.objects.select_related("manager__user", "head_of_service__user")),
-        Prefetch("organisation", queryset=Organisation.objects.select_related("director__user")),
-        "clocks",
+        Prefetch("team", queryset=Team.objects.select_related("manager__user", "head_of_service__user").order_by()),
+        Prefetch("organisation", queryset=Organisation.objects.select_related("director__user").order_by()),
+        Prefetch("clocks", queryset=Clock.objects.order_by("started_at", "id")),
         _covers_in_force_of_officer(),
     )
 
 
 def _covers_in_force_of_officer() -> Prefetch:
+    # In the order `cover_in_force` takes the first of, as `_cover_in_force_read` reads it.
     return Prefetch(
         "accountable_officer__covers",
-        queryset=Cover.objects.in_force().select_related("cover_officer__user"),
+        queryset=Cover.objects.in_force().select_related("cover_officer__user").order_by("starts_at", "pk"),
         to_attr="covers_in_force",
     )
 
