@@ -50,6 +50,14 @@ class CaseFilter(filters.FilterSet):
         model = Case
         fields = ["status", "category", "officer", "team", "mine", "breached", "ordering"]
 
+    def get_form_class(self):
+        # No filter's form field depends on who asks, so the form's class is built once: django-filter
+        # builds it, and a field for each filter, on every request. Each form still copies its fields.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_status(self, queryset, name, value):
         if value == "open":
             return queryset.filter(status__in=Case.OPEN_STATES)
