@@ -14,7 +14,7 @@ from .. import permissions, selectors, services, staffing
 from ..actions import CASE_ACTIONS
 from ..models import CaseEvent, Cover, Officer
 from ..permissions import Role, is_staff_member, role_of
-from .filters import CaseFilter, ordering_for
+from .filters import CaseFilter, FilterBackendAskedFor, ordering_for
 from .serializers import (
     BulkReassignInput,
     CaseDetailOutput,
@@ -69,6 +69,7 @@ class CategoriesView(APIView):
 
 class CaseListView(generics.ListCreateAPIView):
     serializer_class = CaseOutput
+    filter_backends = [FilterBackendAskedFor]
     filterset_class = CaseFilter
 
     def get_queryset(self):
