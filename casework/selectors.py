@@ -43,14 +43,8 @@ def _case_scope(user, *, queue_only: bool = False) -> Q:
 
 
 def owners_seen_by(officer: Officer) -> list[int]:
-    """The officer's own id and those of the officers they are covering now: whose queue is theirs.
-
-    Read once for each officer as loaded, as `permissions._team_ids_overseen` is: a queue asks it for the
-    scope and again for `mine`. An officer is loaded afresh for each request.
-    """
-    if not hasattr(officer, "_owners_seen"):
-        officer._owners_seen = [officer.pk, *_covers_held_by(officer).values_list("officer_id", flat=True)]
-    return officer._owners_seen
+    """The officer's own id and those of the officers they are covering now: whose queue is theirs."""
+    return [officer.pk, *_covers_held_by(officer).values_list("officer_id", flat=True)]
 
 
 def _covers_held_by(officer: Officer) -> QuerySet[Cover]:
