@@ -29,7 +29,7 @@ from .permissions import children_of_family_member, officer_of, role_relations, 
 def _case_scope(user, *, queue_only: bool = False) -> Q:
     officer = officer_of(user)
     if queue_only:
-        # A subset of what the officer sees, read without the team's half of the scope: one condition on
+        # A subset of what the officer sees, read without the team's half of the scope: a condition on
         # the officer's index, where the list would otherwise build, send and plan both halves and `mine`.
         return Q(accountable_officer_id__in=owners_seen_by(officer)) if officer is not None else Q(pk__in=[])
     if user.is_superuser:

@@ -73,7 +73,7 @@ class CaseListView(generics.ListCreateAPIView):
     filterset_class = CaseFilter
 
     def get_queryset(self):
-        # `mine` narrows the scope itself, not only the filter: the queue's queries carry one condition, not three.
+        # `mine` narrows the scope itself, not only the filter: the queue's queries carry no condition on the team.
         queue_only = self.request.query_params.get("mine") == "true"
         cases = selectors.cases_listed_for(self.request.user, queue_only=queue_only)
         return cases.order_by(*ordering_for(self.request))
