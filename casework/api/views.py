@@ -14,7 +14,7 @@ from .. import permissions, selectors, services, staffing
 from ..actions import CASE_ACTIONS
 from ..models import CaseEvent, Cover, Officer
 from ..permissions import Role, is_staff_member, role_of
-from .filters import CaseFilter, ordering_for
+from .filters import CaseFilter, FilterBackendAskedFor, ordering_for
 from .serializers import (
     BulkReassignInput,
     CaseDetailOutput,
@@ -69,10 +69,14 @@ class CategoriesView(APIView):
 
 class CaseListView(generics.ListCreateAPIView):
     serializer_class = CaseOutput
+    filter_backends = [FilterBackendAskedFor]
     filterset_class = CaseFilter
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user).order_by(*ordering_for(self.request))
+        # `mine` narrows the scope itself, not only the filter: the queue's queries carry no condition on the team.
+        queue_only = self.request.query_params.get("mine") == "true"
+        cases = selectors.cases_listed_for(self.request.user, queue_only=queue_only)
+        return cases.order_by(*ordering_for(self.request))
 
     @extend_schema(request=CaseLogInput, responses={201: CaseOutput}, summary="Log a concern")
     def post(self, request):

@@ -263,6 +263,19 @@ def test_case_and_children_lists_hold_only_what_each_role_may_see(world):
     assert seen == expected
 
 
+def test_mine_lists_only_the_cases_named_on_the_officer_whoever_asks(world):
+    # `mine` narrows the list's scope itself (casework.selectors): a teammate's case, which the officer sees
+    # in the full list, is not theirs; a manager, a parent and a head of service hold none of these.
+    named = {"officer1": {"north"}, "officer2": {"transport"}}
+    seen, expected = {}, {}
+    for role in ["parent1", "officer1", "officer1b", "officer2", "north_manager", "head", "stranger"]:
+        body = client_for(world, role).get("/api/cases/?mine=true").json()
+        seen[role] = (body["count"], {case["id"] for case in body["results"]})
+        keys = named.get(role, set())
+        expected[role] = (len(keys), {world.cases[key].pk for key in keys})
+    assert seen == expected
+
+
 def test_case_and_children_lists_answer_401_to_someone_not_signed_in(world):
     client = client_for(world, "anonymous")
     assert client.get("/api/cases/").status_code == 401
