@@ -165,6 +165,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel apart from the SQL instead of being quoted into it in Python: a third of the
     # sweep's time at a million cases went on quoting the rows of its bulk inserts (bench/README.md).
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    # A statement a connection has run this many times is prepared on the server, which then plans it once, not
+    # each time: logging a concern spent longer planning its ten-table joins than running them (bench/README.md).
+    # "off" for a pool that cannot carry prepared statements (PgBouncer before 1.21 in transaction mode).
+    prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if prepare_threshold == "off" else int(prepare_threshold)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Under `make run` the web server, the worker and beat write to the one SQLite file at once. A transaction
     # that reads first and writes later (SQLite's default, DEFERRED) cannot wait for another's write lock: it
