@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from common import REPORT_TIMEOUT, RESULTS, load_meta, setup_django
+from common import REPORT_TIMEOUT, RESULTS, QueryCount, load_meta, setup_django
 
 setup_django()
 
@@ -58,17 +58,6 @@ def rolled_back():
             raise Rollback
     except Rollback:
         pass
-
-
-class QueryCount:
-    """Counts queries with almost no overhead (no SQL kept), for timed runs."""
-
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
 
 
 class Recorder:

@@ -74,3 +74,14 @@ def load_meta() -> dict:
         raise SystemExit("The bench database has not been seeded: run bench/run.sh.")
     meta["t0_at"] = datetime.fromisoformat(meta["t0"])
     return meta
+
+
+class QueryCount:
+    """Counts queries with almost no overhead (no SQL kept), for timed runs: `connection.execute_wrapper(counter)`."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)

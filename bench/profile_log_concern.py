@@ -17,22 +17,13 @@ import pstats
 import statistics
 import time
 
-from common import load_meta, setup_django
+from common import QueryCount, load_meta, setup_django
 
 setup_django()
 
 from django.db import connection  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
-
-
-class QueryCount:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
 
 
 def loggers(meta: dict, safeguarding: bool):

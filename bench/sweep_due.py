@@ -22,13 +22,13 @@ import time
 import tracemalloc
 from datetime import timedelta
 
-from common import RESULTS, load_meta, setup_django
+from common import RESULTS, QueryCount, load_meta, setup_django
 
 setup_django()
 
 from django.db import connection  # noqa: E402
 
-from bench import QueryCount, rolled_back, vacuum_written_tables  # noqa: E402
+from bench import rolled_back, vacuum_written_tables  # noqa: E402
 from casework.models import Case, CaseEvent  # noqa: E402
 from escalations.models import Alert, Clock  # noqa: E402
 from escalations.services import sla_sweep  # noqa: E402
