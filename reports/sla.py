@@ -247,15 +247,13 @@ def _stopped_timed(tallies, grouping: Grouping) -> tuple[list[tuple], dict]:
         cursor.execute(sql, [*grouped_params, *fractions, *every_params, *fractions])
         rows = cursor.fetchall()
     near_each: dict = {}
-    kept_of: dict = {}
+    outcomes: dict = {}
     for group, kind, minutes, below, upto, total, kept in rows:
         near_each.setdefault((group, kind), []).append((int(below), int(upto), int(total), minutes * 60))
-        kept_of[group, kind] = int(kept)
+        outcomes[group, kind] = {"met": int(kept), "breached": int(total) - int(kept)}
     figures = {where: _figures(buckets) for where, buckets in near_each.items()}
     per_group = [
-        (group, kind, {"met": kept_of[group, kind], "breached": near_each[group, kind][0][2] - kept_of[group, kind], **times})
-        for (group, kind), times in figures.items()
-        if group is not None
+        (group, kind, {**outcomes[group, kind], **times}) for (group, kind), times in figures.items() if group is not None
     ]
     return per_group, {kind: times for (group, kind), times in figures.items() if group is None}
 
