@@ -325,6 +325,8 @@ def children_of_family_member(user) -> QuerySet[Child]:
     # against 1.3 ms, bench/results/provision-*.md).
     whole = Child.objects.filter(family_id__in=whole_families).order_by().values("pk")
     return Child.objects.filter(pk__in=whole.union(named.order_by()))
+
+
 def child_of_family_member_sql(*, child: str, family: str) -> str:
     """`children_of_family_member` as a condition on one child in hand-written SQL (`selectors.child_loggable_by`).
 
