@@ -173,3 +173,34 @@ def test_a_log_line_is_written_once_with_its_time_level_and_logger(tmp_path, set
     assert len(lines) == 2, result.stderr
     assert " ERROR django.request: Internal Server Error: /concerns/" in lines[0]
     assert " WARNING casework.staffing: Case SEND-1 has an inactive owner" in lines[1]
+
+
+@pytest.mark.parametrize("threshold, prepared", [(None, True), ("off", False)], ids=["default", "off"])
+def test_postgresql_plans_a_statement_a_connection_keeps_running_once_unless_told_not_to(tmp_path, threshold, prepared):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("Prepared statements are PostgreSQL's: set DATABASE_URL to a PostgreSQL server.")
+    # The server's own database: the one this run names may be only the stem of its test databases.
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    environment = {"DATABASE_URL": server}
+    if threshold is not None:
+        environment["DATABASE_PREPARE_THRESHOLD"] = threshold
+    result = run_python(
+        """
+        import django
+        django.setup()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for number in range(10):
+                cursor.execute("SELECT %s::integer + 1", [number])
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            print(cursor.fetchone()[0])
+        """,
+        settings="config.settings.local",
+        tmp_path=tmp_path,
+        **environment,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (int(result.stdout.split()[-1]) > 0) is prepared
