@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
-from core.rows import USER_TOLD, Picked
+from core.rows import USER_TOLD, Picked, instances
 from core.time import describe_moment
 from notifications.services import Telling, notification_enqueue_many
 
@@ -47,8 +47,8 @@ def family_of(child: Child) -> list[FamilyMember]:
         rows = cursor.fetchall()
     members = []
     for row in rows:
-        member = _MEMBER.instance(row, 0)
-        member.user = _MEMBER_USER.instance(row, _MEMBER.width)
+        member, user = instances(row, _MEMBER, _MEMBER_USER)
+        member.user = user
         members.append(member)
     return members
 

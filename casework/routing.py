@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict
 from core.read_mostly import read_mostly
-from core.rows import USER_TOLD, Picked
+from core.rows import USER_TOLD, Picked, instances
 from core.time import UK_TIME
 
 from .models import Case, Category, Child, Cover, Officer, Organisation, RoutingRule, Team
@@ -168,28 +168,23 @@ def _candidates_locked(team: Team, child: Child, exclude: tuple[int, ...]) -> li
     team_with_ladder = _team_with_ladder(rows[0])
     candidates = []
     for row in rows:
-        officer = _OFFICER.instance(row, 0)
-        officer.user = _USER.instance(row, _OFFICER.width)
-        officer.team = team_with_ladder
+        officer, user = instances(row, _OFFICER, _USER)
+        officer.user, officer.team = user, team_with_ladder
         officer.holds_child_since, officer.may_be_covered = row[-2], bool(row[-1])
         candidates.append(officer)
     return candidates
 
 
 def _team_with_ladder(row) -> Team:
-    start = _OFFICER.width + _USER.width
-    team = _TEAM.instance(row, start)
-    start += _TEAM.width
-    team.organisation = _COUNCIL.instance(row, start)
-    start += _COUNCIL.width
+    rung_columns = [columns for rung in _LADDER for columns in rung]
+    team, council, *ladder = instances(row, _TEAM, _COUNCIL, *rung_columns, start=_OFFICER.width + _USER.width)
     rungs = []
-    for officer_columns, user_columns in _LADDER:
-        officer = officer_columns.instance(row, start)
+    for officer, user in zip(ladder[::2], ladder[1::2], strict=True):
         if officer is not None:
-            officer.user = user_columns.instance(row, start + officer_columns.width)
+            officer.user = user
         rungs.append(officer)
-        start += officer_columns.width + user_columns.width
-    team.manager, team.head_of_service, team.organisation.director = rungs
+    team.organisation = council
+    team.manager, team.head_of_service, council.director = rungs
     return team
 
 

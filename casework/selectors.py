@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.read_mostly import read_mostly
-from core.rows import Picked
+from core.rows import Picked, instances
 from escalations.models import Clock
 from escalations.working_days import WorkingCalendar
 
@@ -237,10 +237,8 @@ def child_loggable_by(user, child_id) -> Child | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    child = _CHILD.instance(row, 0)
-    child.family = family = _FAMILY.instance(row, _CHILD.width)
-    family.organisation = _COUNCIL.instance(row, _CHILD.width + _FAMILY.width)
-    family.area = _AREA.instance(row, _CHILD.width + _FAMILY.width + _COUNCIL.width)
+    child, family, council, area = instances(row, _CHILD, _FAMILY, _COUNCIL, _AREA)
+    child.family, family.organisation, family.area = family, council, area
     return child
 
 

@@ -65,6 +65,15 @@ class Picked:
         return self.model.from_db(connection.alias, self._attnames, converted)
 
 
+def instances(row, *picks: Picked, start: int = 0) -> list:
+    """The model each of `picks` makes from its part of `row`: the parts side by side in that order, from `start`."""
+    made = []
+    for picked in picks:
+        made.append(picked.instance(row, start))
+        start += picked.width
+    return made
+
+
 # The user fields read alongside an officer or a family member: who they are, and whether and where to tell
 # them. Not their password hash, nor the date-times of their sign-ins.
 USER_TOLD = ("id", "username", "first_name", "last_name", "email", "is_active")
