@@ -13,9 +13,8 @@ from escalations.models import ClockKind
 from escalations.services import tally_rebuild
 from reports.web.forms import default_period
 from tests.casework.web.staff_pages import log, signed_in
-from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory
+from tests.reports.test_figures_behind import another_councils_manager, listed_count
 from tests.reports.test_figures_behind import figure_links as links_to_lists
-from tests.reports.test_figures_behind import listed_count
 
 pytestmark = pytest.mark.django_db
 
@@ -131,10 +130,7 @@ def test_the_cases_behind_a_figure_are_listed_with_their_references(client, boro
 
 def test_another_councils_manager_following_a_link_sees_none_of_these_cases(client, borough):
     log(borough)
-    elsewhere = TeamFactory(organisation=OrganisationFactory(name="Elsewhere"))
-    stranger = OfficerFactory(team=elsewhere, is_manager=True)
-    elsewhere.manager = stranger
-    elsewhere.save()
+    stranger = another_councils_manager()
     signed_in(client, borough.north.manager.user)
     links = figure_links(client.get(reverse("manager-dashboard")).content.decode())
     signed_in(client, stranger.user)

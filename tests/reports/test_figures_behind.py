@@ -43,6 +43,15 @@ def listed_count(client, link: str) -> int:
     return number
 
 
+def another_councils_manager():
+    """The manager of a team of another council, who may see none of the borough's figures."""
+    elsewhere = TeamFactory(organisation=OrganisationFactory(name="Elsewhere"))
+    manager = OfficerFactory(team=elsewhere, is_manager=True)
+    elsewhere.manager = manager
+    elsewhere.save()
+    return manager
+
+
 def link_of(links, fragment: str) -> tuple[int, str]:
     [found] = [(number, link) for number, link in links if fragment in link]
     return found
@@ -131,10 +140,7 @@ def test_the_lists_link_each_row_to_its_case_or_provision_item(client, borough, 
 
 
 def test_another_councils_manager_following_the_links_sees_nothing(client, borough, figures):
-    elsewhere = TeamFactory(organisation=OrganisationFactory(name="Elsewhere"))
-    stranger = OfficerFactory(team=elsewhere, is_manager=True)
-    elsewhere.manager = stranger
-    elsewhere.save()
+    stranger = another_councils_manager()
     signed_in(client, borough.north.manager.user)
     links = figure_links(client.get(reverse("manager-dashboard")).content.decode())
     links += figure_links(client.get(reverse("manager-report-provision")).content.decode())
